@@ -1,0 +1,12 @@
+"""REST endpoints (Flask-AppBuilder BaseApi / ModelRestApi): thin, over the same services."""
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+
+
+def register_apis(appbuilder: AppBuilder) -> None:
+    from app.api.eligibility import EligibilityApi
+    from app.api.households import HouseholdApi
+
+    appbuilder.add_api(EligibilityApi)
+    appbuilder.add_api(HouseholdApi)

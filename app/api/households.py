@@ -1,0 +1,24 @@
+"""``/api/v1/household/``: households in the user's jurisdiction, personal data masked as on screen."""
+from app.models import Household
+from app.security.scope import TOWNSHIPS_IN_SCOPE
+from app.views.base import ScopedInterface, ScopedModelRestApi
+from app.views.households import HOUSEHOLD_EDIT_COLUMNS, HOUSEHOLD_LABELS
+from app.views.validators import id_number_field
+
+
+class HouseholdApi(ScopedModelRestApi):
+    resource_name = "household"
+    datamodel = ScopedInterface(Household)
+    class_permission_name = "HouseholdApi"
+    allow_browser_login = True
+    base_permissions = ["can_get", "can_info", "can_post", "can_put"]
+    list_columns = ["id", "head_name", "id_number", "township.code", "township.name", "area",
+                    "residency", "size", "dibao", "tekun"]
+    show_columns = ["id", "head_name", "id_number", "county.code", "township.code", "address", "area",
+                    "residency", "size", "dibao", "tekun", "phone", "bank_name", "bank_account"]
+    add_columns = edit_columns = HOUSEHOLD_EDIT_COLUMNS
+    label_columns = HOUSEHOLD_LABELS
+    description_columns = dict(HOUSEHOLD_LABELS)
+    order_columns = ["id", "head_name"]
+    validators_columns = {"id_number": id_number_field}
+    add_query_rel_fields = edit_query_rel_fields = {"township": TOWNSHIPS_IN_SCOPE}

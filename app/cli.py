@@ -1,0 +1,83 @@
+"""The ``tempaid`` command: a Flask CLI group.
+
+``tempaid db upgrade`` (Flask-Migrate), ``tempaid run`` (Flask), ``tempaid rules ...`` (the engine;
+needs no database), ``tempaid roles sync``, ``tempaid regions load``.
+"""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from app.rules.cli import rules_group
+
+
+def _create_app():
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, help="tempaid: temporary assistance administration")
+def cli() -> None:
+    pass
+
+
+cli.add_command(rules_group)
+
+
+@cli.group("roles")
+def roles_group() -> None:
+    """Roles declared in config/roles.yaml."""
+
+
+@roles_group.command("sync")
+@with_appcontext
+def roles_sync() -> None:
+    """Write config/roles.yaml into the permission tables."""
+    from app.security.roles import RolesInvalid
+    from app.security.sync import sync_security
+
+    try:
+        counts = sync_security()
+    except RolesInvalid as exc:
+        for fault in exc.faults:
+            click.echo(fault, err=True)
+        raise SystemExit(1)
+    for role, count in counts.items():
+        click.echo(f"{role}: {count} permissions")
+
+
+@roles_group.command("check")
+def roles_check() -> None:
+    """Validate config/roles.yaml without touching the database."""
+    from app.security.roles import RolesInvalid, load_roles
+
+    try:
+        roles = load_roles()
+    except RolesInvalid as exc:
+        for fault in exc.faults:
+            click.echo(fault, err=True)
+        raise SystemExit(1)
+    click.echo(f"{len(roles)} roles OK")
+
+
+@cli.group("regions")
+def regions_group() -> None:
+    """The region hierarchy (config/regions.csv)."""
+
+
+@regions_group.command("load")
+@with_appcontext
+def regions_load() -> None:
+    """Insert or update the regions of config/regions.csv."""
+    from app.services.regions import load_regions
+
+    session = current_app.appbuilder.session
+    count = load_regions(session)
+    session.commit()
+    click.echo(f"{count} regions loaded")
+
+
+def main() -> None:
+    cli(prog_name="tempaid")

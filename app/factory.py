@@ -1,0 +1,61 @@
+"""The application factory.
+
+``AppBuilder`` is created inside the factory (a module-level one shared by two apps breaks ``/login/``),
+and the schema comes only from migrations (``FAB_CREATE_DB`` off): ``tempaid db upgrade`` or
+``python run.py`` create it, then :func:`app.security.sync.sync_security` writes roles and permissions.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+import app.models  # noqa: F401  (registers every table on the metadata)
+from app.extensions import csrf, db, migrate
+from config import PROJECT_ROOT
+from config.settings import load_settings
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    settings = load_settings()
+    settings.update(overrides or {})
+    flask_app = Flask(__name__, instance_path=settings["INSTANCE_DIR"])
+    flask_app.config.update(settings)
+
+    db.init_app(flask_app)
+    migrate.init_app(flask_app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(flask_app)
+
+    with flask_app.app_context():
+        appbuilder = AppBuilder()
+        appbuilder.init_app(flask_app, db.session)
+        from app.views import register_views
+        from app.api import register_apis
+
+        register_views(appbuilder)
+        register_apis(appbuilder)
+        appbuilder.post_init()
+        for blueprint in flask_app.blueprints.values():
+            if blueprint.url_prefix and blueprint.url_prefix.startswith("/api/"):
+                csrf.exempt(blueprint)
+        from app.services.rules import init_rules
+
+        init_rules(flask_app)
+        if flask_app.config.get("SYNC_ROLES_ON_START", True):
+            _sync_roles_if_migrated(flask_app)
+    return flask_app
+
+
+def _sync_roles_if_migrated(flask_app: Flask) -> None:
+    """config/roles.yaml is written into the permission tables at every start, once the schema exists
+    (before ``tempaid db upgrade`` there is nothing to write into)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import IntegrityError
+
+    from app.security.sync import sync_security
+
+    if "ab_permission_view_role" not in inspect(db.engine).get_table_names():
+        return
+    try:
+        sync_security()
+    except IntegrityError:  # another worker synced at the same moment; its result is the same
+        db.session.rollback()

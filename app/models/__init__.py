@@ -1,0 +1,5 @@
+"""SQLAlchemy models. All share Flask-AppBuilder's ``Model`` metadata, which Alembic migrates."""
+from app.models.region import Region, RegionLevel  # noqa: F401
+from app.models.household import Household  # noqa: F401
+from app.models.user import TempaidUser  # noqa: F401
+from app.models.audit import LoginEvent  # noqa: F401

@@ -1,0 +1,47 @@
+"""A household applying for assistance, identified by its head's resident ID number."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from flask_appbuilder import Model
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from app.models.region import Region
+
+
+class Household(Model):
+    __tablename__ = "household"
+    __scope_columns__ = {"township": "township_id", "county": "county_id"}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True, nullable=False)
+    head_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    township_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False, index=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False, index=True)
+    area: Mapped[str] = mapped_column(String(8), nullable=False)  # urban | rural
+    residency: Mapped[str] = mapped_column(String(20), nullable=False)  # local_hukou | residence_permit | none
+    size: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    dibao: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    tekun: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    address: Mapped[Optional[str]] = mapped_column(String(200))
+    phone: Mapped[Optional[str]] = mapped_column(String(20))
+    bank_name: Mapped[Optional[str]] = mapped_column(String(64))
+    bank_account: Mapped[Optional[str]] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+
+    township: Mapped[Region] = relationship(foreign_keys=[township_id])
+    county: Mapped[Region] = relationship(foreign_keys=[county_id])
+
+    @validates("township")
+    def _county_follows_township(self, _key, township: Region | None) -> Region | None:
+        """The county is always the township's: jurisdiction filters read it, nobody types it."""
+        if township is not None:
+            self.county = township.parent
+        return township
+
+    def __repr__(self) -> str:
+        return self.head_name

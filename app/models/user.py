@@ -1,0 +1,20 @@
+"""Flask-AppBuilder's user, extended with the region whose cases the user works on.
+
+Single-table inheritance on ``ab_user``, as Flask-AppBuilder documents for extending the user model.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.region import Region
+
+
+class TempaidUser(User):
+    __tablename__ = "ab_user"
+
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"), index=True)
+    region: Mapped[Optional[Region]] = relationship(foreign_keys=[region_id])

@@ -1,0 +1,164 @@
+"""The evaluation: eligible or not, for how much, who approves, by when (``spec/evaluation.md``).
+
+Every number comes from the rules in force on the application date; none is written here. Arithmetic
+is exact ``Decimal`` in a private context (50 digits, half-up), and a comparison never rests on a
+rounded quotient: ``a ÷ n < b`` is decided as ``a < b × n``. Only a reported ``value`` that does not
+come out in whole cents is rounded, half-up to cents. Every check names the ``file:line`` of the value applied.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
+
+from app.rules.faults import InputError
+from app.rules.inputs import CST, parse_input
+from app.rules.jsonout import money, number
+from app.rules.tiers import find_row
+
+_CONTEXT = Context(prec=50, rounding=ROUND_HALF_UP)
+_TRUNCATE = Context(prec=60, rounding=ROUND_DOWN)
+_CENT = Decimal("0.01")
+EXPENDITURE_CATEGORY_KINDS = ("illness", "education", "other")
+
+
+def _need(params: dict, path: str, req):
+    """The Val of ``path`` in force, or the input error that names it."""
+    val = params.get(path)
+    if val is None:
+        raise InputError("application_date",
+                         f"no value of {path} is in force on {req.application_text} in the rules of county {req.county}")
+    return val
+
+
+def _ratio(numerator: Decimal, denominator: int) -> str:
+    """``numerator ÷ denominator`` as reported: exact when it comes out in whole cents (``"412.5"``),
+    else rounded half-up to cents (1000 ÷ 3 → ``"333.33"``). The quotient is truncated at 60 digits
+    before rounding, so the half-up decision is the one the exact quotient would give."""
+    return money(_TRUNCATE.divide(numerator, denominator).quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+def _check(name, passed, value, limit, source) -> dict:
+    return {"name": name, "passed": passed, "value": value, "limit": limit, "source": source}
+
+
+def _expenditure_checks(req, p) -> list:
+    n = _need(p, "eligibility.expenditure.net_income_months", req).value
+    m = _need(p, "eligibility.expenditure.income_months", req).value
+    dibao = _need(p, f"standards.dibao_monthly.{req.area}", req)
+    income_limit = _need(p, f"standards.disposable_income_prior_year.{req.area}", req)
+    months = _need(p, "eligibility.expenditure.assets.financial_per_capita_max_dibao_months", req)
+    houses = _need(p, "eligibility.expenditure.assets.max_houses", req)
+    vehicles = _need(p, "eligibility.expenditure.assets.max_vehicles", req)
+    incomes, expenses, size = req.incomes, req.expenses, req.size
+    wanted = max(n, m)
+    if len(incomes) < wanted:
+        raise InputError("household.monthly_income",
+                         f"needs at least {wanted} months (net_income_months {n}, income_months {m}), found {len(incomes)}")
+    if len(expenses) < n:
+        raise InputError("household.monthly_necessary_expenses",
+                         f"needs at least {n} months (net_income_months), found {len(expenses)}")
+    net = sum(incomes[:n]) - sum(expenses[:n])
+    total = sum(incomes[:m])
+    assets_limit = months.value * dibao.value
+    return [
+        _check("net_income", net < dibao.value * n * size, _ratio(net, n * size), money(dibao.value), dibao.source),
+        _check("income", total < income_limit.value * size, _ratio(total, size), money(income_limit.value),
+               income_limit.source),
+        _check("financial_assets", req.financial_assets <= assets_limit * size, _ratio(req.financial_assets, size),
+               money(assets_limit), months.source),
+        _check("houses", req.houses <= houses.value, req.houses, houses.value, houses.source),
+        _check("vehicles", req.vehicles <= vehicles.value, req.vehicles, vehicles.value, vehicles.source),
+    ]
+
+
+def _amount(req, p, category, eligible: bool):
+    """The amount block and the suggested amount (parameters are required even when not eligible)."""
+    base = _need(p, "standards.dibao_monthly.urban", req).value
+    persons = req.beneficiaries
+    if req.severity == "major":
+        block = {"tier": None, "multiplier": None, "base": money(base), "beneficiaries": persons,
+                 "suggested": None, "maximum": None, "case_by_case": True}
+        return (block if eligible else None), None
+    if req.kind == "emergency" and req.severity == "light":
+        maximum = _need(p, "aid.emergency_light_cap", req).value
+        requested = req.requested
+        suggested = maximum if requested is None or requested > maximum else requested
+        tier = multiplier = None
+    else:
+        rows = _need(p, f"aid.{category.tiers}", req).value
+        cap_at_cost = _need(p, "aid.cap_at_cost", req).value
+        row = find_row(rows, req.cost, persons)
+        maximum = row.multiplier * base * persons
+        if cap_at_cost and req.cost < maximum:
+            maximum = req.cost
+        suggested = maximum
+        tier, multiplier = row.number, number(row.multiplier)
+    if not eligible:
+        return None, None
+    block = {"tier": tier, "multiplier": multiplier, "base": money(base), "beneficiaries": persons,
+             "suggested": money(suggested), "maximum": money(maximum), "case_by_case": False}
+    return block, suggested
+
+
+def _deadlines(req, p, calendar):
+    if req.kind == "expenditure":
+        days = _need(p, "approval.expenditure_working_days", req).value
+        due, warnings = calendar.add_working_days(req.accepted_on, days)
+        return {"decision_due": due.isoformat()}, warnings
+    hours = _need(p, "approval.emergency_pre_assist_hours", req).value
+    days = _need(p, "approval.emergency_registration_working_days", req).value
+    pre_due = (req.reported_at + timedelta(hours=hours)).astimezone(CST)
+    due, warnings = calendar.add_working_days(req.pre_assisted_on, days)
+    return {"pre_assist_due": pre_due.isoformat(timespec="seconds"), "registration_due": due.isoformat()}, warnings
+
+
+def evaluate(data, rules) -> dict:
+    """Evaluate one application (the input mapping of the spec) against a :class:`RuleSet` (or a
+    :class:`RuleStore`, whose current rules are used).
+
+    Returns the output mapping of the spec, keys in its order; raises :class:`InputError` on bad input.
+    """
+    rules = getattr(rules, "current", rules)
+    req = parse_input(data)
+    county = rules.county(req.county)
+    if county is None:
+        raise InputError("county", f"no rule file for county {req.county}")
+    category = county.category_map.get(req.category)
+    if category is None:
+        raise InputError("category", f"county {req.county} has no category {req.category}")
+    if req.kind == "expenditure" and category.kind not in EXPENDITURE_CATEGORY_KINDS:
+        raise InputError("category", f"an expenditure case takes an illness, education or other category, "
+                                     f"not {req.category}")
+    p = county.params(req.application_date)
+    with localcontext(_CONTEXT):
+        residency = _need(p, "eligibility.residency", req)
+        checks = [_check("residency", req.residency in residency.value, req.residency, list(residency.value),
+                         residency.source)]
+        if req.kind == "expenditure":
+            checks.extend(_expenditure_checks(req, p))
+        eligible = all(check["passed"] for check in checks)
+        amount, suggested = _amount(req, p, category, eligible)
+        # the limit is looked up even when not eligible: a verdict never depends on eligibility for
+        # whether the rules in force are complete enough to answer
+        limit = None if req.severity == "major" else _need(p, "approval.township_limit", req).value
+        if not eligible:
+            level = None
+        elif limit is None:
+            level = "county_leading_group"
+        else:
+            level = "township" if suggested <= limit else "county"
+        deadlines, warnings = _deadlines(req, p, rules.calendar)
+    notes = ["verify_necessary_expenses"] if req.kind == "expenditure" and (req.dibao or req.tekun) else []
+    return {
+        "county": req.county,
+        "kind": req.kind,
+        "category": req.category,
+        "as_of": req.application_text,
+        "eligible": eligible,
+        "checks": checks,
+        "amount": amount,
+        "approval_level": level,
+        "deadlines": deadlines,
+        "notes": notes,
+        "warnings": list(warnings),
+    }

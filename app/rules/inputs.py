@@ -1,0 +1,193 @@
+"""Checking an evaluation's input, by hand, with the field names of ``spec/evaluation.md``.
+
+This runs on every evaluation, so it is plain code rather than a schema library (a marshmallow load
+costs more than the whole evaluation may). The first problem found is the answer, in a fixed order:
+the shape (unknown and missing fields), then each field's type and value in the order of the spec.
+Checks that need the rules (the county exists, the category is the county's, enough months) are in
+:mod:`app.rules.engine`, which has them at hand.
+
+Money is a JSON string holding a plain decimal (``"650"``, ``"412.5"``): a JSON number is rejected, so
+no float ever carries money. Counts are JSON integers; ``true`` is not a count.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from app.rules.faults import InputError
+
+CST = timezone(timedelta(hours=8))
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # keeps every deadline computation inside the calendar
+TOP_FIELDS = ("county", "kind", "category", "application_date", "residency", "area", "household", "cost",
+              "beneficiaries", "severity", "requested_amount", "accepted_on", "reported_at", "pre_assisted_on")
+HOUSEHOLD_FIELDS = ("size", "monthly_income", "monthly_necessary_expenses", "financial_assets", "houses",
+                    "vehicles", "dibao", "tekun")
+KINDS = ("expenditure", "emergency")
+RESIDENCIES = ("local_hukou", "residence_permit", "none")
+AREAS = ("urban", "rural")
+SEVERITIES = ("light", "heavy", "major")
+EXPENDITURE_REQUIRED = ("monthly_income", "monthly_necessary_expenses", "financial_assets", "houses", "vehicles")
+
+_TOP = frozenset(TOP_FIELDS)
+_HOUSEHOLD = frozenset(HOUSEHOLD_FIELDS)
+_MONEY = re.compile(r"-?\d{1,15}(?:\.\d{1,6})?").fullmatch
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}").fullmatch
+_COUNTY = re.compile(r"\d{6}").fullmatch
+_CATEGORY = re.compile(r"([a-z]+):(.+)").fullmatch
+MONEY_FORMAT = 'a string holding a plain decimal number of yuan, such as "650" or "412.5"'
+
+
+class Request:
+    """A checked input: the values the engine needs, parsed (money as Decimal, dates as dates)."""
+
+    __slots__ = ("county", "kind", "category", "category_kind", "application_date", "application_text",
+                 "residency", "area", "size", "incomes", "expenses", "financial_assets", "houses", "vehicles",
+                 "dibao", "tekun", "cost", "beneficiaries", "severity", "requested", "accepted_on",
+                 "reported_at", "pre_assisted_on")
+
+
+def money(value, field: str) -> Decimal:
+    if type(value) is not str or not _MONEY(value):
+        raise InputError(field, f"must be {MONEY_FORMAT}")
+    amount = Decimal(value)
+    if amount < 0:
+        raise InputError(field, f"must not be negative (found {value})")
+    return amount
+
+
+def money_list(value, field: str) -> list[Decimal]:
+    if type(value) is not list:
+        raise InputError(field, f"must be a list of amounts, each {MONEY_FORMAT}, most recent month first")
+    out = []
+    for index, item in enumerate(value):
+        if type(item) is not str or not _MONEY(item):
+            raise InputError(field, f"entry {index + 1} must be {MONEY_FORMAT}")
+        amount = Decimal(item)
+        if amount < 0:
+            raise InputError(field, f"entry {index + 1} must not be negative (found {item})")
+        out.append(amount)
+    return out
+
+
+def count(value, field: str, minimum: int) -> int:
+    if type(value) is not int:
+        raise InputError(field, "must be a whole number (a JSON integer)")
+    if value < minimum:
+        raise InputError(field, f"must be at least {minimum}")
+    return value
+
+
+def flag(value, field: str) -> bool:
+    if type(value) is not bool:
+        raise InputError(field, "must be true or false")
+    return value
+
+
+def day(value, field: str) -> date:
+    if type(value) is str and _DATE(value):
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            return parsed
+    raise InputError(field, f"must be a date YYYY-MM-DD between {FIRST_YEAR} and {LAST_YEAR}")
+
+
+def moment(value, field: str) -> datetime:
+    if type(value) is str and len(value) >= 16 and value[10] in "T ":
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None and FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            return parsed
+    raise InputError(field, "must be an ISO 8601 time with an offset, such as 2019-03-15T21:30:00+08:00")
+
+
+def choice(value, field: str, choices: tuple[str, ...]) -> str:
+    if type(value) is not str or value not in choices:
+        raise InputError(field, f"must be one of {', '.join(choices)}")
+    return value
+
+
+def parse_input(data) -> Request:
+    """Check the input's shape and every field's type; raise :class:`InputError` at the first problem."""
+    if not isinstance(data, Mapping):
+        raise InputError(None, "the input must be a JSON object")
+    for key in data:
+        if key not in _TOP:
+            raise InputError(str(key), "unknown field")
+    household = data.get("household")
+    if isinstance(household, Mapping):
+        for key in household:
+            if key not in _HOUSEHOLD:
+                raise InputError(f"household.{key}", "unknown field")
+    for key in ("county", "kind", "category", "application_date", "residency", "area", "household"):
+        if key not in data:
+            raise InputError(key, "missing required field")
+    if not isinstance(household, Mapping):
+        raise InputError("household", "must be an object")
+    if "size" not in household:
+        raise InputError("household.size", "missing required field")
+
+    req = Request()
+    county = data["county"]
+    if type(county) is not str or not _COUNTY(county):
+        raise InputError("county", "must be a 6-digit county code as a string")
+    req.county = county
+    req.kind = kind = choice(data["kind"], "kind", KINDS)
+    category = data["category"]
+    match = _CATEGORY(category) if type(category) is str else None
+    if match is None:
+        raise InputError("category", "must be <category kind>:<code>, such as illness:uremia")
+    req.category = category
+    req.category_kind = match.group(1)
+    req.application_date = day(data["application_date"], "application_date")
+    req.application_text = data["application_date"]
+    req.residency = choice(data["residency"], "residency", RESIDENCIES)
+    req.area = choice(data["area"], "area", AREAS)
+    req.size = count(household["size"], "household.size", 1)
+
+    if kind == "expenditure":
+        for key in EXPENDITURE_REQUIRED:
+            if key not in household:
+                raise InputError(f"household.{key}", "missing required field for an expenditure case")
+        if "cost" not in data:
+            raise InputError("cost", "missing required field for an expenditure case")
+    elif "severity" not in data:
+        raise InputError("severity", "missing required field for an emergency case")
+
+    get = household.get
+    req.incomes = money_list(get("monthly_income"), "household.monthly_income") if "monthly_income" in household else None
+    req.expenses = (money_list(get("monthly_necessary_expenses"), "household.monthly_necessary_expenses")
+                    if "monthly_necessary_expenses" in household else None)
+    req.financial_assets = (money(get("financial_assets"), "household.financial_assets")
+                            if "financial_assets" in household else None)
+    req.houses = count(get("houses"), "household.houses", 0) if "houses" in household else None
+    req.vehicles = count(get("vehicles"), "household.vehicles", 0) if "vehicles" in household else None
+    req.dibao = flag(get("dibao"), "household.dibao") if "dibao" in household else False
+    req.tekun = flag(get("tekun"), "household.tekun") if "tekun" in household else False
+
+    req.cost = money(data["cost"], "cost") if "cost" in data else None
+    req.beneficiaries = count(data["beneficiaries"], "beneficiaries", 1) if "beneficiaries" in data else 1
+    severity = choice(data["severity"], "severity", SEVERITIES) if "severity" in data else None
+    if kind == "expenditure" and severity not in (None, "major"):
+        raise InputError("severity", "an expenditure case may only say major (or leave severity out)")
+    if severity == "heavy" and req.cost is None:
+        raise InputError("cost", "missing required field for a heavy emergency")
+    req.severity = severity
+    req.requested = money(data["requested_amount"], "requested_amount") if "requested_amount" in data else None
+    req.accepted_on = day(data["accepted_on"], "accepted_on") if "accepted_on" in data else req.application_date
+    if "reported_at" in data:
+        req.reported_at = moment(data["reported_at"], "reported_at")
+    else:
+        req.reported_at = datetime(req.application_date.year, req.application_date.month,
+                                   req.application_date.day, tzinfo=CST)
+    if "pre_assisted_on" in data:
+        req.pre_assisted_on = day(data["pre_assisted_on"], "pre_assisted_on")
+    else:
+        req.pre_assisted_on = req.reported_at.astimezone(CST).date()
+    return req

@@ -1,0 +1,263 @@
+"""The schema of rule files (``spec/rules-format.md``), as marshmallow schemas.
+
+Every key of the format has a field here, and a key no schema defines is a fault ("unknown key"). Any
+leaf may be a dated series except the structural ones (``region``, ``extends``, ``categories``,
+``bounds``, ``raised``), which describe the file rather than a standard in force.
+
+Keys this project adds to the format (all optional, validated and exposed by
+``RuleSet.effective()``; the evaluation output does not use them):
+
+``cases.repeat_warning_days``
+    whole number >= 0 — a new case for the same household and cause within this many days of an
+    earlier aid triggers a repeat-application warning (State Council 2014: repeat applications for
+    the same cause without a new reason are refused).
+``reserve_fund.low_balance``
+    amount >= 0 (yuan) — a township reserve fund (备用金, 三、(五)) whose balance falls below this
+    triggers a low-balance warning.
+``charity.claim_return_days``
+    whole number >= 1 — days a charity's claim on a referred case may sit without recorded aid before
+    the case returns to the referral pool (二、(五)).
+
+Values of ``bounds`` may be ``null`` on either side for an open bound (``[null, 3000]``).
+Key paths in faults are dotted; table rows and list items are written ``[n]``, numbered from 1.
+"""
+from __future__ import annotations
+
+import re
+
+from marshmallow import EXCLUDE, Schema, ValidationError, post_load, validates_schema
+
+from app.rules.faults import Fault, Problem, describe
+from app.rules.fields import CURRENT_FILE, Amount, Code, Count, Flag, Section, Text, TextList, TierTable
+from app.rules.keyed_fields import CATEGORY_KINDS, RAISABLE, Bounds, Categories, Raised
+from app.rules.yamlsource import key_pos, node_pos
+
+RESIDENCY = ("local_hukou", "residence_permit")
+TIER_NAME = re.compile(r"[a-z][a-z0-9_]*_tiers")
+
+#: Leaves every county's effective rules (city merged with county) must give.
+REQUIRED_LEAVES = (
+    "standards.dibao_monthly.urban",
+    "standards.dibao_monthly.rural",
+    "standards.disposable_income_prior_year.urban",
+    "standards.disposable_income_prior_year.rural",
+    "eligibility.residency",
+    "eligibility.expenditure.net_income_months",
+    "eligibility.expenditure.income_months",
+    "eligibility.expenditure.assets.financial_per_capita_max_dibao_months",
+    "eligibility.expenditure.assets.max_houses",
+    "eligibility.expenditure.assets.max_vehicles",
+    "aid.emergency_light_cap",
+    "aid.illness_tiers",
+    "aid.education_tiers",
+    "aid.cap_at_cost",
+    "approval.township_limit",
+    "approval.emergency_pre_assist_hours",
+    "approval.emergency_registration_working_days",
+    "approval.expenditure_working_days",
+)
+
+#: Numeric leaves a ``bounds`` entry may name (besides ``aid.<name>_tiers.multiplier`` / ``.from``).
+NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.illness_tiers",
+                                               "aid.education_tiers", "aid.cap_at_cost"} | {
+    "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days"}
+
+#: Sections the county merges over the city (everything but the file's own description).
+MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity")
+
+
+class RuleSchema(Schema):
+    """Base: keys the schema does not define are faults at the key, naming what is allowed."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    #: Keys that belong elsewhere, with what to say instead of the list of allowed keys.
+    misplaced: dict = {}
+
+    def extra_key(self, key) -> bool:
+        """Keys a subclass accepts beyond its declared fields."""
+        return False
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _no_unknown_keys(self, data, original, **kwargs):
+        problems = []
+        for key in original:
+            if key in self.fields or self.extra_key(key):
+                continue
+            line, column = key_pos(original, key)
+            expected = self.misplaced.get(key) or f"one of: {', '.join(self.fields)}"
+            problems.append(Problem(line, column, str(key), f"unknown key {describe(key)}", expected))
+        if problems:
+            raise ValidationError(problems)
+
+
+class AreaAmountSchema(RuleSchema):
+    urban = Amount()
+    rural = Amount()
+
+
+class StandardsSchema(RuleSchema):
+    dibao_monthly = Section(AreaAmountSchema)
+    disposable_income_prior_year = Section(AreaAmountSchema)
+
+
+class AssetsSchema(RuleSchema):
+    financial_per_capita_max_dibao_months = Amount()
+    max_houses = Count(0)
+    max_vehicles = Count(0)
+
+
+class ExpenditureSchema(RuleSchema):
+    net_income_months = Count(1)
+    income_months = Count(1)
+    assets = Section(AssetsSchema)
+
+
+class EligibilitySchema(RuleSchema):
+    residency = TextList(choices=RESIDENCY, non_empty=True)
+    expenditure = Section(ExpenditureSchema)
+
+
+class AidSchema(RuleSchema):
+    """``aid``: the named keys, plus any number of further tier tables ``<name>_tiers``."""
+
+    emergency_light_cap = Amount()
+    illness_tiers = TierTable()
+    education_tiers = TierTable()
+    cap_at_cost = Flag()
+
+    def extra_key(self, key) -> bool:
+        return isinstance(key, str) and bool(TIER_NAME.fullmatch(key))
+
+    def _extra_tables(self, original):
+        for key in original:
+            if key not in self.fields and self.extra_key(key):
+                yield key
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _check_extra_tables(self, data, original, **kwargs):
+        errors = {}
+        for key in self._extra_tables(original):
+            try:
+                _EXTRA_TABLE.deserialize(original[key], key, original)
+            except ValidationError as exc:
+                errors[key] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load(pass_original=True)
+    def _add_extra_tables(self, data, original, **kwargs):
+        for key in self._extra_tables(original):
+            data[key] = _EXTRA_TABLE.deserialize(original[key], key, original)
+        return data
+
+
+_EXTRA_TABLE = TierTable()  # not a class attribute: marshmallow would take it for a declared key
+
+
+class ApprovalSchema(RuleSchema):
+    township_limit = Amount()
+    emergency_pre_assist_hours = Count(1)
+    emergency_registration_working_days = Count(1)
+    expenditure_working_days = Count(1)
+
+
+class CasesSchema(RuleSchema):
+    repeat_warning_days = Count(0)
+
+
+class ReserveFundSchema(RuleSchema):
+    low_balance = Amount()
+
+
+class CharitySchema(RuleSchema):
+    claim_return_days = Count(1)
+
+
+class RegionSchema(RuleSchema):
+    code = Code(dated=False, required=True)
+    name = Text(dated=False, required=True)
+
+
+class CategorySchema(RuleSchema):
+    """One category; ``name`` is required of the effective (merged) category, not of every file."""
+
+    name = Text(dated=False)
+    documents = TextList(dated=False)
+    tiers = Text(dated=False, pattern=TIER_NAME.pattern, expected="the name of a tier table <name>_tiers under aid")
+
+
+class _RulesBody(RuleSchema):
+    region = Section(RegionSchema, required=True)
+    standards = Section(StandardsSchema)
+    eligibility = Section(EligibilitySchema)
+    aid = Section(AidSchema)
+    approval = Section(ApprovalSchema)
+    categories = Categories(CategorySchema)
+    cases = Section(CasesSchema)
+    reserve_fund = Section(ReserveFundSchema)
+    charity = Section(CharitySchema)
+
+
+class CitySchema(_RulesBody):
+    """The city file: defaults for every county, and the ``bounds`` counties must keep."""
+
+    bounds = Bounds(NUMERIC_LEAVES)
+
+    misplaced = {"extends": "no extends in the city file (only county files extend it)",
+                 "raised": "raised only in county files (the city sets bounds)"}
+
+
+class CountySchema(_RulesBody):
+    """A county file: ``extends`` the city, overrides what differs, may ``raise`` tier multipliers."""
+
+    extends = Text(dated=False, required=True, expected="the stem of the city file (e.g. jining)")
+    raised = Raised()
+
+    misplaced = {"bounds": "bounds only in the city file (a county keeps them, or raises a tier multiplier)"}
+
+
+_SCHEMAS: dict = {}
+
+
+def _schema(cls):
+    if cls not in _SCHEMAS:
+        _SCHEMAS[cls] = cls()
+    return _SCHEMAS[cls]
+
+
+def collect(messages, path: str, file: str, out: list[Fault]) -> None:
+    """Flatten a marshmallow error structure into faults; dict keys build the key path."""
+    if isinstance(messages, dict):
+        for key, sub in messages.items():
+            collect(sub, path if key == "_schema" else (f"{path}.{key}" if path else str(key)), file, out)
+    elif isinstance(messages, list):
+        for item in messages:
+            collect(item, path, file, out)
+    elif isinstance(messages, Problem):
+        out.append(messages.fault(file, path))
+    else:  # a marshmallow message this module did not foresee: still a fault, never lost
+        out.append(Fault(file, 1, 1, path or "(file)", str(messages), "a valid value"))
+
+
+def check_document(data, role: str, file: str):
+    """Validate one parsed rule file (``role`` is ``city`` or ``county``). Returns ``(tree, faults)``."""
+    if not isinstance(data, dict):
+        line, column = node_pos(data)
+        return None, [Fault(file, line + 1, column + 1, "(file)", describe(data) if data is not None else "an empty file",
+                            "a mapping of rule keys")]
+    schema = _schema(CitySchema if role == "city" else CountySchema)
+    token = CURRENT_FILE.set(file)
+    try:
+        return schema.load(data), []
+    except ValidationError as exc:
+        faults: list[Fault] = []
+        collect(exc.messages, "", file, faults)
+        return None, faults
+    finally:
+        CURRENT_FILE.reset(token)
+
+
+__all__ = ["check_document", "collect", "RuleSchema", "REQUIRED_LEAVES", "MERGED_SECTIONS", "CATEGORY_KINDS",
+           "RAISABLE", "TIER_NAME"]

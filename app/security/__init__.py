@@ -1,0 +1,1 @@
+"""Security: the security manager, roles declared in config/roles.yaml, jurisdiction scoping."""

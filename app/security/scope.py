@@ -1,0 +1,123 @@
+"""Jurisdiction: which rows a user may see, decided in this one place.
+
+A user's scope is the widest scope of their roles (config/roles.yaml); the region it is anchored to is
+the user's region. A model takes part by naming its region columns in ``__scope_columns__``
+(``{"township": "township_id", "county": "county_id"}``); every screen and API filters through
+:class:`JurisdictionFilter`, so list, show, edit, delete and access by id all see the same rows.
+"""
+from __future__ import annotations
+
+from flask import current_app, has_request_context
+from flask_appbuilder.models.filters import BaseFilter
+from sqlalchemy import false, true
+
+from app.security.roles import declared_roles
+
+SCOPE_WIDTH = {"own_reports": 0, "charity": 0, "township": 1, "county": 2, "city": 3}
+ADMIN_ROLE = "Admin"
+
+
+def user_scope(user) -> str:
+    """``city``, ``county``, ``township``, ``charity`` or ``own_reports`` (the widest the user holds)."""
+    roles = declared_roles()
+    scopes = ["city" if role.name == ADMIN_ROLE else roles[role.name].scope
+              for role in user.roles if role.name == ADMIN_ROLE or role.name in roles]
+    return max(scopes, key=SCOPE_WIDTH.__getitem__) if scopes else "own_reports"
+
+
+def sees_personal_data(user) -> bool:
+    """Whole ID numbers, phones and bank accounts only for roles that work the case."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    roles = declared_roles()
+    return any(role.name == ADMIN_ROLE or (role.name in roles and roles[role.name].sees_personal_data)
+               for role in user.roles)
+
+
+def county_id_of(region) -> int | None:
+    if region is None:
+        return None
+    return region.id if region.level == "county" else region.parent_id if region.level == "township" else None
+
+
+def scope_clause(model, user):
+    """The WHERE clause limiting ``model`` to what ``user`` may see."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    columns = getattr(model, "__scope_columns__", None)
+    if columns is None:
+        return true()
+    scope = user_scope(user)
+    if scope == "city":
+        return true()
+    region = user.region
+    if scope == "county" and county_id_of(region) is not None:
+        return getattr(model, columns["county"]) == county_id_of(region)
+    if scope == "township" and region is not None and region.level == "township":
+        return getattr(model, columns["township"]) == region.id
+    return false()
+
+
+def _region_id(obj, column: str) -> int | None:
+    """The region id of an object not yet flushed: read through the relationship (``township_id`` →
+    ``township``) when it is set, since the foreign key column fills only at flush."""
+    related = getattr(obj, column.removesuffix("_id"), None)
+    return related.id if related is not None else getattr(obj, column)
+
+
+def in_scope(obj, user) -> bool:
+    """The same decision for one object in memory (used before saving a new or moved row)."""
+    columns = getattr(type(obj), "__scope_columns__", None)
+    if columns is None:
+        return True
+    scope = user_scope(user)
+    if scope == "city":
+        return True
+    if scope == "county":
+        return _region_id(obj, columns["county"]) == county_id_of(user.region)
+    if scope == "township":
+        return user.region is not None and _region_id(obj, columns["township"]) == user.region.id
+    return False
+
+
+def current_user():
+    """The user of this request, logged in by session or by JWT (FAB's own notion), else None."""
+    if not has_request_context():
+        return None
+    return current_app.appbuilder.sm.current_user
+
+
+class JurisdictionFilter(BaseFilter):
+    """A base filter every scoped view and API carries: ``[["id", JurisdictionFilter, None]]``."""
+
+    name = "Jurisdiction"
+    arg_name = "jurisdiction"
+
+    def apply(self, query, value):
+        return query.filter(scope_clause(self.model, current_user()))
+
+
+JURISDICTION = [["id", JurisdictionFilter, lambda: None]]
+
+
+class TownshipsInScopeFilter(BaseFilter):
+    """For region dropdowns: only the townships the user may place a household or case in."""
+
+    name = "Townships in scope"
+    arg_name = "townships_in_scope"
+
+    def apply(self, query, value):
+        user = current_user()
+        model = self.model
+        query = query.filter(model.level == "township")
+        scope = user_scope(user) if user is not None and user.is_authenticated else None
+        if scope == "city":
+            return query
+        if scope == "county" and county_id_of(user.region) is not None:
+            return query.filter(model.parent_id == county_id_of(user.region))
+        if scope == "township" and user.region is not None:
+            return query.filter(model.id == user.region.id)
+        return query.filter(false())
+
+
+TOWNSHIPS_IN_SCOPE = [["id", TownshipsInScopeFilter, lambda: None]]

@@ -1,0 +1,29 @@
+"""Flask-AppBuilder screens: thin declarations over the models and services."""
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+from flask_babel import lazy_gettext as _l
+
+#: view class name → the menu entries (item, category) a role that may list it also sees;
+#: filled by :func:`register_views`, read by the role sync.
+MENU_OF_VIEW: dict[str, tuple[str, ...]] = {}
+
+CATEGORIES = {
+    "Cases": (_l("Cases"), "fa-folder-open"),
+    "Settings": (_l("Settings"), "fa-cogs"),
+}
+
+
+def _add(appbuilder: AppBuilder, view, name: str, label, icon: str, category: str) -> None:
+    category_label, category_icon = CATEGORIES[category]
+    appbuilder.add_view(view, name, label=label, icon=icon, category=category,
+                        category_label=category_label, category_icon=category_icon)
+    MENU_OF_VIEW[view.__name__] = (name, category)
+
+
+def register_views(appbuilder: AppBuilder) -> None:
+    from app.views.households import HouseholdView
+    from app.views.regions import RegionView
+
+    _add(appbuilder, HouseholdView, "Households", _l("Households"), "fa-home", "Cases")
+    _add(appbuilder, RegionView, "Regions", _l("Regions"), "fa-map", "Settings")

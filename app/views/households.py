@@ -1,0 +1,43 @@
+"""Household screens: the caseworker records a household once, found again by its ID number."""
+from flask_babel import lazy_gettext as _l
+
+from app.models import Household
+from app.security.scope import TOWNSHIPS_IN_SCOPE
+from app.views import choices
+from app.views.base import ScopedInterface, ScopedModelView
+from app.views.validators import IdNumber
+
+HOUSEHOLD_LABELS = {
+    "head_name": _l("Head of household"), "id_number": _l("Resident ID number"),
+    "county": _l("County"), "township": _l("Township"), "address": _l("Address"),
+    "area": _l("Urban or rural"), "residency": _l("Residency"), "size": _l("Household size"),
+    "dibao": _l("Dibao household"), "tekun": _l("Tekun person"), "phone": _l("Phone"),
+    "bank_name": _l("Bank"), "bank_account": _l("Bank account"),
+}
+HOUSEHOLD_EDIT_COLUMNS = [
+    "head_name", "id_number", "township", "address", "area", "residency", "size", "dibao", "tekun",
+    "phone", "bank_name", "bank_account",
+]
+
+
+class HouseholdView(ScopedModelView):
+    datamodel = ScopedInterface(Household)
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+    list_title = _l("Households")
+    show_title = _l("Household")
+    add_title = _l("Add household")
+    edit_title = _l("Edit household")
+    list_columns = ["head_name", "id_number", "township", "area", "residency", "size", "dibao", "tekun"]
+    show_columns = [
+        "head_name", "id_number", "county", "township", "address", "area", "residency", "size",
+        "dibao", "tekun", "phone", "bank_name", "bank_account",
+    ]
+    add_columns = edit_columns = HOUSEHOLD_EDIT_COLUMNS
+    search_columns = ["head_name", "township", "area", "residency", "dibao", "tekun"]
+    base_order = ("id", "desc")
+    label_columns = HOUSEHOLD_LABELS
+    validators_columns = {"id_number": [IdNumber()]}
+    add_form_extra_fields = edit_form_extra_fields = choices.select_fields(HOUSEHOLD_LABELS, "area", "residency")
+    formatters_columns = choices.formatters("area", "residency")
+    add_form_query_rel_fields = edit_form_query_rel_fields = search_form_query_rel_fields = {
+        "township": TOWNSHIPS_IN_SCOPE}

@@ -1,0 +1,96 @@
+"""Settings for the Flask app, each overridable by an environment variable.
+
+Why a module and not constants in the code: the deployment decides the database, the secret and the
+rules directory; the code only supplies safe defaults. ``load_settings()`` returns a plain dict that
+``create_app`` applies, so tests can override any key.
+
+Environment:
+    DATABASE_URL   SQLAlchemy URL (default: SQLite file ``instance/tempaid.db``)
+    SECRET_KEY     session signing key (default: generated once into ``instance/secret_key``)
+    RULES_DIR      directory of the county rule files (default: the project's ``rules/``)
+    TEMPAID_INSTANCE  instance directory (default: the project's ``instance/``)
+    TEMPAID_DEMO   "1" enables demo mode (demo users with printed passwords); only run.py sets it
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from config import PROJECT_ROOT
+
+
+def instance_dir() -> Path:
+    path = Path(os.environ.get("TEMPAID_INSTANCE") or PROJECT_ROOT / "instance")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(instance: Path) -> str:
+    """The key from the environment, else one generated once and kept (mode 600) in the instance dir."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'tempaid.db'}"
+    # Heroku-style URLs and plain postgresql:// pick the psycopg 3 driver we ship.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_settings() -> dict:
+    instance = instance_dir()
+    return {
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "RULES_DIR": os.environ.get("RULES_DIR") or str(PROJECT_ROOT / "rules"),
+        "DEMO_MODE": os.environ.get("TEMPAID_DEMO") == "1",
+        # Flask-AppBuilder
+        "APP_NAME": "临时救助管理",
+        "APP_THEME": "",
+        "AUTH_TYPE": 1,  # AUTH_DB
+        "AUTH_USER_REGISTRATION": False,
+        "FAB_CREATE_DB": False,  # the schema comes from migrations only
+        "FAB_UPDATE_PERMS": False,  # permissions are synced explicitly (app.security.sync)
+        "FAB_SECURITY_MANAGER_CLASS": "app.security.manager.TempaidSecurityManager",
+        "FAB_API_SWAGGER_UI": True,
+        "FAB_INDEX_VIEW": "app.views.home.HomeView",
+        "FAB_ADD_SECURITY_API": False,
+        "FAB_PASSWORD_HASH_METHOD": "scrypt",
+        # Babel: Chinese first, English on request
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LANGUAGES": {
+            "zh": {"flag": "cn", "name": "中文"},
+            "en": {"flag": "gb", "name": "English"},
+        },
+        # Sessions and CSRF
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
+        # Login rate limiting (Flask-Limiter through FAB)
+        "AUTH_RATE_LIMITED": True,
+        "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second"),
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
+        # Account lock-out: this many failed logins within the window lock the name until it ends
+        "AUTH_LOCKOUT_ATTEMPTS": int(os.environ.get("AUTH_LOCKOUT_ATTEMPTS", "5")),
+        "AUTH_LOCKOUT_MINUTES": int(os.environ.get("AUTH_LOCKOUT_MINUTES", "15")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+    }

@@ -1,0 +1,29 @@
+"""Fixtures of the engine tests: the fixture rule set (``fixtures/``), loaded once."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.rules import load_rules
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+BROKEN = HERE / "broken"
+CASES = HERE / "cases"
+
+
+@pytest.fixture(scope="session")
+def fixture_rules():
+    """The fixture rule set: a city, three counties and a calendar.yaml listing an invented 2027."""
+    return load_rules(FIXTURES)
+
+
+@pytest.fixture(scope="session")
+def fixture_rules_without_calendar(tmp_path_factory):
+    """The same rules without calendar.yaml: 2027 is then a year nobody knows."""
+    import shutil
+
+    target = tmp_path_factory.mktemp("nocalendar") / "rules"
+    shutil.copytree(FIXTURES, target, ignore=shutil.ignore_patterns("calendar.yaml"))
+    return load_rules(target)

@@ -1,0 +1,41 @@
+"""python run.py: migrations, demo data and printed logins that work — on a database of its own."""
+import pytest
+
+
+@pytest.fixture()
+def demo_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEMPAID_INSTANCE", str(tmp_path))
+    from app import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.db'}",
+                       "DEMO_MODE": True, "RATELIMIT_ENABLED": False})
+
+
+def test_prepare_fills_an_empty_database_and_logins_work(demo_app):
+    import run
+    from tests.conftest import login
+
+    logins = run.prepare(demo_app)
+    usernames = {entry["username"] for entry in logins}
+    assert "admin" in usernames and "township_caseworker_370811" in usernames
+    assert "township_caseworker_370881" in usernames and "city_bureau" in usernames
+    assert len({entry["password"] for entry in logins}) == len(logins)
+    caseworker = next(e for e in logins if e["username"] == "county_reviewer_370881")
+    client = demo_app.test_client()
+    assert login(client, caseworker["username"], caseworker["password"]).status_code == 302
+    assert "救助家庭" in client.get("/householdview/list/").get_data(as_text=True)
+    stranger = demo_app.test_client()
+    login(stranger, "admin", "wrong-password")
+    assert stranger.get("/householdview/list/").status_code == 302  # sent back to the login page
+    again = run.prepare(demo_app)
+    assert again == logins
+
+
+def test_no_demo_data_outside_demo_mode(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEMPAID_INSTANCE", str(tmp_path))
+    from app import create_app
+    from app.services.demo import seed_demo
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "DEMO_MODE": False})
+    with app.app_context(), pytest.raises(RuntimeError):
+        seed_demo()
