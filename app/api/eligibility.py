@@ -4,13 +4,11 @@ The body is answered with exactly the bytes :func:`app.rules.dumps` gives the Py
 """
 from __future__ import annotations
 
-import json
-
 from flask import Response, request
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import protect
 
-from app.rules import InputError, dumps, error_json, evaluate
+from app.rules.jsonout import answer
 from app.services.rules import current_rules
 
 
@@ -45,11 +43,5 @@ class EligibilityApi(BaseApi):
             401:
               $ref: '#/components/responses/401'
         """
-        try:
-            try:
-                data = json.loads(request.get_data(as_text=True))
-            except ValueError as exc:
-                raise InputError(None, f"the input is not valid JSON: {exc}") from None
-            return _json(dumps(evaluate(data, current_rules())), 200)
-        except InputError as exc:
-            return _json(dumps(error_json(exc)), 400)
+        text, ok = answer(request.get_data(as_text=True), current_rules())
+        return _json(text, 200 if ok else 400)

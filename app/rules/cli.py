@@ -9,7 +9,6 @@ object on stdout for ``evaluate``) or an unknown county for ``show``.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import date
@@ -17,9 +16,7 @@ from pathlib import Path
 
 import click
 
-from app.rules.engine import evaluate as evaluate_input
-from app.rules.faults import InputError
-from app.rules.jsonout import dumps, error_json, money
+from app.rules.jsonout import answer, dumps, money
 from app.rules.loader import check_directory
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -73,17 +70,10 @@ def validate_command(rules_dir):
 def evaluate_command(rules_dir, input_file):
     """Evaluate the JSON application in FILE (- for standard input); print the verdict as JSON."""
     rules = _load(rules_dir)
-    try:
-        data = json.loads(input_file.read())
-    except ValueError as exc:
-        click.echo(dumps(error_json(InputError(None, f"the input is not valid JSON: {exc}"))))
+    text, ok = answer(input_file.read(), rules)
+    click.echo(text)
+    if not ok:
         sys.exit(2)
-    try:
-        verdict = evaluate_input(data, rules)
-    except InputError as exc:
-        click.echo(dumps(error_json(exc)))
-        sys.exit(2)
-    click.echo(dumps(verdict))
 
 
 @rules_group.command("show")

@@ -51,3 +51,16 @@ def dumps(obj) -> str:
 def error_json(error: InputError) -> dict:
     """The error object every door returns for bad input."""
     return {"error": {"field": error.field, "message": error.message}}
+
+
+def answer(text: str, rules) -> tuple[str, bool]:
+    """``(JSON text, ok)`` for one application sent as JSON text: what the CLI prints and the API
+    sends (text that is not JSON is an input error like any other)."""
+    from app.rules.engine import evaluate
+
+    try:
+        return dumps(evaluate(json.loads(text), rules)), True
+    except ValueError as exc:
+        if not isinstance(exc, InputError):
+            exc = InputError(None, f"the input is not valid JSON: {exc}")
+        return dumps(error_json(exc)), False

@@ -11,11 +11,13 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date
+from importlib.metadata import version
 
 import pytest
 from ruamel.yaml import YAML
 
 from app.rules import InputError, dumps, evaluate
+from app.rules.calendar import package_knows
 
 from .conftest import CASES
 
@@ -90,6 +92,10 @@ def test_case(theme, base, case, fixture_rules, fixture_rules_without_calendar):
         data = case["raw_input"]
     rules = fixture_rules_without_calendar if case.get("without_calendar_yaml") else fixture_rules
     expect = case["expect"]
+    for warning in expect.get("warnings", []):
+        year = int(warning.split(":")[1])
+        if package_knows(year):  # a newer chinese-calendar than 1.11.0 may publish the year
+            pytest.skip(f"chinese-calendar {version('chinese-calendar')} knows {year}")
     if "error" in expect:
         with pytest.raises(InputError) as caught:
             evaluate(data, rules)

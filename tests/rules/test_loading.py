@@ -220,3 +220,15 @@ def test_keys_in_the_wrong_file_say_where_they_belong(rules_dir):
     assert [(f.where, f.path) for f in faults] == [("counties/370830-wenshang.yaml:3", "bounds"),
                                                    ("jining.yaml:86", "raised")]
     assert "only in the city file" in faults[0].expected and "only in county files" in faults[1].expected
+
+
+def test_an_edit_can_be_checked_before_it_is_written(rules_dir):
+    path = rules_dir / "counties/370830-wenshang.yaml"
+    before = path.read_text(encoding="utf-8")
+    bad = before + "approval:\n  township_limit: 5000\n"
+    (fault,) = validate_rules(rules_dir, overrides={"counties/370830-wenshang.yaml": bad})
+    assert fault.where == "counties/370830-wenshang.yaml:7" and "at most 3000" in fault.expected
+    assert path.read_text(encoding="utf-8") == before
+    assert validate_rules(rules_dir, overrides={"counties/370830-wenshang.yaml": before + "approval:\n  township_limit: 2500\n"}) == []
+    new_county = 'extends: jining\nregion: {code: "370832", name: 梁山县}\n'
+    assert validate_rules(rules_dir, overrides={"counties/370832-liangshan.yaml": new_county}) == []

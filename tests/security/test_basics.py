@@ -2,8 +2,7 @@
 no default administrator outside demo mode, and a record of every login."""
 import os
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.models import Household, LoginEvent, Region
 from tests.conftest import CSRF_RE, login
