@@ -19,7 +19,7 @@ def prepare(app) -> list[dict]:
     from app.services.demo import seed_demo
 
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         sync_security()
         return seed_demo()
 

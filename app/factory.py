@@ -10,6 +10,7 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 
 import app.models  # noqa: F401  (registers every table on the metadata)
+import app.services.audit  # noqa: F401  (the audit trail's session hooks)
 from app.extensions import csrf, db, migrate
 from config import PROJECT_ROOT
 from config.settings import load_settings

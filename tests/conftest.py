@@ -65,7 +65,7 @@ def app(database_url, tmp_path_factory):
     })
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with application.app_context():
-        upgrade()
+        upgrade(revision="heads")
         sync_security()
         load_regions(application.appbuilder.session)
         make_users(application)
@@ -175,3 +175,10 @@ def csrf_token(app, client) -> str:
     with client.session_transaction() as sess:
         raw = sess["csrf_token"]
     return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+@pytest.fixture()
+def rules(app):
+    from app.rules import load_rules
+
+    return load_rules(app.config["RULES_DIR"])

@@ -2,4 +2,6 @@
 from app.models.region import Region, RegionLevel  # noqa: F401
 from app.models.household import Household  # noqa: F401
 from app.models.user import TempaidUser  # noqa: F401
-from app.models.audit import LoginEvent  # noqa: F401
+from app.models.audit import AuditEntry, LoginEvent  # noqa: F401
+from app.models.member import HouseholdMember  # noqa: F401
+from app.models.case import Case, CaseAdjustment  # noqa: F401

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 15:21:24.425690
+Create Date: 2026-11-28 15:42:32.985052
 
 """
 from alembic import op
@@ -208,6 +208,79 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('user_id', 'role_id')
     )
+    op.create_table('aid_case',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=32), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('county_id', sa.Integer(), nullable=False),
+    sa.Column('township_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('category', sa.String(length=64), nullable=False),
+    sa.Column('severity', sa.String(length=8), nullable=True),
+    sa.Column('flow', sa.String(length=12), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('application_date', sa.Date(), nullable=False),
+    sa.Column('inputs', sa.JSON(), nullable=False),
+    sa.Column('verdict', sa.JSON(), nullable=False),
+    sa.Column('rules_digest', sa.String(length=64), nullable=False),
+    sa.Column('eligible', sa.Boolean(), nullable=False),
+    sa.Column('approval_level', sa.String(length=24), nullable=True),
+    sa.Column('suggested_amount', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('maximum_amount', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('approved_amount', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('deadlines', sa.JSON(), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('warnings', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['county_id'], ['region.id'], ),
+    sa.ForeignKeyConstraint(['created_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
+    sa.ForeignKeyConstraint(['township_id'], ['region.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('number')
+    )
+    with op.batch_alter_table('aid_case', schema=None) as batch_op:
+        batch_op.create_index('ix_aid_case_county_due', ['county_id', 'due_at'], unique=False)
+        batch_op.create_index('ix_aid_case_household_category', ['household_id', 'category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_aid_case_state'), ['state'], unique=False)
+        batch_op.create_index('ix_aid_case_township_due', ['township_id', 'due_at'], unique=False)
+        batch_op.create_index('ux_aid_case_open_per_category', ['household_id', 'category'], unique=True, sqlite_where=sa.text("state NOT IN ('closed', 'rejected')"), postgresql_where=sa.text("state NOT IN ('closed', 'rejected')"))
+
+    op.create_table('audit_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('target', sa.String(length=32), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=32), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.Column('note', sa.String(length=500), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_entry_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('ix_audit_entry_target', ['target', 'target_id', 'id'], unique=False)
+
+    op.create_table('household_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('id_number', sa.String(length=18), nullable=False),
+    sa.Column('relation', sa.String(length=16), nullable=True),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('id_number')
+    )
+    with op.batch_alter_table('household_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_household_member_household_id'), ['household_id'], unique=False)
+
     op.create_table('login_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -222,15 +295,53 @@ def upgrade():
     with op.batch_alter_table('login_event', schema=None) as batch_op:
         batch_op.create_index('ix_login_event_username_at', ['username', 'at'], unique=False)
 
+    op.create_table('case_adjustment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('field', sa.String(length=32), nullable=False),
+    sa.Column('before', sa.String(length=64), nullable=True),
+    sa.Column('after', sa.String(length=64), nullable=True),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['aid_case.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('case_adjustment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_adjustment_case_id'), ['case_id'], unique=False)
+
     # ### end Alembic commands ###
+    _audit_append_only()
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('case_adjustment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_adjustment_case_id'))
+
+    op.drop_table('case_adjustment')
     with op.batch_alter_table('login_event', schema=None) as batch_op:
         batch_op.drop_index('ix_login_event_username_at')
 
     op.drop_table('login_event')
+    with op.batch_alter_table('household_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_household_member_household_id'))
+
+    op.drop_table('household_member')
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entry_target')
+        batch_op.drop_index(batch_op.f('ix_audit_entry_case_id'))
+
+    op.drop_table('audit_entry')
+    with op.batch_alter_table('aid_case', schema=None) as batch_op:
+        batch_op.drop_index('ux_aid_case_open_per_category', sqlite_where=sa.text("state NOT IN ('closed', 'rejected')"), postgresql_where=sa.text("state NOT IN ('closed', 'rejected')"))
+        batch_op.drop_index('ix_aid_case_township_due')
+        batch_op.drop_index(batch_op.f('ix_aid_case_state'))
+        batch_op.drop_index('ix_aid_case_household_category')
+        batch_op.drop_index('ix_aid_case_county_due')
+
+    op.drop_table('aid_case')
     op.drop_table('ab_user_role')
     with op.batch_alter_table('ab_user_group', schema=None) as batch_op:
         batch_op.drop_index('idx_user_id')
@@ -278,3 +389,22 @@ def downgrade():
     op.drop_table('ab_permission')
     op.drop_table('ab_group')
     # ### end Alembic commands ###
+
+
+def _audit_append_only():
+    """The audit trail is append-only in the database too, whatever code reaches it."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("""
+            CREATE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION 'audit_entry is append-only'; END $$ LANGUAGE plpgsql;
+        """)
+        op.execute("""
+            CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry
+            FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only();
+        """)
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(f"""
+                CREATE TRIGGER audit_entry_no_{verb.lower()} BEFORE {verb} ON audit_entry
+                BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END;
+            """)

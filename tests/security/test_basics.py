@@ -90,7 +90,7 @@ def test_no_default_admin_outside_demo_mode(tmp_path, monkeypatch):
 
     fresh = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}", "DEMO_MODE": False})
     with fresh.app_context():
-        upgrade()
+        upgrade(revision="heads")
         sync_security()
         assert fresh.appbuilder.sm.count_users() == 0
         assert fresh.appbuilder.sm.find_role("Admin") is not None
@@ -105,7 +105,7 @@ def test_login_is_rate_limited(tmp_path, monkeypatch):
     limited = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'rl.db'}",
                           "RATELIMIT_ENABLED": True, "AUTH_RATE_LIMIT": "3 per minute"})
     with limited.app_context():
-        upgrade()
+        upgrade(revision="heads")
     client = limited.test_client()
     token = CSRF_RE.search(client.get("/login/").get_data(as_text=True)).group(1)
     codes = [client.post("/login/", data={"username": "x", "password": "y", "csrf_token": token}).status_code

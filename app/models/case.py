@@ -1,0 +1,91 @@
+"""An application for temporary assistance (一案), with the verdict it was decided on.
+
+The verdict, the rules digest and the figures the engine was given are stored with the case, so a later
+rule change never alters a decided case. ``due_at`` is the earliest deadline still open, kept in one
+indexed column so lists sort by it and overdue queries stay cheap at any size.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Optional
+
+from flask_appbuilder import Model
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.audit import utcnow
+from app.models.household import Household
+from app.models.region import Region
+from app.models.user import TempaidUser
+
+OPEN_STATES_EXCLUDED = ("closed", "rejected")
+
+
+class Case(Model):
+    __tablename__ = "aid_case"
+    __scope_columns__ = {"township": "township_id", "county": "county_id"}
+    __table_args__ = (
+        Index("ix_aid_case_county_due", "county_id", "due_at"),
+        Index("ix_aid_case_township_due", "township_id", "due_at"),
+        Index("ix_aid_case_household_category", "household_id", "category"),
+        # one open case per household and category (repeat protection), on both databases
+        Index("ux_aid_case_open_per_category", "household_id", "category", unique=True,
+              sqlite_where=text("state NOT IN ('closed', 'rejected')"),
+              postgresql_where=text("state NOT IN ('closed', 'rejected')")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), nullable=False)
+    county_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False)
+    township_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)
+    category: Mapped[str] = mapped_column(String(64), nullable=False)
+    severity: Mapped[Optional[str]] = mapped_column(String(8))
+    flow: Mapped[str] = mapped_column(String(12), nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    application_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    inputs: Mapped[dict] = mapped_column(JSON, nullable=False)
+    verdict: Mapped[dict] = mapped_column(JSON, nullable=False)
+    rules_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    eligible: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    approval_level: Mapped[Optional[str]] = mapped_column(String(24))
+    suggested_amount: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))
+    maximum_amount: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))
+    approved_amount: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))
+    approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    decided_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    deadlines: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    due_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    warnings: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    household: Mapped[Household] = relationship()
+    county: Mapped[Region] = relationship(foreign_keys=[county_id])
+    township: Mapped[Region] = relationship(foreign_keys=[township_id])
+    created_by: Mapped[TempaidUser] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[Optional[TempaidUser]] = relationship(foreign_keys=[approved_by_id])
+
+    @property
+    def decided(self) -> bool:
+        return self.decided_at is not None
+
+    def __repr__(self) -> str:
+        return self.number
+
+
+class CaseAdjustment(Model):
+    """A correction of a decided amount: the only way a decided figure changes, always with a reason."""
+
+    __tablename__ = "case_adjustment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("aid_case.id"), nullable=False, index=True)
+    field: Mapped[str] = mapped_column(String(32), nullable=False)
+    before: Mapped[Optional[str]] = mapped_column(String(64))
+    after: Mapped[Optional[str]] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(500), nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)

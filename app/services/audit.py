@@ -1,0 +1,128 @@
+"""全部留痕: every create, edit and transition of an audited row writes an append-only audit entry.
+
+One session hook does it for every path (screens, REST, services, CLI), so nothing can change a case
+or a household without a trace. The hook also guards two rules: audit entries are never updated or
+deleted, and a decided case's figures change only through :func:`sanctioned` (an adjustment with its
+reason), never by an ordinary edit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from decimal import Decimal
+
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from app.models import AuditEntry, Case, CaseAdjustment, Household, HouseholdMember
+from app.models.audit import utcnow
+
+AUDITED = (Household, HouseholdMember, Case, CaseAdjustment)
+#: what a decided case never changes by an ordinary edit
+DECIDED_FIELDS = ("approved_amount", "verdict", "inputs", "rules_digest", "eligible", "approval_level",
+                  "suggested_amount", "maximum_amount", "approved_by_id", "decided_at")
+
+
+class AppendOnly(Exception):
+    """Raised when code tries to change what may only be appended to or adjusted."""
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+@contextmanager
+def acting(session: Session, user_id: int | None, action: str | None = None, note: str | None = None):
+    """Name who acts (and the transition or adjustment) for the audit entries written meanwhile."""
+    saved = {k: session.info.get(k) for k in ("actor_id", "audit_action", "audit_note")}
+    session.info.update(actor_id=user_id, audit_action=action, audit_note=note)
+    try:
+        yield
+    finally:
+        session.info.update(saved)
+
+
+@contextmanager
+def sanctioned(session: Session):
+    """Inside this block a decided case's figures may change: used only by the adjustment service."""
+    session.info["sanctioned"] = True
+    try:
+        yield
+    finally:
+        session.info.pop("sanctioned", None)
+
+
+def _actor(session: Session) -> int | None:
+    if session.info.get("actor_id") is not None:
+        return session.info["actor_id"]
+    from app.security.scope import current_user
+
+    user = current_user()
+    return user.id if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _changes(obj) -> tuple[dict, dict]:
+    state = inspect(obj)
+    before, after = {}, {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            before[attr.key] = _plain(history.deleted[0]) if history.deleted else None
+            after[attr.key] = _plain(history.added[0]) if history.added else None
+    return before, after
+
+
+def _snapshot(obj) -> dict:
+    return {attr.key: _plain(getattr(obj, attr.key)) for attr in inspect(obj).mapper.column_attrs}
+
+
+def _case_id(obj) -> int | None:
+    return obj.id if isinstance(obj, Case) else getattr(obj, "case_id", None)
+
+
+def _was_decided(case: Case) -> bool:
+    history = inspect(case).attrs.decided_at.history
+    return (history.deleted or history.unchanged or [None])[0] is not None
+
+
+@event.listens_for(Session, "before_flush")
+def _guard(session: Session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise AppendOnly("audit entries are append-only")
+    if session.info.get("sanctioned"):
+        return
+    for obj in session.dirty:
+        if isinstance(obj, Case) and _was_decided(obj):
+            changed = [f for f in DECIDED_FIELDS if inspect(obj).attrs[f].history.has_changes()]
+            if changed:
+                raise AppendOnly(f"case {obj.number} is decided; {', '.join(changed)} change only by adjustment")
+    for obj in session.deleted:
+        if isinstance(obj, (Case, CaseAdjustment)):
+            raise AppendOnly("cases and adjustments are never deleted")
+
+
+@event.listens_for(Session, "after_flush")
+def _write_trail(session: Session, _context) -> None:
+    rows = []
+    actor = _actor(session)
+    action, note = session.info.get("audit_action"), session.info.get("audit_note")
+    for obj in session.new:
+        if isinstance(obj, AUDITED):
+            rows.append(dict(target=obj.__tablename__, target_id=obj.id, case_id=_case_id(obj),
+                             action=action or "create", before=None, after=_snapshot(obj)))
+    for obj in session.dirty:
+        if isinstance(obj, AUDITED) and session.is_modified(obj, include_collections=False):
+            before, after = _changes(obj)
+            if after:
+                rows.append(dict(target=obj.__tablename__, target_id=obj.id, case_id=_case_id(obj),
+                                 action=action or "edit", before=before, after=after))
+    if rows:
+        now = utcnow()
+        for row in rows:
+            row.update(at=now, user_id=actor, note=note)
+        session.connection().execute(insert(AuditEntry.__table__), rows)

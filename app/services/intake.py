@@ -1,0 +1,105 @@
+"""一门受理: one intake for every kind of case.
+
+The caseworker picks the household and enters the figures; the engine's verdict is shown before saving
+(:func:`preview`) and stored with the case (:func:`intake`) together with the digest of the rules used.
+Repeat protection: one open case per household and category (also a unique index), and a warning when
+the household was helped for the same cause within the county's ``cases.repeat_warning_days``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Case, Household
+from app.models.audit import utcnow
+from app.rules import RuleSet, evaluate
+from app.security.scope import in_scope
+from app.services.audit import acting
+from app.services.deadlines import open_deadline
+from app.services.workflow_def import workflow
+
+HOUSEHOLD_FIGURES = ("monthly_income", "monthly_necessary_expenses", "financial_assets", "houses", "vehicles")
+
+
+class IntakeRefused(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def engine_input(household: Household, figures: dict) -> dict:
+    """The engine's input: what the stored household says, and the figures of this application."""
+    data = {key: value for key, value in figures.items() if key != "household" and value not in (None, "")}
+    data.update(county=household.county.code, residency=household.residency, area=household.area)
+    data["household"] = {"size": household.size, "dibao": household.dibao, "tekun": household.tekun,
+                         **{k: v for k, v in (figures.get("household") or {}).items()
+                            if k in HOUSEHOLD_FIGURES and v not in (None, "")}}
+    return data
+
+
+def preview(household: Household, figures: dict, rules: RuleSet) -> dict:
+    """The verdict this application would get, without saving anything (raises InputError)."""
+    return evaluate(engine_input(household, figures), rules)
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def apply_verdict(case: Case, data: dict, verdict: dict, digest: str) -> None:
+    amount = verdict["amount"] or {}
+    case.inputs, case.verdict, case.rules_digest = data, verdict, digest
+    case.eligible = verdict["eligible"]
+    case.approval_level = verdict["approval_level"]
+    case.suggested_amount = _money(amount.get("suggested"))
+    case.maximum_amount = _money(amount.get("maximum"))
+    case.warnings = list(verdict["warnings"])
+
+
+def _repeat_warnings(session: Session, household: Household, category: str, days: int | None,
+                     today: dt.date) -> list[str]:
+    open_case = session.scalar(select(Case).where(
+        Case.household_id == household.id, Case.category == category, Case.state.not_in(("closed", "rejected"))))
+    if open_case is not None:
+        raise IntakeRefused("open_case_exists",
+                            f"household already has open case {open_case.number} for {category}")
+    if not days:
+        return []
+    since = dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min, dt.timezone.utc)
+    helped = session.scalars(select(Case.number).where(
+        Case.household_id == household.id, Case.category == category, Case.approved_amount.is_not(None),
+        Case.decided_at >= since)).all()
+    return [f"repeat_within_days:{days}:{number}" for number in helped]
+
+
+def intake(session: Session, household: Household, figures: dict, user, rules: RuleSet) -> Case:
+    """Take in one application: evaluate, guard against repeats, open its deadlines, save."""
+    if not in_scope(household, user):
+        raise IntakeRefused("scope", "household outside your jurisdiction")
+    data = engine_input(household, figures)
+    verdict = evaluate(data, rules)
+    application_date = dt.date.fromisoformat(verdict["as_of"])
+    days = rules.effective(household.county.code, application_date).get("cases", {}) \
+        .get("repeat_warning_days", {}).get("value")
+    warnings = _repeat_warnings(session, household, verdict["category"], days and int(days), application_date)
+    flow = workflow().flow_for(verdict["kind"], data.get("severity"))
+    case = Case(
+        number=f"{household.county.code}{application_date:%Y%m%d}{secrets.token_hex(3).upper()}",
+        household=household, county=household.county, township=household.township,
+        kind=verdict["kind"], category=verdict["category"], severity=data.get("severity"), flow=flow.name,
+        state=flow.initial, application_date=application_date, created_by_id=user.id, created_at=utcnow(),
+        deadlines={},
+    )
+    apply_verdict(case, data, verdict, rules.digest)
+    case.warnings = case.warnings + warnings
+    for name in flow.deadlines:
+        open_deadline(case, name, verdict["deadlines"][name])
+    session.add(case)
+    with acting(session, user.id, "intake"):
+        session.flush()
+    return case

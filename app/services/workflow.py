@@ -1,0 +1,145 @@
+"""The one generic state machine that executes config/workflow.yaml on a case.
+
+Every transition is checked in the same order — it exists from this state, the user's role may take it,
+the case is in the user's jurisdiction, nobody approves what they took in themselves, the fields it
+asks for are given, an approval is by an approver of the verdict's level and within the verdict's
+maximum (or above it with a reason and a higher approver) — then applied and written to the trail.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy.orm import Session
+
+from app.models import Case, CaseAdjustment
+from app.models.audit import utcnow
+from app.rules import RuleSet, evaluate
+from app.security.scope import in_scope
+from app.services.audit import acting, sanctioned
+from app.services.deadlines import meet_deadline, open_deadline
+from app.services.intake import apply_verdict
+from app.services.workflow_def import Transition, workflow
+
+#: the input field of the engine that each started deadline counts from
+DEADLINE_START_FIELD = {"decision_due": "accepted_on", "registration_due": "pre_assisted_on"}
+
+
+class TransitionRefused(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def role_names(user) -> set[str]:
+    return {role.name for role in user.roles}
+
+
+def available(case: Case, user) -> list[Transition]:
+    """The transitions this user may offer on this case now (the buttons a screen shows)."""
+    flow = workflow().flow_for(case.kind, case.severity)
+    roles = role_names(user)
+    return [t for t in flow.available(case.state) if roles & set(t.roles)
+            and (t.self_approval or case.created_by_id != user.id)]
+
+
+def _amount(fields: dict) -> Decimal:
+    try:
+        amount = Decimal(str(fields["amount"]))
+    except (InvalidOperation, KeyError):
+        raise TransitionRefused("amount_invalid", "the amount must be a decimal number") from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise TransitionRefused("amount_invalid", "the amount must be positive, in yuan and fen")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _check_approval(case: Case, user, amount: Decimal, fields: dict) -> None:
+    wf = workflow()
+    if not case.eligible or case.approval_level is None:
+        raise TransitionRefused("not_eligible", "the verdict found the household not eligible")
+    roles = role_names(user)
+    if not roles & set(wf.approvers[case.approval_level]):
+        raise TransitionRefused("approval_level", f"approval at level {case.approval_level} is not yours")
+    if case.maximum_amount is not None and amount > case.maximum_amount:
+        level_rank = min(wf.approver_rank[r] for r in wf.approvers[case.approval_level])
+        user_rank = max((wf.approver_rank.get(r, 0) for r in roles), default=0)
+        if not fields.get("reason") or user_rank <= level_rank:
+            raise TransitionRefused(
+                "above_maximum", f"{amount} is above the verdict's maximum {case.maximum_amount}: "
+                "it needs a recorded reason and a higher approval")
+
+
+def take(session: Session, case: Case, name: str, user, fields: dict, rules: RuleSet,
+         now: dt.datetime | None = None) -> Case:
+    """Take transition ``name`` on ``case`` as ``user`` with the ``fields`` it asks for."""
+    now = now or utcnow()
+    flow = workflow().flow_for(case.kind, case.severity)
+    transition = flow.transitions.get(name)
+    if transition is None or case.state not in transition.sources:
+        raise TransitionRefused("not_available", f"{name} is not possible from {case.state}")
+    if not role_names(user) & set(transition.roles):
+        raise TransitionRefused("role", f"your role may not {name}")
+    if not in_scope(case, user):
+        raise TransitionRefused("scope", "case outside your jurisdiction")
+    if not transition.self_approval and case.created_by_id == user.id:
+        raise TransitionRefused("self_approval", "nobody decides a case they took in themselves")
+    for field in transition.fields:
+        if fields.get(field) in (None, ""):
+            raise TransitionRefused(f"field_required:{field}", f"{name} needs {field}")
+    today = dt.date.fromisoformat(fields["date"]) if fields.get("date") else now.astimezone(
+        dt.timezone(dt.timedelta(hours=8))).date()
+    amount = _amount(fields) if "amount" in transition.fields else None
+    if transition.approval:
+        _check_approval(case, user, amount, fields)
+
+    if transition.starts:
+        data = dict(case.inputs)
+        for deadline in transition.starts:
+            data[DEADLINE_START_FIELD[deadline]] = today.isoformat()
+        apply_verdict(case, data, evaluate(data, rules), case.rules_digest if case.decided else rules.digest)
+        for deadline in transition.starts:
+            open_deadline(case, deadline, case.verdict["deadlines"][deadline])
+    for deadline in transition.stops:
+        meet_deadline(case, deadline, now)
+    if transition.approval:
+        case.approved_amount, case.approved_by_id, case.decided_at = amount, user.id, now
+    elif transition.target == "rejected":
+        case.decided_at = now
+    elif amount is not None and not case.decided:
+        case.approved_amount = amount  # a proposal (the major-case plan), decided by the approval
+    case.state = transition.target
+    note = fields.get("reason") or fields.get("note") or fields.get("date")
+    with acting(session, user.id, name, note=str(note)[:500] if note else None):
+        session.flush()
+    return case
+
+
+def reevaluate(session: Session, case: Case, user, rules: RuleSet) -> Case:
+    """Run the engine again on an undecided case (rules or figures changed); decided cases keep theirs."""
+    if case.decided:
+        raise TransitionRefused("decided", "a decided case keeps the verdict it was decided on")
+    if not in_scope(case, user):
+        raise TransitionRefused("scope", "case outside your jurisdiction")
+    apply_verdict(case, case.inputs, evaluate(case.inputs, rules), rules.digest)
+    with acting(session, user.id, "reevaluate"):
+        session.flush()
+    return case
+
+
+def adjust(session: Session, case: Case, amount, reason: str, user) -> CaseAdjustment:
+    """Correct a decided amount: a recorded adjustment with its reason, by an approver of the case's
+    level or higher; the decision itself is never edited."""
+    if not case.decided or case.approved_amount is None:
+        raise TransitionRefused("not_decided", "only a decided amount is adjusted")
+    if not reason:
+        raise TransitionRefused("field_required:reason", "an adjustment needs its reason")
+    new_amount = _amount({"amount": amount})
+    _check_approval(case, user, new_amount, {"reason": reason})
+    adjustment = CaseAdjustment(case_id=case.id, field="approved_amount", before=str(case.approved_amount),
+                                after=str(new_amount), reason=reason, user_id=user.id)
+    session.add(adjustment)
+    with sanctioned(session), acting(session, user.id, "adjust", note=reason[:500]):
+        case.approved_amount = new_amount
+        session.flush()
+    return adjustment

@@ -1,0 +1,128 @@
+"""The workflow declared in ``config/workflow.yaml``: flows, states, transitions, approvers.
+
+Kept as data (as Frappe keeps a workflow as a table of transitions with the role allowed and a
+self-approval flag); this module reads and checks it, :mod:`app.services.workflow` executes it.
+Faults are reported with file and line, all of them in one run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from config import CONFIG_DIR
+
+WORKFLOW_FILE = CONFIG_DIR / "workflow.yaml"
+FIELDS = {"reason", "amount", "note", "date"}
+DEADLINES = {"decision_due", "pre_assist_due", "registration_due"}
+TRANSITION_KEYS = {"from", "to", "label", "roles", "approval", "self_approval", "fields", "starts", "stops"}
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    label_zh: str
+    label_en: str
+    roles: tuple[str, ...]
+    approval: bool
+    self_approval: bool
+    fields: tuple[str, ...]
+    starts: tuple[str, ...]
+    stops: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    initial: str
+    deadlines: tuple[str, ...]
+    transitions: dict[str, Transition]
+
+    def available(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions.values() if state in t.sources]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    flows: dict[str, Flow]
+    states: dict[str, tuple[str, str]]
+    approvers: dict[str, tuple[str, ...]]
+    approver_rank: dict[str, int]
+
+    def flow_for(self, kind: str, severity: str | None) -> Flow:
+        return self.flows["major" if severity == "major" else kind]
+
+
+class WorkflowInvalid(Exception):
+    def __init__(self, faults: list[str]):
+        super().__init__("\n".join(faults))
+        self.faults = faults
+
+
+def _tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+
+def load_workflow(path: Path = WORKFLOW_FILE, roles: set[str] | None = None) -> Workflow:
+    """Read and check the workflow; raise :class:`WorkflowInvalid` listing every fault."""
+    doc = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    faults: list[str] = []
+
+    def fault(node, key, found, expected) -> None:
+        line, col = node.lc.value(key) if key in node else (node.lc.line, node.lc.col)
+        faults.append(f"{path.name}:{line + 1}:{col + 1}: {key}: found {found!r}, expected {expected}")
+
+    states = {str(k): (v["zh"], v["en"]) for k, v in doc["states"].items()}
+    flows = {}
+    for flow_name, spec in doc["flows"].items():
+        transitions = {}
+        if spec["initial"] not in states:
+            fault(spec, "initial", spec["initial"], "a state listed under states")
+        for name, t in spec["transitions"].items():
+            for extra in set(t) - TRANSITION_KEYS:
+                fault(t, extra, extra, "one of " + ", ".join(sorted(TRANSITION_KEYS)))
+            for key in ("from", "to"):
+                for state in _tuple(t.get(key)):
+                    if state not in states:
+                        fault(t, key, state, "a state listed under states")
+            for role in _tuple(t.get("roles")):
+                if roles is not None and role not in roles:
+                    fault(t, "roles", role, "a role of config/roles.yaml")
+            for key, allowed in (("fields", FIELDS), ("starts", DEADLINES), ("stops", DEADLINES)):
+                for value in _tuple(t.get(key)):
+                    if value not in allowed:
+                        fault(t, key, value, "one of " + ", ".join(sorted(allowed)))
+            transitions[str(name)] = Transition(
+                str(name), _tuple(t["from"]), str(t["to"]), t["label"]["zh"], t["label"]["en"],
+                _tuple(t.get("roles")), bool(t.get("approval", False)), bool(t.get("self_approval", True)),
+                _tuple(t.get("fields")), _tuple(t.get("starts")), _tuple(t.get("stops")))
+        flows[str(flow_name)] = Flow(str(flow_name), str(spec["initial"]), _tuple(spec.get("deadlines")),
+                                     transitions)
+    approvers = {str(k): _tuple(v) for k, v in doc["approvers"].items()}
+    for level, names in approvers.items():
+        for role in names:
+            if roles is not None and role not in roles:
+                fault(doc["approvers"], level, role, "a role of config/roles.yaml")
+    if faults:
+        raise WorkflowInvalid(faults)
+    return Workflow(flows, states, approvers, {str(k): int(v) for k, v in doc["approver_rank"].items()})
+
+
+_cache: dict[str, tuple[float, Workflow]] = {}
+
+
+def workflow(path: Path = WORKFLOW_FILE) -> Workflow:
+    """The declared workflow, re-read when the file changes on disk."""
+    from app.security.roles import declared_roles
+
+    mtime = path.stat().st_mtime
+    cached = _cache.get(str(path))
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, load_workflow(path, set(declared_roles())))
+        _cache[str(path)] = cached
+    return cached[1]
