@@ -79,5 +79,21 @@ def regions_load() -> None:
     click.echo(f"{count} regions loaded")
 
 
+@cli.command("deadlines")
+@click.option("--county", help="Only this county (6-digit code).")
+@with_appcontext
+def deadlines(county: str | None) -> None:
+    """Print the overdue cases: number, county, township, state, what is due and when."""
+    from app.models.audit import utcnow
+    from app.services.deadlines import CST, as_utc, overdue_cases
+
+    cases = overdue_cases(current_app.appbuilder.session, utcnow(), county)
+    for case in cases:
+        names = ",".join(name for name, d in case.deadlines.items() if d["met"] is None)
+        due = as_utc(case.due_at).astimezone(CST).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{case.number}\t{case.county.name}\t{case.township.name}\t{case.state}\t{names}\t{due}")
+    click.echo(f"{len(cases)} overdue case(s)", err=True)
+
+
 def main() -> None:
     cli(prog_name="tempaid")

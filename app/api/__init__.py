@@ -5,8 +5,10 @@ from flask_appbuilder import AppBuilder
 
 
 def register_apis(appbuilder: AppBuilder) -> None:
+    from app.api.cases import CaseApi
     from app.api.eligibility import EligibilityApi
     from app.api.households import HouseholdApi
 
     appbuilder.add_api(EligibilityApi)
     appbuilder.add_api(HouseholdApi)
+    appbuilder.add_api(CaseApi)

@@ -30,7 +30,7 @@ def sync_security(roles: dict[str, RoleSpec] | None = None) -> dict[str, int]:
                     raise LookupError(f"roles.yaml: {spec.key}: no permission {name} on {view}")
                 wanted.append(pv)
             menu = MENU_OF_VIEW.get(view)
-            if menu and "can_list" in names:
+            if menu and ("can_list" in names or "can_intake" in names):
                 for menu_name in menu:
                     pv = sm.find_permission_view_menu("menu_access", menu_name)
                     if pv is not None:

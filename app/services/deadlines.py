@@ -34,14 +34,37 @@ def meet_deadline(case: Case, name: str, at: dt.datetime) -> None:
 
 def refresh_due_at(case: Case) -> None:
     dues = [due_moment(d["due"]) for d in (case.deadlines or {}).values() if d["met"] is None]
-    case.due_at = min(dues) if dues else None
+    # stored in UTC: SQLite keeps no offset, so every time column holds UTC on both databases
+    case.due_at = min(dues).astimezone(dt.timezone.utc) if dues else None
 
 
-def status(case: Case, now: dt.datetime, soon: dt.timedelta = dt.timedelta(days=3)) -> str:
-    """``overdue``, ``due_soon``, ``open`` or ``none`` — the marker a list shows."""
-    if case.due_at is None:
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC time (SQLite gives it back without its offset)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def status(due_at: dt.datetime | None, now: dt.datetime, soon: dt.timedelta = dt.timedelta(days=3)) -> str:
+    """``overdue``, ``due_soon``, ``open`` or ``none`` — the marker a list shows for a case's ``due_at``."""
+    if due_at is None:
         return "none"
-    due = case.due_at if case.due_at.tzinfo else case.due_at.replace(tzinfo=dt.timezone.utc)
+    due = as_utc(due_at)
     if due < now:
         return "overdue"
     return "due_soon" if due - now <= soon else "open"
+
+
+def overdue_cases(session, now: dt.datetime, county_code: str | None = None):
+    """Open cases whose earliest open deadline has passed, most overdue first (one query)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased, joinedload
+
+    from app.models import Region
+
+    county = aliased(Region)
+    query = (select(Case).join(county, Case.county_id == county.id)
+             .options(joinedload(Case.township), joinedload(Case.county), joinedload(Case.household))
+             .where(Case.due_at.is_not(None), Case.due_at < now, Case.state != "closed")
+             .order_by(Case.due_at))
+    if county_code:
+        query = query.where(county.code == county_code)
+    return session.scalars(query).all()

@@ -57,6 +57,20 @@ RESOURCES = [
               "residency": "local_hukou", "size": 1}),
 ]
 
+def _case(session, township_code: str, n: int):
+    from flask import current_app
+
+    from app.rules import load_rules
+    from app.services.intake import intake
+    from tests.services.test_workflow import CASES
+
+    household = _household(session, township_code, valid_id(f"3708111990010{n + 1:03d}"[:17]))
+    city = current_app.appbuilder.sm.find_user(username="city_bureau")
+    return intake(session, household, CASES[0]["figures"], city, load_rules(current_app.config["RULES_DIR"]))
+
+
+RESOURCES.append(Resource("CaseView", "CaseApi", "/caseview", "/api/v1/case", _case, {}))
+
 # Places: the home township of the role's user, another township of the same county, another county.
 PLACES = {"home_township": None, "same_county": "370811102", "other_county": "370881001"}
 

@@ -1,0 +1,188 @@
+"""Case screens: lists with deadline markers, the case page with its verdict, trail and the
+transitions the user may take, and the one-time notification (一次性告知) to print."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterNotEqual
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from app.models import Case
+from app.models.audit import utcnow
+from app.rules import InputError
+from app.security.scope import current_user
+from app.services.deadlines import CST, as_utc, status
+from app.services.rules import current_rules
+from app.services.trail import case_trail
+from app.services.workflow import TransitionRefused, adjust, available, reevaluate, take
+from app.services.workflow_def import workflow
+from app.views.base import ScopedInterface, ScopedModelView
+
+CASE_LABELS = {
+    "number": _l("Case number"), "household": _l("Household"), "county": _l("County"),
+    "township": _l("Township"), "kind": _l("Kind"), "category": _l("Category"), "severity": _l("Severity"),
+    "state": _l("State"), "application_date": _l("Application date"), "eligible": _l("Eligible"),
+    "approval_level": _l("Approval level"), "suggested_amount": _l("Suggested amount"),
+    "maximum_amount": _l("Maximum amount"), "approved_amount": _l("Approved amount"),
+    "due_at": _l("Due"), "created_by": _l("Taken in by"), "created_at": _l("Taken in at"),
+    "rules_digest": _l("Rules digest"), "warnings": _l("Warnings"),
+}
+KIND_LABELS = {"expenditure": _l("Expenditure"), "emergency": _l("Emergency")}
+LEVEL_LABELS = {"township": _l("Township"), "county": _l("County"),
+                "county_leading_group": _l("County leading group")}
+SOON = dt.timedelta(days=3)
+MARKERS = {"overdue": ("label-danger", _l("Overdue")), "due_soon": ("label-warning", _l("Due soon")),
+           "open": ("label-default", ""), "none": ("", "")}
+
+
+def state_label(state: str) -> str:
+    zh, en = workflow().states.get(state, (state, state))
+    return zh if str(get_locale()).startswith("zh") else en
+
+
+def transition_label(transition) -> str:
+    return transition.label_zh if str(get_locale()).startswith("zh") else transition.label_en
+
+
+def category_label(category: str, county: str | None = None) -> str:
+    """The category's name from the county's rule file in Chinese; its code in English."""
+    if not str(get_locale()).startswith("zh"):
+        return category.split(":", 1)[-1].replace("_", " ")
+    rules = current_rules()
+    for code in ([county] if county else []) + rules.counties():
+        for found in rules.categories(code):
+            if f"{found.kind}:{found.code}" == category:
+                return found.name
+    return category
+
+
+def due_marker(due_at: dt.datetime | None) -> Markup:
+    """The due time in China Standard Time, marked overdue (red) or due soon (amber)."""
+    if due_at is None:
+        return Markup("")
+    css, text = MARKERS[status(due_at, utcnow())]
+    shown = as_utc(due_at).astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    return Markup('<span class="label {}">{}</span> {}').format(css, text, shown) if css else Markup(shown)
+
+
+class CaseView(ScopedModelView):
+    datamodel = ScopedInterface(Case)
+    base_permissions = ["can_list", "can_show", "can_export", "can_transition"]
+    list_title = _l("Cases")
+    show_title = _l("Case")
+    show_template = "tempaid/case_show.html"
+    list_columns = ["number", "household", "township", "kind", "category", "state", "approval_level",
+                    "suggested_amount", "due_at"]
+    show_columns = ["number", "household", "county", "township", "kind", "category", "severity", "state",
+                    "application_date", "eligible", "approval_level", "suggested_amount", "maximum_amount",
+                    "approved_amount", "due_at", "created_by", "created_at", "rules_digest"]
+    export_columns = ["number", "household", "township", "kind", "category", "state", "approval_level",
+                      "suggested_amount", "approved_amount", "application_date", "due_at"]
+    search_columns = ["number", "state", "kind", "category", "township", "application_date", "due_at"]
+    order_columns = ["number", "application_date", "due_at", "suggested_amount"]
+    base_order = ("due_at", "asc")
+    label_columns = CASE_LABELS
+    formatters_columns = {
+        "state": state_label, "kind": lambda v: KIND_LABELS.get(v, v),
+        "approval_level": lambda v: LEVEL_LABELS.get(v, v or ""),
+        "category": category_label, "due_at": due_marker,
+    }
+
+    def _case_or_404(self, pk) -> Case:
+        case = self.datamodel.get(pk, self._base_filters)
+        if case is None:
+            abort(404)
+        return case
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        case = self._case_or_404(pk)
+        widgets = self._show(pk)
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=[],
+            case=case, transitions=available(case, current_user()), trail=case_trail(self.datamodel.session, case.id),
+            state_label=state_label, transition_label=transition_label, due_marker=due_marker,
+        )
+
+    @expose("/transition/<pk>/<name>", methods=["POST"])
+    @has_access
+    @permission_name("transition")
+    def transition(self, pk, name):
+        """Take one transition with the fields from the case page's form."""
+        case = self._case_or_404(pk)
+        fields = {key: request.form.get(key, "").strip() for key in ("reason", "amount", "note", "date")}
+        try:
+            take(self.datamodel.session, case, name, current_user(), fields, current_rules())
+            self.datamodel.session.commit()
+            flash(str(_l("Done: %(state)s", state=state_label(case.state))), "success")
+        except (TransitionRefused, InputError) as exc:
+            self.datamodel.session.rollback()
+            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/reevaluate/<pk>", methods=["POST"])
+    @has_access
+    @permission_name("transition")
+    def reevaluate(self, pk):
+        case = self._case_or_404(pk)
+        try:
+            reevaluate(self.datamodel.session, case, current_user(), current_rules())
+            self.datamodel.session.commit()
+            flash(str(_l("The verdict was computed again with the rules in force.")), "success")
+        except (TransitionRefused, InputError) as exc:
+            self.datamodel.session.rollback()
+            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/adjust/<pk>", methods=["POST"])
+    @has_access
+    @permission_name("transition")
+    def adjust(self, pk):
+        case = self._case_or_404(pk)
+        try:
+            adjust(self.datamodel.session, case, request.form.get("amount", ""), request.form.get("reason", ""),
+                   current_user())
+            self.datamodel.session.commit()
+            flash(str(_l("The adjustment was recorded.")), "success")
+        except TransitionRefused as exc:
+            self.datamodel.session.rollback()
+            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/notice/<pk>")
+    @has_access
+    @permission_name("show")
+    def notice(self, pk):
+        """一次性告知: the documents the applicant must bring, printable."""
+        case = self._case_or_404(pk)
+        category = next((c for c in current_rules().categories(case.county.code)
+                         if f"{c.kind}:{c.code}" == case.category), None)
+        return self.render_template("tempaid/notice.html", case=case, category=category,
+                                    county=case.county, household=case.household)
+
+
+class DueWithinFilter(BaseFilter):
+    """Cases whose earliest open deadline falls before now + the given span (overdue included)."""
+
+    name = "Due within"
+    arg_name = "due_within"
+
+    def apply(self, query, span: dt.timedelta):
+        return query.filter(self.model.due_at.is_not(None), self.model.due_at <= utcnow() + span)
+
+
+class DueCaseView(CaseView):
+    """Cases due within three days or overdue, in the user's jurisdiction, soonest first."""
+
+    route_base = "/duecases"
+    list_title = _l("Due soon and overdue")
+    base_permissions = ["can_list"]
+    base_filters = CaseView.base_filters + [["due_at", DueWithinFilter, SOON],
+                                            ["state", FilterNotEqual, "closed"]]

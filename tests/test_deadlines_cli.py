@@ -1,0 +1,20 @@
+"""``tempaid deadlines`` prints the overdue cases."""
+from app.cli import cli
+from app.services.intake import intake
+from tests.services.test_workflow import user
+from tests.support import make_household
+
+FIRE = {"kind": "emergency", "category": "incident:fire", "severity": "light", "application_date": "2026-01-05",
+        "reported_at": "2026-01-05T20:00:00+08:00"}
+
+
+def test_overdue_cases_are_printed(app, session, rules):
+    late = intake(session, make_household(session, "370811"), FIRE, user(app, "township_caseworker_370811"), rules)
+    other = intake(session, make_household(session, "370881"), FIRE, user(app, "township_caseworker_370881"), rules)
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli, ["deadlines"])
+    assert result.exit_code == 0, result.output
+    assert late.number in result.output and other.number in result.output
+    assert "pre_assist_due" in result.output and "2026-01-06 20:00" in result.output
+    only = runner.invoke(cli, ["deadlines", "--county", "370881"])
+    assert other.number in only.output and late.number not in only.output

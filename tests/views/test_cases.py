@@ -1,0 +1,105 @@
+"""A caseworker takes cases from intake to approval through the screens."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.models import AuditEntry, Case
+from tests.conftest import csrf_token
+from tests.support import make_household
+
+INCOMES = ", ".join(["300"] * 12)
+EXPENSES = ", ".join(["100"] * 6)
+
+
+def _form(app, client, **fields):
+    data = {"kind": "expenditure", "category": "illness:uremia", "severity": "", "application_date": "2026-11-02",
+            "cost": "2000", "monthly_income": INCOMES, "monthly_necessary_expenses": EXPENSES,
+            "financial_assets": "1000", "houses": "1", "vehicles": "0", "csrf_token": csrf_token(app, client)}
+    data.update(fields)
+    return data
+
+
+@pytest.fixture()
+def household(session):
+    household = make_household(session, "370811")
+    session.commit()
+    return household
+
+
+def test_intake_finds_the_household_by_id_number(app, login_as, household):
+    client = login_as("township_caseworker_370811")
+    page = client.get(f"/intake/?id_number={household.id_number}").get_data(as_text=True)
+    assert household.head_name in page and "illness:uremia" in page
+    missing = client.get("/intake/?id_number=370881197506150020").get_data(as_text=True)
+    assert 'name="category"' not in missing  # no form without a household in scope
+
+
+def test_preview_shows_the_verdict_and_saves_nothing(app, session, login_as, household):
+    client = login_as("township_caseworker_370811")
+    page = client.post(f"/intake/?id_number={household.id_number}", data=_form(app, client, action="preview"))
+    text = page.get_data(as_text=True)
+    assert 'id="verdict"' in text and "net_income" in text and "counties/370811-rencheng.yaml" in text
+    assert session.scalar(select(Case).where(Case.household_id == household.id)) is None
+
+
+def test_bad_figures_are_explained_on_the_form(app, login_as, household):
+    client = login_as("township_caseworker_370811")
+    text = client.post(f"/intake/?id_number={household.id_number}",
+                       data=_form(app, client, action="preview", monthly_income="300, 300")).get_data(as_text=True)
+    assert 'id="intake-error"' in text and "household.monthly_income" in text
+
+
+def test_expenditure_case_from_intake_to_approval(app, session, login_as, household):
+    caseworker = login_as("township_caseworker_370811")
+    saved = caseworker.post(f"/intake/?id_number={household.id_number}", data=_form(app, caseworker, action="save"))
+    assert saved.status_code == 302
+    case = session.scalar(select(Case).where(Case.household_id == household.id))
+    assert saved.headers["Location"].endswith(f"/caseview/show/{case.id}")
+    page = caseworker.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert 'id="checks"' in page and "/transition/" in page and 'id="trail"' in page
+
+    def step(client, name, **fields):
+        response = client.post(f"/caseview/transition/{case.id}/{name}",
+                               data={"csrf_token": csrf_token(app, client), **fields})
+        assert response.status_code == 302
+        session.expire_all()
+        return client.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+
+    step(caseworker, "accept")
+    step(caseworker, "investigate", note="入户调查：情况属实")
+    step(caseworker, "review", note="x")  # refused: a caseworker does not review
+    assert session.get(Case, case.id).state == "investigated"
+    approver = login_as("township_approver_370811")
+    step(approver, "review", note="审核通过")
+    step(approver, "approve", amount="2000")
+    assert session.get(Case, case.id).state == "approved"
+    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.case_id == case.id)
+                              .order_by(AuditEntry.id)).all()
+    assert actions == ["intake", "accept", "investigate", "review", "approve"]
+
+
+def test_notice_lists_the_documents(app, session, login_as, household, rules):
+    from app.services.intake import intake
+    from tests.services.test_workflow import CASES, user
+
+    case = intake(session, household, CASES[0]["figures"], user(app, "township_caseworker_370811"), rules)
+    session.commit()
+    text = login_as("township_caseworker_370811").get(f"/caseview/notice/{case.id}").get_data(as_text=True)
+    documents = next(c for c in rules.categories("370811") if c.code == "uremia").documents
+    assert all(doc in text for doc in documents) and len(documents) >= 2
+
+
+def test_due_list_marks_overdue_cases(app, session, login_as, household, rules):
+    from app.services.intake import intake
+    from tests.services.test_workflow import CASES, user
+
+    fire = {"kind": "emergency", "category": "incident:fire", "severity": "light", "application_date": "2026-01-05",
+            "reported_at": "2026-01-05T20:00:00+08:00"}
+    case = intake(session, household, fire, user(app, "township_caseworker_370811"), rules)
+    session.commit()
+    text = login_as("township_caseworker_370811").get("/duecases/list/").get_data(as_text=True)
+    assert case.number in text and "label-danger" in text
+    other = login_as("township_caseworker_370881").get("/duecases/list/").get_data(as_text=True)
+    assert case.number not in other
+    assert re.search(r"2026-01-06 20:00", text)
