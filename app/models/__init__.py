@@ -5,3 +5,5 @@ from app.models.user import TempaidUser  # noqa: F401
 from app.models.audit import AuditEntry, LoginEvent  # noqa: F401
 from app.models.member import HouseholdMember  # noqa: F401
 from app.models.case import Case, CaseAdjustment  # noqa: F401
+from app.models.charity import Charity, CharityProject, ProjectCategory  # noqa: F401
+from app.models.referral import AidRecord, Referral  # noqa: F401

@@ -12,6 +12,7 @@ from app.models.household import Household
 
 class HouseholdMember(Model):
     __tablename__ = "household_member"
+    __scope_via__ = "household"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), nullable=False, index=True)

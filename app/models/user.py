@@ -18,3 +18,6 @@ class TempaidUser(User):
 
     region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"), index=True)
     region: Mapped[Optional[Region]] = relationship(foreign_keys=[region_id])
+    # charity staff belong to one charity (二、(五)); the charity scope filters by it
+    charity_id: Mapped[Optional[int]] = mapped_column(ForeignKey("charity.id"), index=True)
+    charity: Mapped[Optional["Charity"]] = relationship("Charity", foreign_keys=[charity_id])

@@ -4,6 +4,8 @@
 '3708**********0020'
 >>> mask_value("phone", "13805371234")
 '138****1234'
+>>> mask_value("name", "张三丰")
+'张**'
 """
 from __future__ import annotations
 
@@ -22,16 +24,33 @@ def mask_value(kind: str, value: str | None) -> str:
         return mask_id(value)
     if kind == "phone":
         return value[:3] + "*" * max(len(value) - 7, 0) + value[-4:] if len(value) > 7 else "*" * len(value)
+    if kind == "name":
+        return value[0] + "*" * (len(value) - 1)
+    if kind == "address":
+        return "******"
     return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
-def viewer_sees_whole() -> bool:
-    return sees_personal_data(current_user())
+def viewer_sees_whole(record=None) -> bool:
+    """Whole for roles that work the case; also for a viewer the record itself unmasks: a record may
+    define ``unmasked_for(user)`` (a referral, for the charity that claimed it)."""
+    user = current_user()
+    if sees_personal_data(user):
+        return True
+    unmasked_for = getattr(record, "unmasked_for", None)
+    return unmasked_for is not None and user is not None and bool(unmasked_for(user))
 
 
-def shown(kind: str, value: str | None) -> str:
-    """The value as the current viewer may see it."""
-    return (value or "") if viewer_sees_whole() else mask_value(kind, value)
+def shown(kind: str, value: str | None, record=None) -> str:
+    """The value as the current viewer may see it (on ``record``, when given)."""
+    return (value or "") if viewer_sees_whole(record) else mask_value(kind, value)
+
+
+def mask_fields(data: dict, kinds: dict[str, str]) -> None:
+    """Mask the named fields of one dict in place (``kinds``: field → kind of personal data)."""
+    for column, kind in kinds.items():
+        if column in data:
+            data[column] = mask_value(kind, data[column])
 
 
 def formatters() -> dict:

@@ -4,6 +4,8 @@ A user's scope is the widest scope of their roles (config/roles.yaml); the regio
 the user's region. A model takes part by naming its region columns in ``__scope_columns__``
 (``{"township": "township_id", "county": "county_id"}``); every screen and API filters through
 :class:`JurisdictionFilter`, so list, show, edit, delete and access by id all see the same rows.
+Charity staff see what a model's ``charity_clause(user)`` classmethod admits, and nothing of a model
+with region columns but no such clause.
 """
 from __future__ import annotations
 
@@ -44,6 +46,13 @@ def scope_clause(model, user):
     """The WHERE clause limiting ``model`` to what ``user`` may see."""
     if user is None or not getattr(user, "is_authenticated", False):
         return false()
+    if hasattr(model, "charity_clause") and user_scope(user) == "charity":
+        # charity staff are anchored to their charity, not to a region: the model says what that shows
+        return model.charity_clause(user)
+    via = getattr(model, "__scope_via__", None)
+    if via is not None:  # scoped through a parent row, e.g. a member through its household
+        relationship = getattr(model, via)
+        return relationship.has(scope_clause(relationship.property.mapper.class_, user))
     columns = getattr(model, "__scope_columns__", None)
     if columns is None:
         return true()
@@ -67,6 +76,10 @@ def _region_id(obj, column: str) -> int | None:
 
 def in_scope(obj, user) -> bool:
     """The same decision for one object in memory (used before saving a new or moved row)."""
+    via = getattr(type(obj), "__scope_via__", None)
+    if via is not None:
+        parent = getattr(obj, via)
+        return parent is not None and in_scope(parent, user)
     columns = getattr(type(obj), "__scope_columns__", None)
     if columns is None:
         return True

@@ -14,10 +14,12 @@ from decimal import Decimal
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, Case, CaseAdjustment, Household, HouseholdMember
+from app.models import (AidRecord, AuditEntry, Case, CaseAdjustment, Charity, CharityProject, Household,
+                        HouseholdMember, ProjectCategory, Referral)
 from app.models.audit import utcnow
 
-AUDITED = (Household, HouseholdMember, Case, CaseAdjustment)
+AUDITED = (Household, HouseholdMember, Case, CaseAdjustment, Charity, CharityProject, ProjectCategory, Referral,
+           AidRecord)
 #: what a decided case never changes by an ordinary edit
 DECIDED_FIELDS = ("approved_amount", "verdict", "inputs", "rules_digest", "eligible", "approval_level",
                   "suggested_amount", "maximum_amount", "approved_by_id", "decided_at")

@@ -25,10 +25,12 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.cases import CaseView, DueCaseView
     from app.views.households import HouseholdView
     from app.views.intake import IntakeView
+    from app.views.members import HouseholdMemberView
     from app.views.regions import RegionView
 
     _add(appbuilder, IntakeView, "Intake", _l("Intake"), "fa-plus-square", "Cases")
     _add(appbuilder, CaseView, "All cases", _l("All cases"), "fa-folder", "Cases")
     _add(appbuilder, DueCaseView, "Due soon and overdue", _l("Due soon and overdue"), "fa-clock-o", "Cases")
     _add(appbuilder, HouseholdView, "Households", _l("Households"), "fa-home", "Cases")
+    appbuilder.add_view_no_menu(HouseholdMemberView)
     _add(appbuilder, RegionView, "Regions", _l("Regions"), "fa-map", "Settings")

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from app.models import Case
 from app.models.audit import utcnow
 from app.rules import InputError
-from app.security.scope import current_user
+from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user
 from app.services.deadlines import CST, as_utc, status
 from app.services.rules import current_rules
 from app.services.trail import case_trail
@@ -88,6 +88,7 @@ class CaseView(ScopedModelView):
     order_columns = ["number", "application_date", "due_at", "suggested_amount"]
     base_order = ("due_at", "asc")
     label_columns = CASE_LABELS
+    search_form_query_rel_fields = {"township": TOWNSHIPS_IN_SCOPE}
     formatters_columns = {
         "state": state_label, "kind": lambda v: KIND_LABELS.get(v, v),
         "approval_level": lambda v: LEVEL_LABELS.get(v, v or ""),

@@ -5,6 +5,7 @@ from app.models import Household
 from app.security.scope import TOWNSHIPS_IN_SCOPE
 from app.views import choices
 from app.views.base import ScopedInterface, ScopedModelView
+from app.views.members import HouseholdMemberView
 from app.views.validators import IdNumber
 
 HOUSEHOLD_LABELS = {
@@ -21,6 +22,7 @@ HOUSEHOLD_EDIT_COLUMNS = [
 
 
 class HouseholdView(ScopedModelView):
+    related_views = [HouseholdMemberView]
     datamodel = ScopedInterface(Household)
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
     list_title = _l("Households")
