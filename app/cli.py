@@ -26,6 +26,13 @@ def cli() -> None:
 cli.add_command(rules_group)
 
 
+def _fail(faults) -> None:
+    """Print every fault (file:line:column: key: found …, expected …) and exit non-zero."""
+    for fault in faults:
+        click.echo(str(fault), err=True)
+    raise SystemExit(1)
+
+
 @cli.group("roles")
 def roles_group() -> None:
     """Roles declared in config/roles.yaml."""
@@ -41,9 +48,7 @@ def roles_sync() -> None:
     try:
         counts = sync_security()
     except RolesInvalid as exc:
-        for fault in exc.faults:
-            click.echo(fault, err=True)
-        raise SystemExit(1)
+        _fail(exc.faults)
     for role, count in counts.items():
         click.echo(f"{role}: {count} permissions")
 
@@ -56,9 +61,7 @@ def roles_check() -> None:
     try:
         roles = load_roles()
     except RolesInvalid as exc:
-        for fault in exc.faults:
-            click.echo(fault, err=True)
-        raise SystemExit(1)
+        _fail(exc.faults)
     click.echo(f"{len(roles)} roles OK")
 
 
@@ -93,6 +96,26 @@ def deadlines(county: str | None) -> None:
         due = as_utc(case.due_at).astimezone(CST).strftime("%Y-%m-%d %H:%M")
         click.echo(f"{case.number}\t{case.county.name}\t{case.township.name}\t{case.state}\t{names}\t{due}")
     click.echo(f"{len(cases)} overdue case(s)", err=True)
+
+
+@cli.group("referrals")
+def referrals_group() -> None:
+    """Referrals to the charities (二、(五))."""
+
+
+@referrals_group.command("return-stale")
+@with_appcontext
+def referrals_return_stale() -> None:
+    """Return to the pool the claims with no aid within the county's charity.claim_return_days (run daily)."""
+    from app.services.referrals import return_stale
+    from app.services.rules import current_rules
+
+    session = current_app.appbuilder.session
+    returned = return_stale(session, current_rules())
+    session.commit()
+    for referral_id in returned:
+        click.echo(referral_id)
+    click.echo(f"{len(returned)} claim(s) returned to the pool", err=True)
 
 
 def main() -> None:

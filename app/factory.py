@@ -22,6 +22,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     flask_app = Flask(__name__, instance_path=settings["INSTANCE_DIR"])
     flask_app.config.update(settings)
 
+    if flask_app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = flask_app.config["PROXY_COUNT"]
+        flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     db.init_app(flask_app)
     migrate.init_app(flask_app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(flask_app)
@@ -35,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         register_views(appbuilder)
         register_apis(appbuilder)
         appbuilder.post_init()
+        _rate_limit_api_login(flask_app, appbuilder)
         for blueprint in flask_app.blueprints.values():
             if blueprint.url_prefix and blueprint.url_prefix.startswith("/api/"):
                 csrf.exempt(blueprint)
@@ -44,6 +50,15 @@ def create_app(overrides: dict | None = None) -> Flask:
         if flask_app.config.get("SYNC_ROLES_ON_START", True):
             _sync_roles_if_migrated(flask_app)
     return flask_app
+
+
+def _rate_limit_api_login(flask_app: Flask, appbuilder: AppBuilder) -> None:
+    """FAB limits its login page; the API login gets the same limit, or it would be the way around it."""
+    limiter = getattr(appbuilder.sm, "limiter", None)
+    endpoint = "SecurityApi.login"
+    if limiter is not None and flask_app.config.get("AUTH_RATE_LIMITED") and endpoint in flask_app.view_functions:
+        flask_app.view_functions[endpoint] = limiter.limit(flask_app.config["AUTH_RATE_LIMIT"])(
+            flask_app.view_functions[endpoint])
 
 
 def _sync_roles_if_migrated(flask_app: Flask) -> None:

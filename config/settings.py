@@ -10,6 +10,10 @@ Environment:
     RULES_DIR      directory of the county rule files (default: the project's ``rules/``)
     TEMPAID_INSTANCE  instance directory (default: the project's ``instance/``)
     TEMPAID_DEMO   "1" enables demo mode (demo users with printed passwords); only run.py sets it
+    SESSION_COOKIE_SECURE  "0" to allow the session cookie over plain HTTP (default: "1", except demo)
+    TEMPAID_PROXIES        number of reverse proxies in front of the app (default 0)
+    RATELIMIT_STORAGE_URI  where login rate limits are counted, shared by all workers
+                           (e.g. redis://127.0.0.1:6379/0; default: each worker's memory)
 """
 from __future__ import annotations
 
@@ -33,9 +37,18 @@ def _secret_key(instance: Path) -> str:
         return os.environ["SECRET_KEY"]
     key_file = instance / "secret_key"
     if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # written to a private temporary name, then linked into place: workers starting together
+        # never read a half-written key, and the first one to link wins
+        tmp = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return key_file.read_text().strip()
 
 
@@ -50,13 +63,15 @@ def _database_url(instance: Path) -> str:
 
 def load_settings() -> dict:
     instance = instance_dir()
+    demo = os.environ.get("TEMPAID_DEMO") == "1"
     return {
         "INSTANCE_DIR": str(instance),
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "RULES_DIR": os.environ.get("RULES_DIR") or str(PROJECT_ROOT / "rules"),
-        "DEMO_MODE": os.environ.get("TEMPAID_DEMO") == "1",
+        "DEMO_MODE": demo,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # no request body is larger than a rule file
         # Flask-AppBuilder
         "APP_NAME": "临时救助管理",
         "APP_THEME": "",
@@ -82,9 +97,14 @@ def load_settings() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # behind HTTPS in production; the demo on http://127.0.0.1 could not keep a secure cookie
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0" if demo else "1") == "1",
+        # how many reverse proxies stand in front (nginx: 1), so rate limits and the login audit see
+        # the client's address, not the proxy's
+        "PROXY_COUNT": int(os.environ.get("TEMPAID_PROXIES", "0")),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(hours=12),
         # Login rate limiting (Flask-Limiter through FAB)
         "AUTH_RATE_LIMITED": True,
         "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second"),

@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, text
 
 from tests.support import DEMO_PASSWORD_ENV, make_users
 
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")  # the test client speaks plain HTTP
+
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 

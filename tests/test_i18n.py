@@ -37,7 +37,7 @@ def test_fab_gaps_are_filled_in_chinese(app, login_as):
 
 def test_every_chinese_message_is_translated():
     catalog = read_po((TRANSLATIONS / "zh/LC_MESSAGES/messages.po").open("rb"), locale="zh")
-    untranslated = [m.id for m in catalog if m.id and not m.string]
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
     assert untranslated == []
 
 

@@ -47,3 +47,23 @@ def test_chinese_first_and_secure_cookies(tmp_path, monkeypatch):
     assert set(loaded["LANGUAGES"]) == {"zh", "en"}
     assert loaded["SESSION_COOKIE_HTTPONLY"] and loaded["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert loaded["DEMO_MODE"] is False
+
+
+def test_secure_cookie_outside_demo(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEMPAID_INSTANCE", str(tmp_path))
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    monkeypatch.delenv("TEMPAID_DEMO", raising=False)
+    assert settings.load_settings()["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("TEMPAID_DEMO", "1")
+    assert settings.load_settings()["SESSION_COOKIE_SECURE"] is False
+
+
+def test_workers_starting_together_share_one_key(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("TEMPAID_INSTANCE", str(tmp_path))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: settings.load_settings()["SECRET_KEY"], range(16)))
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".secret_key")] == []

@@ -12,3 +12,8 @@ def register_apis(appbuilder: AppBuilder) -> None:
     appbuilder.add_api(EligibilityApi)
     appbuilder.add_api(HouseholdApi)
     appbuilder.add_api(CaseApi)
+    from app.api.aid_records import AidRecordApi
+    from app.api.referrals import ReferralApi
+
+    appbuilder.add_api(ReferralApi)
+    appbuilder.add_api(AidRecordApi)

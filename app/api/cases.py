@@ -11,6 +11,7 @@ from app.rules import InputError
 from app.security.scope import current_user, scope_clause
 from app.services.intake import IntakeRefused, intake, preview
 from app.services.rules import current_rules
+from app.security import masking
 from app.services.trail import case_trail
 from app.services.workflow import TransitionRefused, available, reevaluate, take
 from app.views.base import ScopedInterface, ScopedModelRestApi
@@ -152,4 +153,4 @@ class CaseApi(ScopedModelRestApi):
         case = self._case(pk)
         if case is None:
             return self.response_404()
-        return self.response(200, result=case_trail(self.datamodel.session, case.id))
+        return self.response(200, result=case_trail(self.datamodel.session, case.id, masking.viewer_sees_whole()))

@@ -1,4 +1,6 @@
 """``/api/v1/household/``: households in the user's jurisdiction, personal data masked as on screen."""
+from marshmallow.validate import OneOf, Range
+
 from app.models import Household
 from app.security.scope import TOWNSHIPS_IN_SCOPE
 from app.views.base import ScopedInterface, ScopedModelRestApi
@@ -20,5 +22,7 @@ class HouseholdApi(ScopedModelRestApi):
     label_columns = HOUSEHOLD_LABELS
     description_columns = dict(HOUSEHOLD_LABELS)
     order_columns = ["id", "head_name"]
-    validators_columns = {"id_number": id_number_field}
+    validators_columns = {"id_number": id_number_field, "size": Range(min=1, max=50),
+                          "area": OneOf(["urban", "rural"]),
+                          "residency": OneOf(["local_hukou", "residence_permit", "none"])}
     add_query_rel_fields = edit_query_rel_fields = {"township": TOWNSHIPS_IN_SCOPE}

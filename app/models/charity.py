@@ -30,6 +30,7 @@ class Charity(Model):
     """A charity (慈善总会 of the city or a county, or another social organisation)."""
 
     __tablename__ = "charity"
+    __scope_public__ = True  # the register is public within the city; charity staff see their own (below)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True, nullable=False)
@@ -52,6 +53,7 @@ class CharityProject(Model):
     """A project or fund of a charity: the categories and regions it serves, its budget and what remains."""
 
     __tablename__ = "charity_project"
+    __scope_public__ = True  # matching needs every charity's projects; charity staff see their own
     __table_args__ = (CheckConstraint("remaining >= 0", name="ck_charity_project_remaining"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

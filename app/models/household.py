@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.models.region import Region
@@ -14,6 +14,11 @@ from app.models.region import Region
 class Household(Model):
     __tablename__ = "household"
     __scope_columns__ = {"township": "township_id", "county": "county_id"}
+    __table_args__ = (
+        CheckConstraint("area IN ('urban', 'rural')", name="ck_household_area"),
+        CheckConstraint("residency IN ('local_hukou', 'residence_permit', 'none')", name="ck_household_residency"),
+        CheckConstraint("size >= 1", name="ck_household_size"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     id_number: Mapped[str] = mapped_column(String(18), unique=True, nullable=False)
@@ -35,6 +40,11 @@ class Household(Model):
 
     township: Mapped[Region] = relationship(foreign_keys=[township_id])
     county: Mapped[Region] = relationship(foreign_keys=[county_id])
+
+    @validates("id_number")
+    def _one_spelling(self, _key, number: str) -> str:
+        """``…001x`` and ``…001X`` are one person: stored upper-case, without spaces."""
+        return number.strip().upper() if number else number
 
     @validates("township")
     def _county_follows_township(self, _key, township: Region | None) -> Region | None:

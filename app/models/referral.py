@@ -36,14 +36,16 @@ def fit_clause(project, category, category_kind, township_id, county_id):
     Category: the project lists none (serves all), or lists the category or its kind. Region: the project
     lists the referral's township, its county or the county's city.
     """
-    listed = select(ProjectCategory.id).where(ProjectCategory.project_id == project.id)
+    # correlate_except: the referral's columns sit two levels up, beyond SQLAlchemy's automatic correlation
+    listed = select(ProjectCategory.id).where(ProjectCategory.project_id == project.id) \
+        .correlate_except(ProjectCategory)
     category_fits = or_(~listed.exists(), listed.where(
         or_(ProjectCategory.category == category, ProjectCategory.category == category_kind)).exists())
-    city_id = select(Region.parent_id).where(Region.id == county_id).scalar_subquery()
-    region_fits = exists().where(
+    city_id = select(Region.parent_id).where(Region.id == county_id).correlate_except(Region).scalar_subquery()
+    region_fits = select(project_region.c.region_id).where(
         project_region.c.project_id == project.id,
         or_(project_region.c.region_id == township_id, project_region.c.region_id == county_id,
-            project_region.c.region_id == city_id))
+            project_region.c.region_id == city_id)).correlate_except(project_region).exists()
     return and_(project.active.is_(True), category_fits, region_fits)
 
 

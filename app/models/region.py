@@ -17,6 +17,7 @@ class RegionLevel(str, enum.Enum):
 
 class Region(Model):
     __tablename__ = "region"
+    __scope_public__ = True  # reference data: every user sees the map
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True, nullable=False)

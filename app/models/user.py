@@ -4,13 +4,16 @@ Single-table inheritance on ``ab_user``, as Flask-AppBuilder documents for exten
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.region import Region
+
+if TYPE_CHECKING:
+    from app.models.charity import Charity
 
 
 class TempaidUser(User):

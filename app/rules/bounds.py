@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from app.rules.faults import Fault
 from app.rules.merge import lookup
-from app.rules.series import Series, is_leaf
+from app.rules.series import Series, Val, is_leaf
 
 
 def _entries(leaf, path: str):
@@ -38,9 +38,28 @@ def _values_at(tree: dict, path: str):
     return found
 
 
+def _with_own_tables(bounds: dict, tree: dict) -> dict:
+    """A tier table a file defines for itself (``aid.special_tiers``) is held to the maximum of the
+    standard table of its kind — education tables (named ``*education*``) to ``education_tiers``,
+    every other to ``illness_tiers`` — unless the city bounds it by name: a county cannot go above the
+    notice's 12× (6× for schooling) by naming a table of its own, except through ``raised``. Its
+    minimum stays free: such tables serve other needs (a disability table at 2×, say)."""
+    extended = dict(bounds)
+    for name in (tree.get("aid") or {}):
+        if not (isinstance(name, str) and name.endswith("_tiers")):
+            continue
+        path = f"aid.{name}.multiplier"
+        standard = "education_tiers" if "education" in name else "illness_tiers"
+        model = bounds.get(f"aid.{standard}.multiplier")
+        if path not in extended and model is not None:
+            extended[path] = Val([None, model.value[1]], model.file, model.line, model.column)
+    return extended
+
+
 def check_bounds(bounds: dict, file: str, tree: dict, raised: dict | None) -> list[Fault]:
     """Faults of one file's values against the city's bounds; ``raised`` is the county's (None for the city)."""
     faults: list[Fault] = []
+    bounds = _with_own_tables(bounds, tree)
     is_county = raised is not None
     raised = raised or {}
     for path, bound in bounds.items():

@@ -32,9 +32,9 @@ EXPENDITURE_REQUIRED = ("monthly_income", "monthly_necessary_expenses", "financi
 
 _TOP = frozenset(TOP_FIELDS)
 _HOUSEHOLD = frozenset(HOUSEHOLD_FIELDS)
-_MONEY = re.compile(r"-?\d{1,15}(?:\.\d{1,6})?").fullmatch
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}").fullmatch
-_COUNTY = re.compile(r"\d{6}").fullmatch
+_MONEY = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,6})?").fullmatch
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+_COUNTY = re.compile(r"[0-9]{6}").fullmatch
 _CATEGORY = re.compile(r"([a-z]+):(.+)").fullmatch
 MONEY_FORMAT = 'a string holding a plain decimal number of yuan, such as "650" or "412.5"'
 

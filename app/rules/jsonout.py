@@ -59,8 +59,10 @@ def answer(text: str, rules) -> tuple[str, bool]:
     from app.rules.engine import evaluate
 
     try:
-        return dumps(evaluate(json.loads(text), rules)), True
-    except ValueError as exc:
-        if not isinstance(exc, InputError):
-            exc = InputError(None, f"the input is not valid JSON: {exc}")
+        data = json.loads(text)
+    except ValueError as exc:  # JSONDecodeError, or text that is not UTF-8
+        return dumps(error_json(InputError(None, f"the input is not valid JSON: {exc}"))), False
+    try:
+        return dumps(evaluate(data, rules)), True
+    except InputError as exc:
         return dumps(error_json(exc)), False

@@ -64,6 +64,11 @@ def check_effective(tree: dict, file: str, anchor: tuple[int, int], require_all:
     for kind, codes in tree.get("categories", {}).items():
         for code, category in codes.items():
             path = f"categories.{kind}.{code}"
+            if not isinstance(category, dict):  # null in the city file: there is nothing to remove
+                if not require_all:  # reported once, against the city file
+                    faults.append(Fault(file, anchor[0], anchor[1], path, "null",
+                                        "a category; null only removes an inherited category in a county file"))
+                continue
             name = category.get("name")
             line = category.get("_line", 1)
             if name is None:

@@ -9,12 +9,17 @@ cache). ``digest`` names the exact file contents that decided a verdict.
 """
 from __future__ import annotations
 
+import logging
+
 import threading
 import time
 from pathlib import Path
 
 from app.rules.faults import Fault, RulesInvalid
 from app.rules.loader import check_directory, rule_files
+
+
+log = logging.getLogger(__name__)
 
 
 class RuleStore:
@@ -58,7 +63,11 @@ class RuleStore:
         the reload succeeded); on faults the last valid rules stay in force."""
         with self._lock:
             self._signature = self._stat_signature()
-            rules, faults = check_directory(self.rules_dir, self._cache)
+            try:
+                rules, faults = check_directory(self.rules_dir, self._cache)
+            except Exception as exc:  # a bug or an unforeseen file must not take the service down
+                log.exception("loading %s failed; keeping the last valid rules", self.rules_dir)
+                rules, faults = None, [Fault(".", 1, 1, "(load)", type(exc).__name__, "a loadable rule directory")]
             self.faults = faults
             if not faults:
                 self._current = rules

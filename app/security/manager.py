@@ -14,18 +14,18 @@ from app.models.user import TempaidUser
 
 
 class TempaidUserDBModelView(UserDBModelView):
-    """User administration with the region each user works in."""
+    """User administration with the region each user works in (and the charity, for charity staff)."""
 
-    list_columns = ["username", "first_name", "last_name", "region", "active", "roles"]
+    list_columns = ["username", "first_name", "last_name", "region", "charity", "active", "roles"]
     add_columns = [
-        "first_name", "last_name", "username", "active", "email", "region", "roles",
+        "first_name", "last_name", "username", "active", "email", "region", "charity", "roles",
         "password", "conf_password",
     ]
-    edit_columns = ["first_name", "last_name", "username", "active", "email", "region", "roles"]
+    edit_columns = ["first_name", "last_name", "username", "active", "email", "region", "charity", "roles"]
     search_columns = ["first_name", "last_name", "username", "email", "active", "roles", "region"]
-    label_columns = {**UserDBModelView.label_columns, "region": _l("Region")}
+    label_columns = {**UserDBModelView.label_columns, "region": _l("Region"), "charity": _l("Charity")}
     show_fieldsets = [
-        (_l("User info"), {"fields": ["username", "active", "roles", "region", "login_count"]}),
+        (_l("User info"), {"fields": ["username", "active", "roles", "region", "charity", "login_count"]}),
         *UserDBModelView.show_fieldsets[1:],
     ]
 
@@ -34,36 +34,37 @@ class TempaidSecurityManager(SecurityManager):
     user_model = TempaidUser
     userdbmodelview = TempaidUserDBModelView
 
-    def recent_failures(self, username: str) -> int:
-        """Failed attempts for this name within the lock-out window, since its last success."""
+    def recent_failures(self, account: str) -> int:
+        """Wrong passwords for this account within the lock-out window, since its last success.
+        Attempts refused because the account was locked do not count, so a lock always ends."""
         window = dt.timedelta(minutes=current_app.config["AUTH_LOCKOUT_MINUTES"])
         since = utcnow() - window
         last_ok = self.session.scalar(
-            select(func.max(LoginEvent.at)).where(LoginEvent.username == username, LoginEvent.success)
+            select(func.max(LoginEvent.at)).where(LoginEvent.username == account, LoginEvent.success)
         )
         if last_ok is not None:
-            last_ok = last_ok if last_ok.tzinfo else last_ok.replace(tzinfo=dt.timezone.utc)
-            since = max(since, last_ok)
+            since = max(since, last_ok if last_ok.tzinfo else last_ok.replace(tzinfo=dt.timezone.utc))
         return self.session.scalar(
             select(func.count()).select_from(LoginEvent).where(
-                LoginEvent.username == username, LoginEvent.at > since,
-                LoginEvent.success.is_(False),
+                LoginEvent.username == account, LoginEvent.at > since, LoginEvent.reason == "bad_password",
             )
         )
 
     def auth_user_db(self, username, password):
-        """FAB's check, refused while the name is locked out, and every attempt recorded."""
+        """FAB's check, refused while the account is locked out, and every attempt recorded."""
         if not username:
             return None
-        if self.recent_failures(username) >= current_app.config["AUTH_LOCKOUT_ATTEMPTS"]:
-            self._record_login(username, None, "locked")
+        # attempts count against the account, whatever spelling or e-mail was typed for it
+        known = self.find_user(username=username) or self.find_user(email=username)
+        account = known.username.lower() if known is not None else username.lower()[:128]
+        if self.recent_failures(account) >= current_app.config["AUTH_LOCKOUT_ATTEMPTS"]:
+            self._record_login(account, None, "locked")
             return None
         user = super().auth_user_db(username, password)
         if user is not None:
-            self._record_login(username, user.id, "ok")
+            self._record_login(account, user.id, "ok")
         else:
-            known = self.find_user(username=username) is not None
-            self._record_login(username, None, "bad_password" if known else "unknown_user")
+            self._record_login(account, None, "bad_password" if known is not None else "unknown_user")
         return user
 
     def _record_login(self, username: str, user_id: int | None, reason: str) -> None:

@@ -5,6 +5,7 @@ Every fault is reported with file and line, like the rule files, and all faults 
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from config import CONFIG_DIR
 
+log = logging.getLogger(__name__)
 SCOPES = ("township", "county", "city", "charity", "own_reports")
 PERSONAL_DATA = ("full", "masked")
 ROLE_KEYS = {"name", "scope", "personal_data", "permissions"}
@@ -27,6 +29,8 @@ class RoleSpec:
     scope: str
     personal_data: str
     permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: view → "roles.yaml:line:column" of its permission list, to point at a name sync cannot find
+    where: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def sees_personal_data(self) -> bool:
@@ -79,6 +83,7 @@ def load_roles(path: Path = ROLES_FILE) -> dict[str, RoleSpec]:
                                  spec["personal_data"], "full or masked"))
         perms = spec.get("permissions")
         parsed: dict[str, tuple[str, ...]] = {}
+        where: dict[str, str] = {}
         if "permissions" in spec:
             if not isinstance(perms, dict):
                 faults.append(_fault(path, spec, "permissions", "value", f"{at}.permissions", perms,
@@ -90,9 +95,11 @@ def load_roles(path: Path = ROLES_FILE) -> dict[str, RoleSpec]:
                                              "a list of permission names (can_...)"))
                     else:
                         parsed[str(view)] = tuple(names)
+                        line, col = perms.lc.value(view)
+                        where[str(view)] = f"{path.name}:{line + 1}:{col + 1}"
         if not faults:
             roles[str(key)] = RoleSpec(str(key), name["zh"], name["en"], spec["scope"],
-                                       spec["personal_data"], parsed)
+                                       spec["personal_data"], parsed, where)
     if faults:
         raise RolesInvalid(faults)
     return roles
@@ -106,6 +113,13 @@ def declared_roles(path: Path = ROLES_FILE) -> dict[str, RoleSpec]:
     mtime = path.stat().st_mtime
     cached = _cache.get(str(path))
     if cached is None or cached[0] != mtime:
-        cached = (mtime, load_roles(path))
+        try:
+            cached = (mtime, load_roles(path))
+        except RolesInvalid as exc:
+            if cached is None:
+                raise
+            # a faulty edit never takes the running system down: keep the last valid roles
+            log.error("config/roles.yaml has faults; keeping the last valid roles:\n%s", exc)
+            cached = (mtime, cached[1])
         _cache[str(path)] = cached
     return cached[1]

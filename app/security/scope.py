@@ -2,7 +2,9 @@
 
 A user's scope is the widest scope of their roles (config/roles.yaml); the region it is anchored to is
 the user's region. A model takes part by naming its region columns in ``__scope_columns__``
-(``{"township": "township_id", "county": "county_id"}``); every screen and API filters through
+(``{"township": "township_id", "county": "county_id"}``), or the parent row it is scoped through in
+``__scope_via__``; a model that declares neither is visible to nobody unless it says
+``__scope_public__ = True`` (fail closed); every screen and API filters through
 :class:`JurisdictionFilter`, so list, show, edit, delete and access by id all see the same rows.
 Charity staff see what a model's ``charity_clause(user)`` classmethod admits, and nothing of a model
 with region columns but no such clause.
@@ -54,8 +56,8 @@ def scope_clause(model, user):
         relationship = getattr(model, via)
         return relationship.has(scope_clause(relationship.property.mapper.class_, user))
     columns = getattr(model, "__scope_columns__", None)
-    if columns is None:
-        return true()
+    if columns is None:  # fail closed: a model is visible to all only when it says so
+        return true() if getattr(model, "__scope_public__", False) else false()
     scope = user_scope(user)
     if scope == "city":
         return true()
@@ -82,7 +84,7 @@ def in_scope(obj, user) -> bool:
         return parent is not None and in_scope(parent, user)
     columns = getattr(type(obj), "__scope_columns__", None)
     if columns is None:
-        return True
+        return bool(getattr(type(obj), "__scope_public__", False))
     scope = user_scope(user)
     if scope == "city":
         return True

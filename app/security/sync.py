@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_appbuilder.security.manager import BaseSecurityManager
 
-from app.security.roles import RoleSpec, load_roles
+from app.security.roles import RoleSpec, RolesInvalid, load_roles
 from app.views import MENU_OF_VIEW
 
 
@@ -20,15 +20,21 @@ def sync_security(roles: dict[str, RoleSpec] | None = None) -> dict[str, int]:
     BaseSecurityManager.create_db(sm)  # the Admin and Public roles
     appbuilder.add_permissions(update_perms=True)
     counts: dict[str, int] = {}
+    unknown = [f"{spec.where.get(view, 'roles.yaml')}: roles.{spec.key}.permissions.{view}: found {name}, "
+               "expected a permission of a registered screen or API"
+               for spec in roles.values() for view, names in spec.permissions.items() for name in names
+               if sm.find_permission_view_menu(name, view) is None]
+    if unknown:
+        raise RolesInvalid(unknown)
+    declared = set(roles) | {sm.auth_role_admin, sm.auth_role_public}
+    for role in sm.get_all_roles():
+        if role.name not in declared:  # removed from the file: its access goes with it
+            role.permissions = []
     for spec in roles.values():
         role = sm.find_role(spec.key) or sm.add_role(spec.key)
         wanted = []
         for view, names in spec.permissions.items():
-            for name in names:
-                pv = sm.find_permission_view_menu(name, view)
-                if pv is None:
-                    raise LookupError(f"roles.yaml: {spec.key}: no permission {name} on {view}")
-                wanted.append(pv)
+            wanted.extend(sm.find_permission_view_menu(name, view) for name in names)
             menu = MENU_OF_VIEW.get(view)
             if menu and ("can_list" in names or "can_intake" in names):
                 for menu_name in menu:

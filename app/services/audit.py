@@ -123,6 +123,10 @@ def _write_trail(session: Session, _context) -> None:
             if after:
                 rows.append(dict(target=obj.__tablename__, target_id=obj.id, case_id=_case_id(obj),
                                  action=action or "edit", before=before, after=after))
+    for obj in session.deleted:
+        if isinstance(obj, AUDITED):
+            rows.append(dict(target=obj.__tablename__, target_id=obj.id, case_id=_case_id(obj),
+                             action=action or "delete", before=_snapshot(obj), after=None))
     if rows:
         now = utcnow()
         for row in rows:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.models import Case
-
-CST = dt.timezone(dt.timedelta(hours=8), "CST")
+from app.rules.inputs import CST  # China Standard Time, one definition
 
 
 def due_moment(value: str) -> dt.datetime:

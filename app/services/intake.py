@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,8 +47,13 @@ def preview(household: Household, figures: dict, rules: RuleSet) -> dict:
     return evaluate(engine_input(household, figures), rules)
 
 
+def money_in_fen(value) -> Decimal:
+    """Amounts are stored and compared in fen, rounded half-up (the verdict keeps the exact figure)."""
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def _money(value) -> Decimal | None:
-    return None if value is None else Decimal(value)
+    return None if value is None else money_in_fen(value)
 
 
 def apply_verdict(case: Case, data: dict, verdict: dict, digest: str) -> None:

@@ -7,6 +7,7 @@ from flask import current_app
 
 from app.models import Region
 from app.security.roles import load_roles
+from app.services.charities import charity_for_region
 
 
 def home_region(scope: str, county: Region) -> Region:
@@ -30,7 +31,7 @@ def create_role_users(regions: dict[str, Region], county_codes: Iterable[str],
     city = regions[county_codes[0]].parent
     logins = []
 
-    def add(username: str, first: str, last: str, role, region: Region, role_label: str) -> None:
+    def add(username: str, first: str, last: str, role, region: Region, role_label: str):
         password = password_for(username)
         user = sm.add_user(username, first, last, f"{username}@tempaid.invalid", role, password)
         if user is None:
@@ -38,11 +39,14 @@ def create_role_users(regions: dict[str, Region], county_codes: Iterable[str],
         user.region = region
         logins.append({"username": username, "password": password, "role": role_label,
                        "region": region.name})
+        return user
 
     add("admin", "系统", "管理员", sm.find_role(sm.auth_role_admin), city, "Admin")
     for spec in load_roles().values():
         for code in county_codes[:1] if spec.scope == "city" else county_codes:
             region = home_region(spec.scope, regions[code])
-            add(username_for(spec.key, spec.scope, code), spec.name_zh, region.name,
-                sm.find_role(spec.key), region, spec.name_zh)
+            user = add(username_for(spec.key, spec.scope, code), spec.name_zh, region.name,
+                       sm.find_role(spec.key), region, spec.name_zh)
+            if spec.scope == "charity":  # charity staff belong to a charity of their county
+                user.charity = charity_for_region(sm.session, region)
     return logins

@@ -8,6 +8,7 @@ maximum (or above it with a reason and a higher approver) — then applied and w
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.orm import Session
@@ -17,8 +18,9 @@ from app.models.audit import utcnow
 from app.rules import RuleSet, evaluate
 from app.security.scope import in_scope
 from app.services.audit import acting, sanctioned
+from app.rules.inputs import CST
 from app.services.deadlines import meet_deadline, open_deadline
-from app.services.intake import apply_verdict
+from app.services.intake import apply_verdict, money_in_fen
 from app.services.workflow_def import Transition, workflow
 
 #: the input field of the engine that each started deadline counts from
@@ -54,19 +56,47 @@ def _amount(fields: dict) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _check_approval(case: Case, user, amount: Decimal, fields: dict) -> None:
+def _action_date(fields: dict, case: Case, today: dt.date) -> dt.date:
+    """The day an action was taken: given (payment, pre-assistance) or today; never in the future and
+    never before the application, so deadlines cannot be moved by a typed date."""
+    if not fields.get("date"):
+        return today
+    try:
+        on = dt.date.fromisoformat(str(fields["date"]))
+    except ValueError:
+        raise TransitionRefused("date_invalid", "the date must be YYYY-MM-DD") from None
+    if on > today or on < case.application_date:
+        raise TransitionRefused("date_invalid", "the date must lie between the application and today")
+    return on
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What an approval is checked against: the verdict's eligibility, level and maximum (in fen)."""
+
+    eligible: bool
+    level: str | None
+    maximum: Decimal | None
+
+    @classmethod
+    def of(cls, verdict: dict) -> "Standing":
+        maximum = (verdict["amount"] or {}).get("maximum")
+        return cls(verdict["eligible"], verdict["approval_level"], None if maximum is None else money_in_fen(maximum))
+
+
+def _check_approval(standing: Standing, user, amount: Decimal, fields: dict) -> None:
     wf = workflow()
-    if not case.eligible or case.approval_level is None:
+    if not standing.eligible or standing.level is None:
         raise TransitionRefused("not_eligible", "the verdict found the household not eligible")
     roles = role_names(user)
-    if not roles & set(wf.approvers[case.approval_level]):
-        raise TransitionRefused("approval_level", f"approval at level {case.approval_level} is not yours")
-    if case.maximum_amount is not None and amount > case.maximum_amount:
-        level_rank = min(wf.approver_rank[r] for r in wf.approvers[case.approval_level])
+    if not roles & set(wf.approvers[standing.level]):
+        raise TransitionRefused("approval_level", f"approval at level {standing.level} is not yours")
+    if standing.maximum is not None and amount > standing.maximum:
+        level_rank = min(wf.approver_rank[r] for r in wf.approvers[standing.level])
         user_rank = max((wf.approver_rank.get(r, 0) for r in roles), default=0)
         if not fields.get("reason") or user_rank <= level_rank:
             raise TransitionRefused(
-                "above_maximum", f"{amount} is above the verdict's maximum {case.maximum_amount}: "
+                "above_maximum", f"{amount} is above the verdict's maximum {standing.maximum}: "
                 "it needs a recorded reason and a higher approval")
 
 
@@ -87,19 +117,20 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
     for field in transition.fields:
         if fields.get(field) in (None, ""):
             raise TransitionRefused(f"field_required:{field}", f"{name} needs {field}")
-    today = dt.date.fromisoformat(fields["date"]) if fields.get("date") else now.astimezone(
-        dt.timezone(dt.timedelta(hours=8))).date()
+    today = now.astimezone(CST).date()
+    on = _action_date(fields, case, today)
     amount = _amount(fields) if "amount" in transition.fields else None
+    data, verdict = case.inputs, case.verdict
+    if transition.starts:  # the verdict is computed again from that day; approval is checked against it
+        data = {**case.inputs, **{DEADLINE_START_FIELD[d]: on.isoformat() for d in transition.starts}}
+        verdict = evaluate(data, rules)
     if transition.approval:
-        _check_approval(case, user, amount, fields)
-
+        _check_approval(Standing.of(verdict), user, amount, fields)
+    # every check passed: only now is the case changed
     if transition.starts:
-        data = dict(case.inputs)
+        apply_verdict(case, data, verdict, rules.digest)
         for deadline in transition.starts:
-            data[DEADLINE_START_FIELD[deadline]] = today.isoformat()
-        apply_verdict(case, data, evaluate(data, rules), case.rules_digest if case.decided else rules.digest)
-        for deadline in transition.starts:
-            open_deadline(case, deadline, case.verdict["deadlines"][deadline])
+            open_deadline(case, deadline, verdict["deadlines"][deadline])
     for deadline in transition.stops:
         meet_deadline(case, deadline, now)
     if transition.approval:
@@ -127,6 +158,12 @@ def reevaluate(session: Session, case: Case, user, rules: RuleSet) -> Case:
     return case
 
 
+def may_adjust(case: Case, user) -> bool:
+    """Whether the user is an approver of the case's level (who may correct its decided amount)."""
+    return case.approval_level is not None and bool(
+        role_names(user) & set(workflow().approvers.get(case.approval_level, ())))
+
+
 def adjust(session: Session, case: Case, amount, reason: str, user) -> CaseAdjustment:
     """Correct a decided amount: a recorded adjustment with its reason, by an approver of the case's
     level or higher; the decision itself is never edited."""
@@ -135,7 +172,7 @@ def adjust(session: Session, case: Case, amount, reason: str, user) -> CaseAdjus
     if not reason:
         raise TransitionRefused("field_required:reason", "an adjustment needs its reason")
     new_amount = _amount({"amount": amount})
-    _check_approval(case, user, new_amount, {"reason": reason})
+    _check_approval(Standing.of(case.verdict), user, new_amount, {"reason": reason})
     adjustment = CaseAdjustment(case_id=case.id, field="approved_amount", before=str(case.approved_amount),
                                 after=str(new_amount), reason=reason, user_id=user.id)
     session.add(adjustment)

@@ -11,6 +11,7 @@ MENU_OF_VIEW: dict[str, tuple[str, ...]] = {}
 CATEGORIES = {
     "Cases": (_l("Cases"), "fa-folder-open"),
     "Settings": (_l("Settings"), "fa-cogs"),
+    "Charity": (_l("Charity"), "fa-heart"),
 }
 
 
@@ -34,3 +35,11 @@ def register_views(appbuilder: AppBuilder) -> None:
     _add(appbuilder, HouseholdView, "Households", _l("Households"), "fa-home", "Cases")
     appbuilder.add_view_no_menu(HouseholdMemberView)
     _add(appbuilder, RegionView, "Regions", _l("Regions"), "fa-map", "Settings")
+    from app.views.charities import CharityProjectView, CharityView
+    from app.views.referrals import AidRecordView, ReferralPoolView, ReferralView
+
+    _add(appbuilder, ReferralPoolView, "Referral pool", _l("Referral pool"), "fa-inbox", "Charity")
+    _add(appbuilder, ReferralView, "Referrals", _l("Referrals"), "fa-share", "Charity")
+    _add(appbuilder, AidRecordView, "Charity aid records", _l("Charity aid records"), "fa-gift", "Charity")
+    _add(appbuilder, CharityView, "Charities", _l("Charities"), "fa-heart", "Charity")
+    _add(appbuilder, CharityProjectView, "Charity projects", _l("Charity projects"), "fa-money", "Charity")

@@ -19,8 +19,9 @@ from app.rules import InputError
 from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user
 from app.services.deadlines import CST, as_utc, status
 from app.services.rules import current_rules
+from app.security import masking
 from app.services.trail import case_trail
-from app.services.workflow import TransitionRefused, adjust, available, reevaluate, take
+from app.services.workflow import TransitionRefused, adjust, available, may_adjust, reevaluate, take
 from app.services.workflow_def import workflow
 from app.views.base import ScopedInterface, ScopedModelView
 
@@ -108,7 +109,8 @@ class CaseView(ScopedModelView):
         widgets = self._show(pk)
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=[],
-            case=case, transitions=available(case, current_user()), trail=case_trail(self.datamodel.session, case.id),
+            case=case, transitions=available(case, current_user()), can_adjust=may_adjust(case, current_user()),
+            trail=case_trail(self.datamodel.session, case.id, masking.viewer_sees_whole()),
             state_label=state_label, transition_label=transition_label, due_marker=due_marker,
         )
 

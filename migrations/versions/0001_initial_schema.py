@@ -143,7 +143,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['county_id'], ['region.id'], ),
     sa.ForeignKeyConstraint(['township_id'], ['region.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('id_number')
+    sa.UniqueConstraint('id_number'),
+    sa.CheckConstraint("area IN ('urban', 'rural')", name='ck_household_area'),
+    sa.CheckConstraint("residency IN ('local_hukou', 'residence_permit', 'none')", name='ck_household_residency'),
+    sa.CheckConstraint('size >= 1', name='ck_household_size'),
     )
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_county_id'), ['county_id'], unique=False)

@@ -143,10 +143,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('ab_user', schema=None) as batch_op:
-        batch_op.drop_index('ix_ab_user_charity_id')
-        batch_op.drop_constraint('fk_ab_user_charity_id', type_='foreignkey')
-        batch_op.drop_column('charity_id')
+    _drop_user_charity()
 
     with op.batch_alter_table('aid_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_aid_record_township_id'))
@@ -199,3 +196,13 @@ def _add_user_charity():
         op.add_column('ab_user', sa.Column('charity_id', sa.Integer(), nullable=True))
         op.create_foreign_key('fk_ab_user_charity_id', 'ab_user', 'charity', ['charity_id'], ['id'])
     op.create_index('ix_ab_user_charity_id', 'ab_user', ['charity_id'], unique=False)
+
+
+def _drop_user_charity():
+    """SQLite (3.35+) drops the column in place, for the same reason as :func:`_add_user_charity`."""
+    op.drop_index('ix_ab_user_charity_id', table_name='ab_user')
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE ab_user DROP COLUMN charity_id")
+    else:
+        op.drop_constraint('fk_ab_user_charity_id', 'ab_user', type_='foreignkey')
+        op.drop_column('ab_user', 'charity_id')

@@ -36,9 +36,8 @@ def test_lockout_after_repeated_failures(app, session):
     for _ in range(attempts):
         login(app.test_client(), USER, "wrong")
     client = app.test_client()
-    response = login(client, USER, os.environ[DEMO_PASSWORD_ENV])
-    assert response.status_code != 302 or client.get("/householdview/list/").status_code == 302
-    assert client.get("/householdview/list/").status_code == 302
+    login(client, USER, os.environ[DEMO_PASSWORD_ENV])
+    assert client.get("/householdview/list/").status_code == 302  # the right password is refused too
     last = session.scalars(select(LoginEvent).order_by(LoginEvent.id.desc())).first()
     assert (last.username, last.reason) == (USER, "locked")
     other = app.test_client()
@@ -111,3 +110,41 @@ def test_login_is_rate_limited(tmp_path, monkeypatch):
     codes = [client.post("/login/", data={"username": "x", "password": "y", "csrf_token": token}).status_code
              for _ in range(5)]
     assert 429 in codes and codes[0] != 429
+
+
+def test_lockout_holds_for_every_spelling_and_the_email(app, session):
+    for _ in range(app.config["AUTH_LOCKOUT_ATTEMPTS"]):
+        login(app.test_client(), USER, "wrong")
+    for name in (USER.upper(), f"{USER}@tempaid.invalid"):
+        response = app.test_client().post("/api/v1/security/login", json={
+            "username": name, "password": os.environ[DEMO_PASSWORD_ENV], "provider": "db"})
+        assert response.status_code == 401, name
+
+
+def test_locked_attempts_do_not_extend_the_lock(app, session):
+    from app.models.audit import utcnow
+
+    for _ in range(app.config["AUTH_LOCKOUT_ATTEMPTS"] - 1):
+        login(app.test_client(), USER, "wrong")
+    for _ in range(10):
+        session.add(LoginEvent(username=USER, success=False, reason="locked", at=utcnow()))
+    session.commit()
+    client = app.test_client()
+    login(client, USER, os.environ[DEMO_PASSWORD_ENV])
+    assert client.get("/householdview/list/").status_code == 200
+
+
+def test_api_login_is_rate_limited(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEMPAID_INSTANCE", str(tmp_path))
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    limited = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'rl2.db'}",
+                          "RATELIMIT_ENABLED": True, "AUTH_RATE_LIMIT": "3 per minute"})
+    with limited.app_context():
+        upgrade(revision="heads")
+    client = limited.test_client()
+    codes = [client.post("/api/v1/security/login", json={"username": "x", "password": "y", "provider": "db"}).status_code
+             for _ in range(5)]
+    assert codes[0] == 401 and codes[-1] == 429

@@ -68,3 +68,39 @@ def test_export_has_header_and_bom(login_as, household):
     assert raw.startswith(b"\xef\xbb\xbf")
     header = raw.decode("utf-8-sig").splitlines()[0]
     assert "身份证号码" in header and "户主" in header
+
+
+def _bearer(app, username):
+    token = app.test_client().post("/api/v1/security/login", json={
+        "username": username, "password": os.environ[DEMO_PASSWORD_ENV], "provider": "db"}).get_json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+def test_masked_roles_cannot_search_or_sort_by_personal_data(app, household, login_as):
+    headers = _bearer(app, "supervisor_370811")
+    client = app.test_client()
+    probe = client.get("/api/v1/household/?q=(filters:!((col:id_number,opr:sw,value:'3708811975')))", headers=headers)
+    assert probe.status_code == 400
+    info = client.get("/api/v1/household/_info", headers=headers).get_json()
+    assert "id_number" not in info["filters"] and "phone" not in info["filters"]
+    page = login_as("supervisor_370811").get("/householdview/list/?_flt_0_id_number=3708811975")
+    assert page.status_code == 200 and MASKED in page.get_data(as_text=True)  # the filter is ignored
+
+
+def test_write_responses_are_masked_too(app, household):
+    from app.security.roles import load_roles
+    from app.security.sync import sync_security
+
+    roles = load_roles()
+    supervisor = roles["supervisor"]
+    granted = {**supervisor.permissions, "HouseholdApi": ("can_get", "can_put")}
+    roles["supervisor"] = type(supervisor)(supervisor.key, supervisor.name_zh, supervisor.name_en, supervisor.scope,
+                                           supervisor.personal_data, granted)
+    sync_security(roles)
+    try:
+        response = app.test_client().put(f"/api/v1/household/{household.id}", json={"size": 3},
+                                         headers=_bearer(app, "supervisor_370811"))
+        assert response.status_code == 200
+        assert response.get_json()["result"]["id_number"] == MASKED
+    finally:
+        sync_security()

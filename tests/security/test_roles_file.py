@@ -69,5 +69,37 @@ def test_unknown_permission_is_refused(app, session):
     grid = roles["grid_worker"]
     roles["grid_worker"] = type(grid)(grid.key, grid.name_zh, grid.name_en, grid.scope, grid.personal_data,
                                       {"NoSuchView": ("can_list",)})
-    with pytest.raises(LookupError):
+    with pytest.raises(RolesInvalid) as caught:
         sync_security(roles)
+    assert "NoSuchView" in caught.value.faults[0]
+
+
+def test_a_faulty_edit_keeps_the_last_valid_roles(tmp_path):
+    from app.security.roles import declared_roles
+
+    path = tmp_path / "roles.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert declared_roles(path)["clerk"].scope == "county"
+    import os
+    import time
+
+    path.write_text(GOOD.replace("scope: county", "scope: countyy"), encoding="utf-8")
+    os.utime(path, (time.time() + 5, time.time() + 5))
+    assert declared_roles(path)["clerk"].scope == "county"
+
+
+def test_an_unknown_permission_is_named_with_its_line(app, session, tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text(GOOD.replace("RegionView: [can_list]", "RegionView: [can_fly]"), encoding="utf-8")
+    with pytest.raises(RolesInvalid) as caught:
+        sync_security(load_roles(path))
+    assert caught.value.faults[0].startswith("roles.yaml:7:")
+
+
+def test_a_role_removed_from_the_file_loses_its_access(app, session, login_as):
+    client = login_as("supervisor_370811")
+    roles = load_roles()
+    del roles["supervisor"]
+    sync_security(roles)
+    assert client.get("/householdview/list/").status_code == 403
+    sync_security()
