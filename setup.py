@@ -28,6 +28,8 @@ setup(
         "alembic>=1.13",
         "chinese-calendar>=1.11",
         "click>=8.1",
+        # the public disclosure list (公示) and the cash ledger as Excel workbooks
+        "openpyxl>=3.1",
     ],
     extras_require={
         "test": [

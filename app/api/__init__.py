@@ -17,3 +17,11 @@ def register_apis(appbuilder: AppBuilder) -> None:
 
     appbuilder.add_api(ReferralApi)
     appbuilder.add_api(AidRecordApi)
+    from app.api.batches import PaymentBatchApi
+    from app.api.funds import FundMovementApi, ReserveFundApi
+    from app.api.payments import PaymentApi
+
+    appbuilder.add_api(PaymentApi)
+    appbuilder.add_api(PaymentBatchApi)
+    appbuilder.add_api(ReserveFundApi)
+    appbuilder.add_api(FundMovementApi)

@@ -7,3 +7,6 @@ from app.models.member import HouseholdMember  # noqa: F401
 from app.models.case import Case, CaseAdjustment  # noqa: F401
 from app.models.charity import Charity, CharityProject, ProjectCategory  # noqa: F401
 from app.models.referral import AidRecord, Referral  # noqa: F401
+from app.models.payment import Payment, PaymentBatch  # noqa: F401
+from app.models.reserve_fund import FundMovement, ReserveFund  # noqa: F401
+from app.models.rule_revision import RuleRevision  # noqa: F401

@@ -53,7 +53,8 @@ class RuleStore:
         try:
             for rel in rule_files(self.rules_dir):
                 st = (self.rules_dir / rel).stat()
-                signature.append((rel, st.st_mtime_ns, st.st_size))
+                # the inode too: a save renames a new file into place (same size, maybe same tick)
+                signature.append((rel, st.st_mtime_ns, st.st_size, st.st_ino))
         except OSError:
             return ("unreadable", time.monotonic())
         return tuple(signature)

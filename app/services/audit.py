@@ -16,10 +16,14 @@ from sqlalchemy.orm import Session
 
 from app.models import (AidRecord, AuditEntry, Case, CaseAdjustment, Charity, CharityProject, Household,
                         HouseholdMember, ProjectCategory, Referral)
+from app.models import FundMovement, Payment, PaymentBatch, ReserveFund
 from app.models.audit import utcnow
 
 AUDITED = (Household, HouseholdMember, Case, CaseAdjustment, Charity, CharityProject, ProjectCategory, Referral,
            AidRecord)
+AUDITED += (Payment, PaymentBatch, ReserveFund, FundMovement)
+#: money that went out of or into the door: corrected by new rows, never edited away or deleted
+MONEY_RECORDS = (Payment, FundMovement)
 #: what a decided case never changes by an ordinary edit
 DECIDED_FIELDS = ("approved_amount", "verdict", "inputs", "rules_digest", "eligible", "approval_level",
                   "suggested_amount", "maximum_amount", "approved_by_id", "decided_at")
@@ -106,6 +110,13 @@ def _guard(session: Session, _context, _instances) -> None:
     for obj in session.deleted:
         if isinstance(obj, (Case, CaseAdjustment)):
             raise AppendOnly("cases and adjustments are never deleted")
+        if isinstance(obj, MONEY_RECORDS):
+            raise AppendOnly("payments and fund movements are never deleted")
+    for obj in session.dirty:
+        if isinstance(obj, MONEY_RECORDS) and session.is_modified(obj, include_collections=False):
+            raise AppendOnly("payments and fund movements are never edited")
+        if isinstance(obj, ReserveFund) and inspect(obj).attrs.balance.history.has_changes():
+            raise AppendOnly("a reserve fund's balance changes only by a recorded movement")
 
 
 @event.listens_for(Session, "after_flush")

@@ -11,7 +11,8 @@ MENU_OF_VIEW: dict[str, tuple[str, ...]] = {}
 CATEGORIES = {
     "Cases": (_l("Cases"), "fa-folder-open"),
     "Settings": (_l("Settings"), "fa-cogs"),
-    "Charity": (_l("Charity"), "fa-heart"),
+    "Charity": (_l("Charity linkage"), "fa-heart"),
+    "Finance": (_l("Finance"), "fa-jpy"),
 }
 
 
@@ -43,3 +44,19 @@ def register_views(appbuilder: AppBuilder) -> None:
     _add(appbuilder, AidRecordView, "Charity aid records", _l("Charity aid records"), "fa-gift", "Charity")
     _add(appbuilder, CharityView, "Charities", _l("Charities"), "fa-heart", "Charity")
     _add(appbuilder, CharityProjectView, "Charity projects", _l("Charity projects"), "fa-money", "Charity")
+    from app.views.batches import PaymentBatchView
+    from app.views.funds import FundMovementView, ReserveFundView
+    from app.views.ledgers import DisclosureView, LedgerView
+    from app.views.payments import PaymentView
+
+    _add(appbuilder, PaymentView, "Payments", _l("Payments"), "fa-credit-card", "Finance")
+    _add(appbuilder, LedgerView, "Cash and in-kind ledger", _l("Cash and in-kind ledger"), "fa-book", "Finance")
+    _add(appbuilder, DisclosureView, "Public disclosure list", _l("Public disclosure list"), "fa-bullhorn", "Finance")
+    _add(appbuilder, PaymentBatchView, "Bank transfer batches", _l("Bank transfer batches"), "fa-university",
+         "Finance")
+    _add(appbuilder, ReserveFundView, "Township reserve funds", _l("Township reserve funds"), "fa-money", "Finance")
+    _add(appbuilder, FundMovementView, "Reserve fund movements", _l("Reserve fund movements"), "fa-exchange",
+         "Finance")
+    from app.views.rule_editor import RuleEditorView
+
+    _add(appbuilder, RuleEditorView, "Rule editor", _l("Rule editor"), "fa-pencil-square-o", "Settings")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'  # TODO: '0002' once migrations/versions/0002_payments.py exists
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
@@ -139,7 +139,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_aid_record_township_id'), ['township_id'], unique=False)
 
     _add_user_charity()
-
 
 
 def downgrade():

@@ -58,6 +58,7 @@ def test_expenditure_case_from_intake_to_approval(app, session, login_as, househ
     assert saved.headers["Location"].endswith(f"/caseview/show/{case.id}")
     page = caseworker.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert 'id="checks"' in page and "/transition/" in page and 'id="trail"' in page
+    assert f"/referralview/case/{case.id}" in page  # government and charity aid side by side
 
     def step(client, name, **fields):
         response = client.post(f"/caseview/transition/{case.id}/{name}",

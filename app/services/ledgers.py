@@ -1,0 +1,148 @@
+"""The working ledger (工作台账) of cash and in-kind payments and the public disclosure list (公示), per
+township and month.
+
+The notice (二、(四) 注重阳光救助) lets aid be paid in cash or in kind when it is urgent, but then the office
+must keep a ledger and publish what was paid. The ledger is the office's own record, with names and ID
+numbers as the viewer may see them; the disclosure list is for the notice board, so names (张*三) and ID
+numbers (3708**********0020) are always masked, whoever prints it.
+
+Each list is one query with its joins; its totals are GROUP BY queries — nothing is summed or fetched per row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.idnumber import mask as mask_id
+from app.models import Case, FundMovement, Household, Payment, Region, TempaidUser
+from app.models.payment import BY_HAND
+from app.security.scope import scope_clause
+from app.services.money import fen, sum_fen
+from app.services.townships import township_in_scope
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class LedgerRefused(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Month:
+    first: dt.date
+    next: dt.date
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Month":
+        """``"2026-11"`` → November 2026."""
+        found = MONTH_RE.match((text or "").strip())
+        if not found or not 1 <= int(found.group(2)) <= 12:
+            raise LedgerRefused("month_invalid", "the month must be YYYY-MM")
+        first = dt.date(int(found.group(1)), int(found.group(2)), 1)
+        return cls(first, (first + dt.timedelta(days=32)).replace(day=1))
+
+    @classmethod
+    def of(cls, day: dt.date) -> "Month":
+        return cls.parse(f"{day:%Y-%m}")
+
+    def __str__(self) -> str:
+        return f"{self.first:%Y-%m}"
+
+
+def public_name(name: str | None) -> str:
+    """A name as a notice board shows it: 张三丰 → 张*丰, 张三 → 张*, 欧阳小明 → 欧**明."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def _township(session: Session, user, township_id) -> Region:
+    township = session.get(Region, township_id) if township_id not in (None, "") else None
+    if not township_in_scope(township, user):
+        raise LedgerRefused("scope", "choose a township in your jurisdiction")
+    return township
+
+
+def _where(user, township: Region, month: Month) -> list:
+    return [Payment.township_id == township.id, Payment.paid_on >= month.first, Payment.paid_on < month.next,
+            scope_clause(Payment, user)]
+
+
+@dataclass
+class Ledger:
+    township: Region
+    month: Month
+    rows: list[dict]
+    by_method: dict[str, tuple[int, Decimal]]
+    count: int = 0
+    total: Decimal = Decimal("0.00")
+
+
+def cash_ledger(session: Session, user, township_id, month: Month) -> Ledger:
+    """Every cash and in-kind payment of the township in the month, oldest first, with totals by method.
+
+    Rows: ``paid_on, case_number, category, head_name, id_number, stage, method, amount, items, note,
+    paid_by, from_reserve_fund`` (names and ID numbers whole: the caller masks for its viewer)."""
+    township = _township(session, user, township_id)
+    where = _where(user, township, month) + [Payment.method.in_(BY_HAND)]
+    query = (select(Payment.id, Payment.paid_on, Case.number, Case.category, Household.head_name,
+                    Household.id_number, Payment.stage, Payment.method, Payment.amount, Payment.items, Payment.note,
+                    TempaidUser.first_name, TempaidUser.last_name, FundMovement.id.label("movement_id"))
+             .join(Case, Case.id == Payment.case_id)
+             .join(Household, Household.id == Payment.household_id)
+             .join(TempaidUser, TempaidUser.id == Payment.paid_by_id)
+             .outerjoin(FundMovement, FundMovement.payment_id == Payment.id)
+             .where(*where).order_by(Payment.paid_on, Payment.id))
+    rows = [{"id": r.id, "paid_on": r.paid_on, "case_number": r.number, "category": r.category,
+             "head_name": r.head_name, "id_number": r.id_number, "stage": r.stage, "method": r.method,
+             "amount": fen(r.amount), "items": r.items or "", "note": r.note or "",
+             "paid_by": f"{r.first_name}{r.last_name}", "from_reserve_fund": r.movement_id is not None}
+            for r in session.execute(query)]
+    by_method = {method: (count, fen(total)) for method, count, total in session.execute(
+        select(Payment.method, func.count(Payment.id), sum_fen(Payment.amount)).where(*where)
+        .group_by(Payment.method).order_by(Payment.method))}
+    return Ledger(township, month, rows, by_method, sum(c for c, _ in by_method.values()),
+                  sum((t for _, t in by_method.values()), Decimal("0.00")))
+
+
+@dataclass
+class Disclosure:
+    township: Region
+    month: Month
+    rows: list[dict] = field(default_factory=list)
+    households: int = 0
+    total: Decimal = Decimal("0.00")
+
+
+def disclosure_list(session: Session, user, township_id, month: Month) -> Disclosure:
+    """What the township paid in the month, one row per case and method, for public notice: ``name``
+    and ``id_number`` masked, ``category`` (code), ``method``, ``amount`` (summed over the month's stages),
+    ``first_paid_on``; with the number of households and the total."""
+    township = _township(session, user, township_id)
+    where = _where(user, township, month)
+    first_paid = func.min(Payment.paid_on)
+    query = (select(Case.number, Case.category, Household.head_name, Household.id_number, Payment.method,
+                    sum_fen(Payment.amount).label("amount"), first_paid.label("first_paid_on"))
+             .join(Case, Case.id == Payment.case_id)
+             .join(Household, Household.id == Payment.household_id)
+             .where(*where)
+             .group_by(Case.id, Case.number, Case.category, Household.id, Household.head_name, Household.id_number,
+                       Payment.method)
+             .order_by(first_paid, Case.number, Payment.method))
+    rows = [{"name": public_name(r.head_name), "id_number": mask_id(r.id_number), "category": r.category,
+             "method": r.method, "amount": fen(r.amount), "first_paid_on": r.first_paid_on, "case_number": r.number}
+            for r in session.execute(query)]
+    households, total = session.execute(select(func.count(func.distinct(Payment.household_id)),
+                                               sum_fen(Payment.amount)).where(*where)).one()
+    return Disclosure(township, month, rows, households or 0, fen(total))

@@ -1,0 +1,309 @@
+"""Saving a rule file edited in the browser: checked, refused on a clash, written atomically, recorded.
+
+A save runs under a lock on the rules directory (one save at a time, across every worker process):
+
+1. the file is read again and its sha256 compared with the digest the form was opened with — a change
+   made meanwhile (another administrator, an edit by hand) refuses the save with a clear message
+   instead of being overwritten;
+2. the proposed text is checked with the whole directory, by the loader's own schemas
+   (``check_directory(..., overrides={rel: text})``): a proposal with faults never reaches the disk;
+3. the text goes to a temporary file in the same directory, which is then renamed over the old one
+   (``os.replace``): a reader — any worker — sees the old file or the new, never half of one;
+4. the revision (who, when, why, the diff and the full previous text) is committed with the save; if
+   the commit fails the previous text is put back, so no save goes unrecorded.
+
+Every worker notices the new file at its next look (``RuleStore.refresh_if_changed``: within a second
+or so), the saving one at once. The service commits itself: the file and its record belong together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import stat
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from app.models import Case, Region, RuleRevision
+from app.models.audit import utcnow
+from app.rules.editing import Changes, Proposal, RuleFile, digest_of, propose
+from app.rules.faults import Fault
+from app.rules.impact import Impact, impact
+from app.rules.loader import check_directory, rule_files
+from app.rules.yamledit import unified_diff
+from app.rules.yamlsource import parse
+from app.security.scope import ADMIN_ROLE
+
+LOCK_NAME = ".tempaid-edit.lock"  # not a *.yaml name: the loader never reads it
+_CHECK_CACHE: dict = {}  # per-file results keyed by content hash (never stale, only faster)
+
+
+class RuleEditRefused(Exception):
+    """A save that must not happen; ``code`` names why, ``faults`` lists a proposal's faults."""
+
+    def __init__(self, code: str, message: str, faults: list[Fault] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.faults = faults or []
+
+
+@dataclass(frozen=True)
+class EditableFile:
+    code: str   # the region the file belongs to (a county, or the city)
+    name: str
+    rel: str
+    role: str   # county | city
+
+
+def _city_files(rules_dir: Path) -> list[EditableFile]:
+    found = []
+    for rel in rule_files(rules_dir):
+        if "/" in rel or rel == "calendar.yaml":
+            continue
+        data, faults = parse((rules_dir / rel).read_text(encoding="utf-8-sig"), rel)
+        region = data.get("region") if isinstance(data, dict) else None
+        if faults or not isinstance(region, dict) or "code" not in region:
+            continue
+        code = region["code"]
+        found.append(EditableFile(str(getattr(code, "text", code)), str(region.get("name", "")), rel, "city"))
+    return found
+
+
+def editable_files(user, rules_dir, rules) -> dict[str, EditableFile]:
+    """The files ``user`` may edit, by region code: a county's rule administrator their county's file,
+    the city's (a user whose region is the city) the city file; Admin every file."""
+    rules_dir = Path(rules_dir)
+    region = getattr(user, "region", None)
+    is_admin = any(role.name == ADMIN_ROLE for role in getattr(user, "roles", ()))
+    files: dict[str, EditableFile] = {}
+    for code in rules.counties():
+        county = rules.county(code)
+        if is_admin or (region is not None and region.level == "county" and region.code == code):
+            files[code] = EditableFile(code, county.name, county.file, "county")
+    if is_admin or (region is not None and region.level == "city"):
+        for city in _city_files(rules_dir):
+            if is_admin or city.code == region.code:
+                files[city.code] = city
+    return files
+
+
+def check(rules_dir, rel: str, text: str):
+    """``(RuleSet or None, faults)`` of the directory with ``text`` standing in for ``rel``."""
+    return check_directory(Path(rules_dir), _CHECK_CACHE, overrides={rel: text})
+
+
+def year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def affected_counties(rules, rel: str) -> list[str]:
+    """Counties whose verdicts a change of ``rel`` can move: the county itself, or every county
+    extending a city file."""
+    return [code for code in rules.counties()
+            if rules.county(code).file == rel or rules.county(code).city_file == rel]
+
+
+def applications(session: Session, counties: list[str], since: dt.date):
+    """``(case number, engine input)`` of every application of ``counties`` made on or after ``since``,
+    streamed from the database."""
+    query = (select(Case.number, Case.inputs).join(Region, Case.county_id == Region.id)
+             .where(Region.code.in_(counties), Case.application_date >= since)
+             .execution_options(yield_per=5000))
+    for number, inputs in session.execute(query):
+        yield number, inputs
+
+
+def proposal_impact(session: Session, current, rules_dir, rel: str, text: str, as_of: dt.date,
+                    today: dt.date, proposed=None) -> Impact:
+    """The impact of saving ``text`` as ``rel``: the county's (or, for the city file, every county's)
+    applications of the last twelve months under ``current`` and the proposed rules, on ``as_of``."""
+    if proposed is None:
+        proposed, faults = check(rules_dir, rel, text)
+        if faults:
+            raise RuleEditRefused("invalid", "the proposal has faults", faults)
+    counties = affected_counties(current, rel)
+    return impact(current, proposed, applications(session, counties, year_before(today)), as_of)
+
+
+@dataclass
+class Preview:
+    """What the editor shows before a save: the proposal (its diff), its faults and its impact."""
+
+    proposal: Proposal
+    faults: list[Fault]
+    impact: Impact | None
+
+    @property
+    def saveable(self) -> bool:
+        return not (self.proposal.problems or self.faults or self.proposal.unchanged)
+
+
+def preview(session: Session, current, rule_file: RuleFile, changes: Changes, shown_on: dt.date,
+            today: dt.date, with_impact: bool = True) -> Preview:
+    """Propose, check with the whole directory, and measure the impact (when the proposal is valid)."""
+    proposal = propose(rule_file, changes, shown_on, today)
+    if proposal.problems or proposal.unchanged:
+        return Preview(proposal, [], None)
+    proposed, faults = check(rule_file.rules_dir, rule_file.rel, proposal.text)
+    if faults or not with_impact:
+        return Preview(proposal, faults, None)
+    as_of = max(proposal.effective or today, today)
+    return Preview(proposal, [], proposal_impact(session, current, rule_file.rules_dir, rule_file.rel,
+                                                  proposal.text, as_of, today, proposed))
+
+
+@contextmanager
+def _directory_lock(rules_dir: Path):
+    """One save at a time in a rules directory, whatever process makes it."""
+    with open(rules_dir / LOCK_NAME, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, rename it over ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    try:  # the rename itself is durable once the directory is synced
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError:
+        pass
+
+
+def _region_code(text: str, rel: str) -> str:
+    data, _ = parse(text, rel)
+    code = data["region"]["code"]
+    return str(getattr(code, "text", code))
+
+
+def save(session: Session, user, rules_dir, rel: str, text: str, digest: str, reason: str,
+         effective: dt.date | None = None, reverts: RuleRevision | None = None) -> RuleRevision:
+    """Save ``text`` as the rule file ``rel``, opened when its sha256 was ``digest`` (see the module's
+    docstring); returns the committed revision. Raises :class:`RuleEditRefused`."""
+    rules_dir = Path(rules_dir)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleEditRefused("reason_needed", "give the reason for the change")
+    path = rules_dir / rel
+    with _directory_lock(rules_dir):
+        raw = path.read_bytes()
+        if digest_of(raw) != digest:
+            raise RuleEditRefused("digest_moved", f"{rel} was changed by someone else after you opened it; "
+                                                  "reopen the editor to see the file as it is now")
+        old_text = raw.decode("utf-8-sig")
+        if text == old_text:
+            raise RuleEditRefused("unchanged", "the proposal changes nothing")
+        _, faults = check(rules_dir, rel, text)
+        if faults:
+            raise RuleEditRefused("invalid", f"the proposal has {len(faults)} fault(s); nothing was saved", faults)
+        new_raw = text.encode("utf-8")
+        revision = RuleRevision(file=rel, region_code=_region_code(text, rel), user_id=user.id, at=utcnow(),
+                                reason=reason[:500], effective=effective, diff=unified_diff(old_text, text, rel),
+                                digest_before=digest, digest_after=digest_of(new_raw), previous_text=old_text,
+                                reverts_id=reverts.id if reverts is not None else None)
+        session.add(revision)
+        session.flush()
+        write_atomically(path, new_raw)
+        try:
+            session.commit()
+        except BaseException:
+            write_atomically(path, raw)
+            session.rollback()
+            raise
+    _refresh_local_store()
+    return revision
+
+
+def file_digest(rules_dir, rel: str) -> str:
+    return digest_of((Path(rules_dir) / rel).read_bytes())
+
+
+def revertible(revision: RuleRevision, current_digest: str, today: dt.date) -> tuple[str, str] | None:
+    """Why ``revision`` cannot be reverted now (``(code, message)``), or None. Only the file's latest
+    change is undone — the file must be exactly as the revision left it (``current_digest``); step by
+    step, since once it is reverted the one before is the latest again — and never one whose dated
+    changes are already in force: history is not rewritten."""
+    if current_digest != revision.digest_after:
+        return "not_latest", "the file has changed since this revision; revert the later revisions first"
+    if revision.effective is not None and revision.effective < today:
+        return "in_force", f"its changes are in force since {revision.effective}; make a new change instead"
+    return None
+
+
+def revert(session: Session, user, rules_dir, revision: RuleRevision, digest: str, reason: str,
+           today: dt.date) -> RuleRevision:
+    """Undo ``revision`` by saving the text it replaced, as a new revision."""
+    refused = revertible(revision, file_digest(rules_dir, revision.file), today)
+    if refused is not None:
+        raise RuleEditRefused(*refused)
+    return save(session, user, rules_dir, revision.file, revision.previous_text, digest, reason,
+                effective=None, reverts=revision)
+
+
+@dataclass
+class RevertPreview:
+    diff: str
+    faults: list[Fault]
+    impact: Impact | None
+    digest: str  # of the file as it is: the save is refused if it moves before the revert is confirmed
+
+
+def revert_preview(session: Session, current, rules_dir, revision: RuleRevision, today: dt.date) -> RevertPreview:
+    """What reverting ``revision`` would change, whether the result is valid, and its impact."""
+    raw = (Path(rules_dir) / revision.file).read_bytes()
+    diff = unified_diff(raw.decode("utf-8-sig"), revision.previous_text, revision.file)
+    proposed, faults = check(rules_dir, revision.file, revision.previous_text)
+    result = None
+    if not faults:
+        result = proposal_impact(session, current, rules_dir, revision.file, revision.previous_text,
+                                 max(revision.effective or today, today), today, proposed)
+    return RevertPreview(diff, faults, result, digest_of(raw))
+
+
+def open_file(rules_dir, rel: str) -> RuleFile:
+    return RuleFile(Path(rules_dir), rel)
+
+
+def revisions(session: Session, files: list[str], limit: int = 200) -> list[RuleRevision]:
+    if not files:
+        return []
+    return list(session.scalars(select(RuleRevision).where(RuleRevision.file.in_(files))
+                                .options(joinedload(RuleRevision.user))
+                                .order_by(RuleRevision.id.desc()).limit(limit)))
+
+
+def _refresh_local_store() -> None:
+    """The saving worker serves the new rules at once (the others within their check interval)."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        store = current_app.extensions.get("tempaid_rules")
+        if store is not None:
+            store.refresh_if_changed(force=True)

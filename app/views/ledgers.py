@@ -1,0 +1,150 @@
+"""The working ledger of cash and in-kind payments (工作台账) and the public disclosure list (公示), per
+township and month (二、(四) 注重阳光救助): on screen, as a page to print, and as an Excel workbook.
+
+The ledger shows names and ID numbers as the viewer may see them; the disclosure list always masks them
+(it is made to be posted). Both lists and their totals come from :mod:`app.services.ledgers`.
+"""
+from __future__ import annotations
+
+from flask import Response, flash, request
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import lazy_gettext as _l
+
+from app.models.audit import utcnow
+from app.rules.inputs import CST
+from app.security import masking
+from app.security.scope import current_user
+from app.services.ledgers import LedgerRefused, Month, cash_ledger, disclosure_list
+from app.services.spreadsheets import table_xlsx
+from app.services.townships import townships_in_scope
+from app.views.cases import category_label
+from app.views.payments import method_label
+
+LEDGER_COLUMNS = (("paid_on", _l("Paid on")), ("case_number", _l("Case number")),
+                  ("head_name", _l("Head of household")), ("id_number", _l("Resident ID number")),
+                  ("category", _l("Category")), ("stage", _l("Stage")), ("method", _l("Method")),
+                  ("amount", _l("Amount or value")), ("items", _l("Items or service")),
+                  ("from_reserve_fund", _l("From the reserve fund")), ("paid_by", _l("Paid by")), ("note", _l("Note")))
+DISCLOSURE_COLUMNS = (("seq", _l("No.")), ("name", _l("Name")), ("id_number", _l("Resident ID number")),
+                      ("category", _l("Category")), ("method", _l("Method")), ("amount", _l("Amount")))
+
+
+class _Monthly(BaseView):
+    """A list per township and month: the choice form, the page, the printable page, the workbook."""
+
+    default_view = "index"
+    base_permissions = ["can_list", "can_export"]
+    template = ""
+    print_template = ""
+
+    def _choice(self):
+        townships = townships_in_scope(self.appbuilder.session, current_user())
+        township_id = request.args.get("township_id", type=int) or (townships[0].id if townships else None)
+        month = request.args.get("month") or str(Month.of(utcnow().astimezone(CST).date()))
+        return townships, township_id, month
+
+    def _made(self, township_id, month):
+        """The list, or None with the refusal flashed."""
+        try:
+            return self.make(township_id, Month.parse(month))
+        except LedgerRefused as exc:
+            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+            return None
+
+    def make(self, township_id, month: Month):
+        raise NotImplementedError
+
+    def table(self, made) -> tuple[list[str], list[list], list]:
+        """Headers, rows and the total row, as text and Decimal, for the print page and the workbook."""
+        raise NotImplementedError
+
+    def heading(self, made) -> str:
+        raise NotImplementedError
+
+    def _render(self, template: str):
+        townships, township_id, month = self._choice()
+        made = self._made(township_id, month) if township_id else None
+        headers, rows, total = self.table(made) if made is not None else ([], [], [])
+        return self.render_template(template, title=self.heading(made) if made else self.list_title,
+                                    townships=townships, township_id=township_id, month=month, made=made,
+                                    headers=headers, rows=rows, total=total, endpoint=self.__class__.__name__,
+                                    printed_on=utcnow().astimezone(CST).date().isoformat())
+
+    @expose("/", methods=["GET"])
+    @has_access
+    @permission_name("list")
+    def index(self):
+        return self._render(self.template)
+
+    @expose("/print", methods=["GET"])
+    @has_access
+    @permission_name("list")
+    def print(self):
+        return self._render(self.print_template)
+
+    @expose("/xlsx", methods=["GET"])
+    @has_access
+    @permission_name("export")
+    def xlsx(self):
+        _townships, township_id, month = self._choice()
+        made = self._made(township_id, month)
+        if made is None:
+            return Response(status=400)
+        headers, rows, total = self.table(made)
+        data = table_xlsx(self.heading(made), headers, rows, total, sheet=str(made.month))
+        name = f"{self.file_name}-{made.township.code}-{made.month}.xlsx"
+        return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+class LedgerView(_Monthly):
+    """工作台账: the cash and in-kind payments of a township in a month."""
+
+    route_base = "/ledger"
+    list_title = _l("Cash and in-kind ledger")
+    template = "tempaid/ledger.html"
+    print_template = "tempaid/monthly_print.html"
+    file_name = "ledger"
+
+    def make(self, township_id, month):
+        return cash_ledger(self.appbuilder.session, current_user(), township_id, month)
+
+    def heading(self, made) -> str:
+        return str(_l("%(township)s · cash and in-kind payment ledger · %(month)s", township=made.township.name,
+                      month=str(made.month)))
+
+    def table(self, made):
+        county = made.township.parent.code if made.township.parent else None
+        shown = {
+            "head_name": lambda v: masking.shown("name", v), "id_number": lambda v: masking.shown("id_number", v),
+            "category": lambda v: category_label(v, county), "method": method_label,
+            "from_reserve_fund": lambda v: str(_l("yes")) if v else "", "paid_on": lambda v: v.isoformat(),
+        }
+        rows = [[shown.get(key, lambda v: v)(row[key]) for key, _label in LEDGER_COLUMNS] for row in made.rows]
+        total = [str(_l("Total")), "", "", "", "", made.count, "", made.total] + [""] * (len(LEDGER_COLUMNS) - 8)
+        return [str(label) for _key, label in LEDGER_COLUMNS], rows, total
+
+
+class DisclosureView(_Monthly):
+    """公示: what a township paid in a month, names and ID numbers masked, to print and post."""
+
+    route_base = "/disclosure"
+    list_title = _l("Public disclosure list")
+    template = "tempaid/ledger.html"
+    print_template = "tempaid/monthly_print.html"
+    file_name = "disclosure"
+
+    def make(self, township_id, month):
+        return disclosure_list(self.appbuilder.session, current_user(), township_id, month)
+
+    def heading(self, made) -> str:
+        return str(_l("%(township)s · temporary assistance paid in %(month)s · public notice",
+                      township=made.township.name, month=str(made.month)))
+
+    def table(self, made):
+        county = made.township.parent.code if made.township.parent else None
+        rows = [[n, row["name"], row["id_number"], category_label(row["category"], county), method_label(row["method"]),
+                 row["amount"]] for n, row in enumerate(made.rows, start=1)]
+        total = [str(_l("Total")), str(_l("%(count)s households", count=made.households)), "", "", "", made.total]
+        return [str(label) for _key, label in DISCLOSURE_COLUMNS], rows, total

@@ -1,0 +1,149 @@
+"""Payment screens (二、(四)): the payments in the user's jurisdiction, and recording the next stage of a
+decided case — find it by its number, see what was approved and paid, record by bank transfer, in cash
+(from the township's reserve fund for emergencies), in kind or as a referral service. Payments are never
+edited or deleted here: every action is a POST to :mod:`app.services.payments`.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.models import Case, Payment
+from app.models.audit import utcnow
+from app.models.payment import PAYMENT_METHODS
+from app.rules.inputs import CST
+from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user, scope_clause
+from app.services.payments import (
+    PaymentRefused,
+    may_pay,
+    pay_starts_from,
+    payable_states,
+    payments_of,
+    progress,
+    record_payment,
+    settle,
+)
+from app.services.reserve_funds import fund_of
+from app.services.rules import current_rules
+from app.services.workflow import TransitionRefused
+from app.views.base import ScopedInterface, ScopedModelView
+from app.views.cases import category_label, state_label
+
+METHOD_LABELS = {"bank_transfer": _l("Bank transfer"), "cash": _l("Cash"), "in_kind": _l("In kind"),
+                 "referral": _l("Referral service")}
+WARNING_LABELS = {"reserve_fund_low": _l("The reserve fund is below the county's low-balance level.")}
+PAYMENT_LABELS = {
+    "case": _l("Case number"), "household": _l("Household"), "county": _l("County"), "township": _l("Township"),
+    "stage": _l("Stage"), "method": _l("Method"), "amount": _l("Amount or value"), "items": _l("Items or service"),
+    "paid_on": _l("Paid on"), "paid_by": _l("Paid by"), "recorded_at": _l("Recorded at"),
+    "batch": _l("Bank batch"), "note": _l("Note"),
+}
+
+
+def method_label(method: str | None) -> str:
+    return str(METHOD_LABELS.get(method, method or ""))
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def _time(value) -> str:
+    return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class PaymentView(ScopedModelView):
+    datamodel = ScopedInterface(Payment)
+    base_permissions = ["can_list", "can_show", "can_export", "can_pay"]
+    list_title = _l("Payments")
+    show_title = _l("Payment")
+    list_template = "tempaid/payment_list.html"
+    list_columns = ["paid_on", "case", "household", "township", "stage", "method", "amount", "batch"]
+    show_columns = ["case", "household", "county", "township", "stage", "method", "amount", "items", "paid_on",
+                    "paid_by", "recorded_at", "batch", "note"]
+    export_columns = ["paid_on", "case", "household", "township", "stage", "method", "amount", "items", "paid_by",
+                      "batch"]
+    search_columns = ["method", "paid_on", "township", "amount"]
+    search_form_query_rel_fields = {"township": TOWNSHIPS_IN_SCOPE}
+    order_columns = ["paid_on", "amount", "stage"]
+    base_order = ("paid_on", "desc")
+    label_columns = PAYMENT_LABELS
+    formatters_columns = {"method": method_label, "items": _blank, "batch": _blank, "note": _blank,
+                          "recorded_at": _time}
+
+    def _case_or_404(self, case_id) -> Case:
+        case = self.datamodel.session.scalar(select(Case).where(Case.id == case_id,
+                                                                scope_clause(Case, current_user())))
+        if case is None:
+            abort(404)
+        return case
+
+    @expose("/record/", methods=["GET"])
+    @has_access
+    @permission_name("pay")
+    def find_case(self):
+        """Find the case to pay by its number."""
+        number = request.args.get("number", "").strip()
+        if number:
+            case_id = self.datamodel.session.scalar(select(Case.id).where(
+                Case.number == number, scope_clause(Case, current_user())))
+            if case_id is not None:
+                return redirect(url_for(".record", case_id=case_id))
+            flash(str(_l("No case with this number in your jurisdiction.")), "warning")
+        return redirect(url_for(".list"))
+
+    @expose("/record/<int:case_id>", methods=["GET", "POST"])
+    @has_access
+    @permission_name("pay")
+    def record(self, case_id):
+        """What was approved and paid so far, and the form for the next stage."""
+        case = self._case_or_404(case_id)
+        session = self.datamodel.session
+        form = request.form
+        if request.method == "POST":
+            try:
+                done = record_payment(session, case, current_user(), form.get("method", ""), form.get("amount", ""),
+                                      current_rules(), paid_on=form.get("paid_on"), items=form.get("items"),
+                                      note=form.get("note"), from_reserve_fund=form.get("from_reserve_fund") == "1")
+                session.commit()
+                flash(str(_l("Stage %(stage)s recorded: %(amount)s.", stage=done.payment.stage,
+                             amount=done.payment.amount)), "success")
+                if done.complete:
+                    flash(str(_l("The approved amount is paid in full.")), "success")
+                for warning in done.warnings:
+                    flash(str(WARNING_LABELS.get(warning, warning)), "warning")
+                return redirect(url_for(".record", case_id=case.id))
+            except (PaymentRefused, TransitionRefused) as exc:
+                session.rollback()
+                flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+                case = self._case_or_404(case_id)
+        fund = fund_of(session, case.township_id)
+        paid = progress(session, case.id)
+        allowed = may_pay(case, current_user())
+        return self.render_template(
+            "tempaid/payment_record.html", title=_l("Record a payment"), case=case, form=form,
+            progress=paid, payments=payments_of(session, case.id), fund=fund,
+            payable=allowed and case.state in payable_states(case) and not paid.complete,
+            may_settle=allowed and paid.complete and pay_starts_from(case),
+            methods=[(m, method_label(m)) for m in PAYMENT_METHODS], method_label=method_label,
+            category_label=category_label, state_label=state_label,
+            today=utcnow().astimezone(CST).date().isoformat())
+
+    @expose("/settle/<int:case_id>", methods=["POST"])
+    @has_access
+    @permission_name("pay")
+    def settle(self, case_id):
+        """Mark a case paid in full as paid (an emergency case, once its papers are registered)."""
+        case = self._case_or_404(case_id)
+        session = self.datamodel.session
+        try:
+            settle(session, case, current_user(), current_rules())
+            session.commit()
+            flash(str(_l("Done: %(state)s", state=state_label(case.state))), "success")
+        except (PaymentRefused, TransitionRefused) as exc:
+            session.rollback()
+            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+        return redirect(url_for(".record", case_id=case_id))

@@ -1,0 +1,87 @@
+"""Words for the rule editor: field labels by key path, and the reasons an edit or a save is refused.
+
+The form itself is generated from the rule schema (:mod:`app.rules.editform`); a key without a label
+here is shown by its path, so a new schema key appears on the form before anyone words it.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+VALUE_LABELS = {
+    "standards.dibao_monthly.urban": _l("Urban dibao standard (yuan per person per month)"),
+    "standards.dibao_monthly.rural": _l("Rural dibao standard (yuan per person per month)"),
+    "standards.disposable_income_prior_year.urban": _l("Urban disposable income per person, prior year (yuan)"),
+    "standards.disposable_income_prior_year.rural": _l("Rural disposable income per person, prior year (yuan)"),
+    "eligibility.expenditure.net_income_months": _l("Months of net income averaged"),
+    "eligibility.expenditure.income_months": _l("Months of income compared"),
+    "eligibility.expenditure.assets.financial_per_capita_max_dibao_months":
+        _l("Financial assets per person, at most (months of the dibao standard)"),
+    "eligibility.expenditure.assets.max_houses": _l("Houses, at most"),
+    "eligibility.expenditure.assets.max_vehicles": _l("Vehicles, at most"),
+    "aid.emergency_light_cap": _l("Light emergency aid, at most (yuan)"),
+    "approval.township_limit": _l("Township approval limit (yuan per household per time)"),
+    "approval.emergency_pre_assist_hours": _l("Emergency pre-assistance within (hours)"),
+    "approval.emergency_registration_working_days": _l("Emergency registration within (working days)"),
+    "approval.expenditure_working_days": _l("Expenditure decision within (working days)"),
+    "cases.repeat_warning_days": _l("Repeat-application warning within (days)"),
+    "reserve_fund.low_balance": _l("Reserve fund low-balance warning below (yuan)"),
+    "charity.claim_return_days": _l("A charity's claim returns to the pool after (days)"),
+}
+
+GROUP_LABELS = {
+    "standards": _l("Standards"),
+    "eligibility": _l("Eligibility"),
+    "aid": _l("Aid"),
+    "approval": _l("Approval limits and deadlines"),
+}
+OTHER_GROUP = _l("Other settings")
+
+TABLE_LABELS = {"illness_tiers": _l("Illness tiers"), "education_tiers": _l("Education tiers")}
+
+KIND_LABELS = {"incident": _l("Incidents"), "illness": _l("Illnesses"), "education": _l("Education"),
+               "other": _l("Other hardship")}
+
+ORIGIN_LABELS = {"city": _l("as the city file says"), "county": _l("this county's own"),
+                 "changed": _l("the city's, changed here")}
+
+STATE_LABELS = {"past": _l("past"), "in_force": _l("in force"), "planned": _l("planned")}
+
+#: EditProblem codes (app.rules.editing) and RuleEditRefused codes (app.services.rule_edits)
+PROBLEMS = {
+    "effective_needed": _l("Give the date from which the change applies (YYYY-MM-DD): a value in force "
+                           "changes only from a date on."),
+    "effective_past": _l("The change may not apply before today (%(detail)s): history is never rewritten."),
+    "entry_in_force": _l("The entry from %(detail)s is already in force and is never replaced: choose a "
+                         "later date."),
+    "category_exists": _l("The category %(detail)s exists already."),
+    "digest_moved": _l("The file was changed by someone else after you opened it. Nothing was saved: reopen "
+                       "the editor to see the file as it is now."),
+    "invalid": _l("The proposal has faults (shown on the fields); nothing was saved."),
+    "unchanged": _l("The proposal changes nothing."),
+    "reason_needed": _l("Give the reason for the change."),
+    "not_previewed": _l("Check the changes, the diff and the impact below, then save."),
+    "not_latest": _l("The file has changed since this revision: revert the later revisions first."),
+    "in_force": _l("Its changes are already in force: make a new change instead."),
+}
+
+
+def value_label(path: str):
+    return VALUE_LABELS.get(path, path)
+
+
+def group_label(group: str):
+    return GROUP_LABELS.get(group, OTHER_GROUP)
+
+
+def table_label(name: str):
+    return TABLE_LABELS.get(name, name)
+
+
+def problem_text(code: str, detail: str = "") -> str:
+    message = PROBLEMS.get(code)
+    return str(message) % {"detail": detail} if message is not None else f"{code} {detail}".strip()
+
+
+def fault_text(fault) -> str:
+    """A loader fault as shown on a field (the loader words it, as the CLI does)."""
+    return f"{fault.path}: found {fault.found}, expected {fault.expected} ({fault.file}:{fault.line})"
