@@ -8,6 +8,7 @@ come out in whole cents is rounded, half-up to cents. Every check names the ``fi
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from app.rules.faults import InputError
@@ -41,7 +42,8 @@ def _check(name, passed, value, limit, source) -> dict:
     return {"name": name, "passed": passed, "value": value, "limit": limit, "source": source}
 
 
-def _expenditure_checks(req, p) -> list:
+def _expenditure_checks(req, p, explain: bool = True) -> list:
+    """The five checks of an expenditure case; without ``explain``, only whether each passed."""
     n = _need(p, "eligibility.expenditure.net_income_months", req).value
     m = _need(p, "eligibility.expenditure.income_months", req).value
     dibao = _need(p, f"standards.dibao_monthly.{req.area}", req)
@@ -60,19 +62,22 @@ def _expenditure_checks(req, p) -> list:
     net = sum(incomes[:n]) - sum(expenses[:n])
     total = sum(incomes[:m])
     assets_limit = months.value * dibao.value
+    passed = (net < dibao.value * n * size, total < income_limit.value * size,
+              req.financial_assets <= assets_limit * size, req.houses <= houses.value, req.vehicles <= vehicles.value)
+    if not explain:
+        return list(passed)
     return [
-        _check("net_income", net < dibao.value * n * size, _ratio(net, n * size), money(dibao.value), dibao.source),
-        _check("income", total < income_limit.value * size, _ratio(total, size), money(income_limit.value),
-               income_limit.source),
-        _check("financial_assets", req.financial_assets <= assets_limit * size, _ratio(req.financial_assets, size),
-               money(assets_limit), months.source),
-        _check("houses", req.houses <= houses.value, req.houses, houses.value, houses.source),
-        _check("vehicles", req.vehicles <= vehicles.value, req.vehicles, vehicles.value, vehicles.source),
+        _check("net_income", passed[0], _ratio(net, n * size), money(dibao.value), dibao.source),
+        _check("income", passed[1], _ratio(total, size), money(income_limit.value), income_limit.source),
+        _check("financial_assets", passed[2], _ratio(req.financial_assets, size), money(assets_limit), months.source),
+        _check("houses", passed[3], req.houses, houses.value, houses.source),
+        _check("vehicles", passed[4], req.vehicles, vehicles.value, vehicles.source),
     ]
 
 
-def _amount(req, p, category, eligible: bool):
-    """The amount block and the suggested amount (parameters are required even when not eligible)."""
+def _amount(req, p, category, eligible: bool, explain: bool = True):
+    """The amount block and the suggested amount (parameters are required even when not eligible);
+    without ``explain``, no block."""
     base = _need(p, "standards.dibao_monthly.urban", req).value
     persons = req.beneficiaries
     if req.severity == "major":
@@ -95,6 +100,8 @@ def _amount(req, p, category, eligible: bool):
         tier, multiplier = row.number, number(row.multiplier)
     if not eligible:
         return None, None
+    if not explain:
+        return None, suggested
     block = {"tier": tier, "multiplier": multiplier, "base": money(base), "beneficiaries": persons,
              "suggested": money(suggested), "maximum": money(maximum), "case_by_case": False}
     return block, suggested
@@ -118,8 +125,22 @@ def evaluate(data, rules) -> dict:
 
     Returns the output mapping of the spec, keys in its order; raises :class:`InputError` on bad input.
     """
+    return evaluate_request(parse_input(data), rules)
+
+
+class Decision(NamedTuple):
+    """What a verdict decides, without its explanation: what the impact of a rule change compares."""
+
+    eligible: bool
+    approval_level: str | None
+    suggested: Decimal | None
+
+
+def evaluate_request(req, rules, explain: bool = True):
+    """:func:`evaluate` of an input already parsed (:func:`~app.rules.inputs.parse_input`). Without
+    ``explain`` it returns only the :class:`Decision` — no checks, amount block or deadlines written
+    out — for the impact of a rule change, which evaluates every application of a year twice."""
     rules = getattr(rules, "current", rules)
-    req = parse_input(data)
     county = rules.county(req.county)
     if county is None:
         raise InputError("county", f"no rule file for county {req.county}")
@@ -132,12 +153,13 @@ def evaluate(data, rules) -> dict:
     p = county.params(req.application_date)
     with localcontext(_CONTEXT):
         residency = _need(p, "eligibility.residency", req)
-        checks = [_check("residency", req.residency in residency.value, req.residency, list(residency.value),
-                         residency.source)]
+        resident = req.residency in residency.value
+        checks = [_check("residency", resident, req.residency, list(residency.value), residency.source)
+                  if explain else resident]
         if req.kind == "expenditure":
-            checks.extend(_expenditure_checks(req, p))
-        eligible = all(check["passed"] for check in checks)
-        amount, suggested = _amount(req, p, category, eligible)
+            checks.extend(_expenditure_checks(req, p, explain))
+        eligible = all(check["passed"] for check in checks) if explain else all(checks)
+        amount, suggested = _amount(req, p, category, eligible, explain)
         # the limit is looked up even when not eligible: a verdict never depends on eligibility for
         # whether the rules in force are complete enough to answer
         limit = None if req.severity == "major" else _need(p, "approval.township_limit", req).value
@@ -147,6 +169,8 @@ def evaluate(data, rules) -> dict:
             level = "county_leading_group"
         else:
             level = "township" if suggested <= limit else "county"
+        if not explain:
+            return Decision(eligible, level, suggested)
         deadlines, warnings = _deadlines(req, p, rules.calendar)
     notes = ["verify_necessary_expenses"] if req.kind == "expenditure" and (req.dibao or req.tekun) else []
     return {

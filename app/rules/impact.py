@@ -19,8 +19,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable
 
-from app.rules.engine import evaluate
+from app.rules.engine import evaluate_request
 from app.rules.faults import InputError
+from app.rules.inputs import parse_input
 
 #: input fields that only place deadlines; a re-dated application takes the defaults
 DATED_FIELDS = ("accepted_on", "reported_at", "pre_assisted_on")
@@ -36,14 +37,15 @@ class Outcome:
     error: str | None = None
 
     @classmethod
-    def of(cls, data: dict, rules) -> "Outcome":
+    def of(cls, req, rules) -> "Outcome":
+        """The outcome of a parsed input (or of the input error that stopped its parsing)."""
+        if isinstance(req, InputError):
+            return cls(None, None, None, f"{req.field}: {req.message}")
         try:
-            verdict = evaluate(data, rules)
+            decision = evaluate_request(req, rules, explain=False)
         except InputError as exc:
             return cls(None, None, None, f"{exc.field}: {exc.message}")
-        amount = verdict["amount"]
-        suggested = amount["suggested"] if amount else None
-        return cls(verdict["eligible"], verdict["approval_level"], None if suggested is None else Decimal(suggested))
+        return cls(*decision)
 
 
 @dataclass
@@ -88,8 +90,11 @@ def impact(current, proposed, applications: Iterable[tuple[object, dict]], as_of
     result = Impact(as_of)
     day = as_of.isoformat()
     for key, data in applications:
-        data = redated(data, day)
-        before, after = Outcome.of(data, current), Outcome.of(data, proposed)
+        try:
+            req = parse_input(redated(data, day))
+        except InputError as exc:
+            req = exc
+        before, after = Outcome.of(req, current), Outcome.of(req, proposed)
         result.applications += 1
         result.errors_before += before.error is not None
         result.errors_after += after.error is not None

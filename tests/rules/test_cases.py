@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date
+from decimal import Decimal
 from importlib.metadata import version
 
 import pytest
@@ -18,6 +19,8 @@ from ruamel.yaml import YAML
 
 from app.rules import InputError, dumps, evaluate
 from app.rules.calendar import package_knows
+from app.rules.engine import evaluate_request
+from app.rules.inputs import parse_input
 
 from .conftest import CASES
 
@@ -106,6 +109,11 @@ def test_case(theme, base, case, fixture_rules, fixture_rules_without_calendar):
     output = json.loads(dumps(evaluate(data, rules)))
     _match(expect, output, "output")
     assert output["eligible"] == all(check["passed"] for check in output["checks"])
+    # the impact's unexplained evaluation decides exactly as the verdict does
+    decision = evaluate_request(parse_input(data), rules, explain=False)
+    suggested = (output["amount"] or {}).get("suggested")
+    assert decision == (output["eligible"], output["approval_level"],
+                        None if suggested is None else Decimal(suggested))
 
 
 def test_every_theme_has_cases():

@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.rules import dumps, evaluate
+from app.rules.engine import evaluate_request
+from app.rules.inputs import parse_input
 
 PLAIN_MONEY = re.compile(r"-?\d+(\.\d+)?\Z")
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -74,6 +76,16 @@ def test_eligible_is_exactly_all_checks_passed(fixture_rules, data):
         if data["kind"] == "expenditure" else ["residency"])
     assert (out["amount"] is None) == (not out["eligible"])
     assert (out["approval_level"] is None) == (not out["eligible"])
+
+
+@SETTINGS
+@given(data=applications())
+def test_the_unexplained_decision_of_the_impact_is_the_verdicts(fixture_rules, data):
+    out = evaluate(data, fixture_rules)
+    decision = evaluate_request(parse_input(data), fixture_rules, explain=False)
+    suggested = (out["amount"] or {}).get("suggested")
+    assert decision.eligible is out["eligible"] and decision.approval_level == out["approval_level"]
+    assert decision.suggested == (None if suggested is None else Decimal(suggested))
 
 
 @SETTINGS
