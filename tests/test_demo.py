@@ -31,6 +31,25 @@ def test_prepare_fills_an_empty_database_and_logins_work(demo_app):
     assert again == logins
 
 
+def test_the_demo_has_reserve_funds_and_a_charity_project_in_each_county(demo_app):
+    import run
+    from sqlalchemy import func, select
+
+    from app.models import CharityProject, ReserveFund
+
+    run.prepare(demo_app)
+    with demo_app.app_context():
+        session = demo_app.appbuilder.session
+        funds = session.scalars(select(ReserveFund)).all()
+        assert {f.township.code for f in funds} == {"370811005", "370811102", "370811111", "370881001", "370881101"}
+        assert {str(f.balance) for f in funds} == {"20000.00"}
+        projects = session.scalars(select(CharityProject)).all()
+        assert sorted(p.charity.region.code for p in projects) == ["370811", "370881"]
+        assert all(p.remaining == p.budget == 100000 and p.categories == ["illness"] for p in projects)
+        run.prepare(demo_app)  # a second start adds nothing
+        assert session.scalar(select(func.count()).select_from(ReserveFund)) == 5
+
+
 def test_no_demo_data_outside_demo_mode(tmp_path, monkeypatch):
     monkeypatch.setenv("TEMPAID_INSTANCE", str(tmp_path))
     from app import create_app

@@ -1,4 +1,6 @@
-"""Demo data for ``python run.py``: regions, one user per declared role in two counties, households.
+"""Demo data for ``python run.py``: regions, one user per declared role in two counties, households,
+a reserve fund in each demo township and a charity project in each demo county (so payments, funds and
+referrals can be tried at once).
 
 Demo mode only: passwords are generated at random when the demo database is first filled and kept in
 ``instance/demo-logins.json`` (mode 600) so that run.py can print them again; no password is in code.
@@ -14,8 +16,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.idnumber import check_digit
-from app.models import Household, Region
+from app.models import CharityProject, Household, Region
+from app.services.charities import charity_for_region, prepare_new_project
 from app.services.regions import load_regions
+from app.services.reserve_funds import allocate
 from app.services.users import create_role_users
 
 DEMO_COUNTIES = ("370811", "370881")  # 任城区, 曲阜市: two counties, so scoping can be seen
@@ -52,6 +56,7 @@ def seed_demo() -> list[dict]:
             phone="1380537" + body[-4:], bank_name="济宁农商银行", bank_account="6231" + body[-12:],
         ))
     logins = _create_users(regions)
+    _funds_and_projects(session, regions)
     session.commit()
     path = _logins_file()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -62,3 +67,23 @@ def seed_demo() -> list[dict]:
 
 def _create_users(regions: dict[str, Region]) -> list[dict]:
     return create_role_users(regions, DEMO_COUNTIES, lambda _username: secrets.token_urlsafe(9))
+
+
+#: what the demo puts in: a county allocation to each demo township's reserve fund, and one charity
+#: project per demo county serving serious illness
+DEMO_FUND_ALLOCATION = "20000"
+DEMO_PROJECT = ("大病关爱项目（演示）", "100000", ["illness"])
+
+
+def _funds_and_projects(session, regions: dict[str, Region]) -> None:
+    sm = current_app.appbuilder.sm
+    for county in DEMO_COUNTIES:
+        finance = sm.find_user(username=f"finance_officer_{county}")
+        for township in sorted({row[2] for row in HOUSEHOLDS if row[2].startswith(county)}):
+            allocate(session, regions[township], "allocation_county", DEMO_FUND_ALLOCATION, "县级下拨备用金（演示）",
+                     finance)
+        name, budget, categories = DEMO_PROJECT
+        project = CharityProject(charity=charity_for_region(session, regions[county]), name=name, budget=budget)
+        project.categories = categories
+        prepare_new_project(project)
+        session.add(project)
