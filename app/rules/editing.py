@@ -23,6 +23,7 @@ format; they change as of the save.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -112,10 +113,25 @@ def digest_of(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def editor_text(raw: bytes) -> str:
+    """A file's text as the editor works on it: without a byte-order mark, lines ending in ``\n``."""
+    return raw.decode("utf-8-sig").replace("\r\n", "\n")
+
+
+def encode_like(previous: bytes, text: str) -> bytes:
+    """``text`` (edited with ``\n`` line ends) as bytes the way the file was written: a file saved on
+    Windows keeps its byte-order mark and ``\r\n`` line ends, so only the changed lines differ."""
+    if b"\r\n" in previous:
+        text = text.replace("\n", "\r\n")
+    data = text.encode("utf-8")
+    return codecs.BOM_UTF8 + data if previous.startswith(codecs.BOM_UTF8) else data
+
+
 def _checked(raw: bytes, rel: str, role: str):
     text, faults = decode(raw, rel)
     if text is None:
         raise FileFaulty(faults)
+    text = text.replace("\r\n", "\n")
     data, faults = parse(text, rel)
     if faults:
         raise FileFaulty(faults)

@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 class RuleStore:
     """Holds the current valid :class:`~app.rules.ruleset.RuleSet` of a rules directory."""
 
+    #: reads of the directory before a reload gives up waiting for files to stop changing under it
+    LOAD_ATTEMPTS = 3
+
     def __init__(self, rules_dir, check_interval: float = 1.0):
         self.rules_dir = Path(rules_dir)
         self.check_interval = check_interval
@@ -63,12 +66,16 @@ class RuleStore:
         """Re-validate the directory; switch to the new rules when valid. Returns the faults ([] when
         the reload succeeded); on faults the last valid rules stay in force."""
         with self._lock:
-            self._signature = self._stat_signature()
-            try:
-                rules, faults = check_directory(self.rules_dir, self._cache)
-            except Exception as exc:  # a bug or an unforeseen file must not take the service down
-                log.exception("loading %s failed; keeping the last valid rules", self.rules_dir)
-                rules, faults = None, [Fault(".", 1, 1, "(load)", type(exc).__name__, "a loadable rule directory")]
+            for _ in range(self.LOAD_ATTEMPTS):
+                self._signature = self._stat_signature()
+                try:
+                    rules, faults = check_directory(self.rules_dir, self._cache)
+                except Exception as exc:  # a bug or an unforeseen file must not take the service down
+                    log.exception("loading %s failed; keeping the last valid rules", self.rules_dir)
+                    rules, faults = None, [Fault(".", 1, 1, "(load)", type(exc).__name__,
+                                                 "a loadable rule directory")]
+                if self._stat_signature() == self._signature:
+                    break  # no file moved while the directory was read: not a mix of two versions
             self.faults = faults
             if not faults:
                 self._current = rules

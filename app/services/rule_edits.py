@@ -7,10 +7,14 @@ A save runs under a lock on the rules directory (one save at a time, across ever
    instead of being overwritten;
 2. the proposed text is checked with the whole directory, by the loader's own schemas
    (``check_directory(..., overrides={rel: text})``): a proposal with faults never reaches the disk;
+   nor does one that would change a value in force on a day already come (:mod:`app.rules.history`:
+   the editor dates every change, but a revert could otherwise undo a change already in force);
 3. the text goes to a temporary file in the same directory, which is then renamed over the old one
    (``os.replace``): a reader — any worker — sees the old file or the new, never half of one;
-4. the revision (who, when, why, the diff and the full previous text) is committed with the save; if
-   the commit fails the previous text is put back, so no save goes unrecorded.
+4. the revision (who, when, why, the diff and the full previous text) is committed *before* the rename:
+   no worker can serve rules that are not on record, and a failed commit leaves the file untouched; if
+   the rename fails, the revision is taken back. (Should the process die between the two, the record
+   names a change whose ``digest_after`` the file never had: visible, never a change without record.)
 
 Every worker notices the new file at its next look (``RuleStore.refresh_if_changed``: within a second
 or so), the saving one at once. The service commits itself: the file and its record belong together.
@@ -23,7 +27,7 @@ import os
 import stat
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,9 +35,11 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.models import Case, Region, RuleRevision
 from app.models.audit import utcnow
-from app.rules.editing import Changes, Proposal, RuleFile, digest_of, propose
+from app.rules.editing import Changes, Proposal, RuleFile, digest_of, editor_text, encode_like, propose
 from app.rules.faults import Fault
+from app.rules.history import Rewrite, rewritten
 from app.rules.impact import Impact, impact
+from app.rules.inputs import CST
 from app.rules.loader import check_directory, rule_files
 from app.rules.yamledit import unified_diff
 from app.rules.yamlsource import parse
@@ -98,6 +104,23 @@ def check(rules_dir, rel: str, text: str):
     return check_directory(Path(rules_dir), _CHECK_CACHE, overrides={rel: text})
 
 
+def history_rewrites(rules_dir, rel: str, proposed, today: dt.date) -> list[Rewrite]:
+    """What ``proposed`` (the rules with ``rel`` changed) would change on days up to ``today``."""
+    current, faults = check_directory(Path(rules_dir), _CHECK_CACHE)
+    if current is None:
+        return []
+    return rewritten(current, proposed, affected_counties(current, rel), today)
+
+
+def rewrites_text(rewrites: list[Rewrite], limit: int = 5) -> str:
+    shown = "; ".join(f"{r.county} {r.path} {r.day.isoformat()}" for r in rewrites[:limit])
+    return shown + ("; …" if len(rewrites) > limit else "")
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(CST).date()
+
+
 def year_before(day: dt.date) -> dt.date:
     try:
         return day.replace(year=day.year - 1)
@@ -141,10 +164,11 @@ class Preview:
     proposal: Proposal
     faults: list[Fault]
     impact: Impact | None
+    rewrites: list[Rewrite] = field(default_factory=list)
 
     @property
     def saveable(self) -> bool:
-        return not (self.proposal.problems or self.faults or self.proposal.unchanged)
+        return not (self.proposal.problems or self.faults or self.rewrites or self.proposal.unchanged)
 
 
 def preview(session: Session, current, rule_file: RuleFile, changes: Changes, shown_on: dt.date,
@@ -154,8 +178,11 @@ def preview(session: Session, current, rule_file: RuleFile, changes: Changes, sh
     if proposal.problems or proposal.unchanged:
         return Preview(proposal, [], None)
     proposed, faults = check(rule_file.rules_dir, rule_file.rel, proposal.text)
-    if faults or not with_impact:
+    if faults:
         return Preview(proposal, faults, None)
+    rewrites = history_rewrites(rule_file.rules_dir, rule_file.rel, proposed, today)
+    if rewrites or not with_impact:
+        return Preview(proposal, [], None, rewrites)
     as_of = max(proposal.effective or today, today)
     return Preview(proposal, [], proposal_impact(session, current, rule_file.rules_dir, rule_file.rel,
                                                   proposal.text, as_of, today, proposed))
@@ -204,7 +231,8 @@ def _region_code(text: str, rel: str) -> str:
 
 
 def save(session: Session, user, rules_dir, rel: str, text: str, digest: str, reason: str,
-         effective: dt.date | None = None, reverts: RuleRevision | None = None) -> RuleRevision:
+         effective: dt.date | None = None, reverts: RuleRevision | None = None,
+         today: dt.date | None = None) -> RuleRevision:
     """Save ``text`` as the rule file ``rel``, opened when its sha256 was ``digest`` (see the module's
     docstring); returns the committed revision. Raises :class:`RuleEditRefused`."""
     rules_dir = Path(rules_dir)
@@ -217,25 +245,27 @@ def save(session: Session, user, rules_dir, rel: str, text: str, digest: str, re
         if digest_of(raw) != digest:
             raise RuleEditRefused("digest_moved", f"{rel} was changed by someone else after you opened it; "
                                                   "reopen the editor to see the file as it is now")
-        old_text = raw.decode("utf-8-sig")
+        old_text = editor_text(raw)
         if text == old_text:
             raise RuleEditRefused("unchanged", "the proposal changes nothing")
-        _, faults = check(rules_dir, rel, text)
+        proposed, faults = check(rules_dir, rel, text)
         if faults:
             raise RuleEditRefused("invalid", f"the proposal has {len(faults)} fault(s); nothing was saved", faults)
-        new_raw = text.encode("utf-8")
+        rewrites = history_rewrites(rules_dir, rel, proposed, today or _today())
+        if rewrites:
+            raise RuleEditRefused("history", rewrites_text(rewrites))
+        new_raw = encode_like(raw, text)
         revision = RuleRevision(file=rel, region_code=_region_code(text, rel), user_id=user.id, at=utcnow(),
                                 reason=reason[:500], effective=effective, diff=unified_diff(old_text, text, rel),
                                 digest_before=digest, digest_after=digest_of(new_raw), previous_text=old_text,
                                 reverts_id=reverts.id if reverts is not None else None)
         session.add(revision)
-        session.flush()
-        write_atomically(path, new_raw)
+        session.commit()
         try:
-            session.commit()
+            write_atomically(path, new_raw)
         except BaseException:
-            write_atomically(path, raw)
-            session.rollback()
+            session.delete(revision)
+            session.commit()
             raise
     _refresh_local_store()
     return revision
@@ -252,19 +282,20 @@ def revertible(revision: RuleRevision, current_digest: str, today: dt.date) -> t
     changes are already in force: history is not rewritten."""
     if current_digest != revision.digest_after:
         return "not_latest", "the file has changed since this revision; revert the later revisions first"
-    if revision.effective is not None and revision.effective < today:
+    if revision.effective is not None and revision.effective <= today:
         return "in_force", f"its changes are in force since {revision.effective}; make a new change instead"
     return None
 
 
 def revert(session: Session, user, rules_dir, revision: RuleRevision, digest: str, reason: str,
            today: dt.date) -> RuleRevision:
-    """Undo ``revision`` by saving the text it replaced, as a new revision."""
+    """Undo ``revision`` by saving the text it replaced, as a new revision. The revert carries the
+    effective date of what it undoes: once that day has come, the revert is history too."""
     refused = revertible(revision, file_digest(rules_dir, revision.file), today)
     if refused is not None:
         raise RuleEditRefused(*refused)
     return save(session, user, rules_dir, revision.file, revision.previous_text, digest, reason,
-                effective=None, reverts=revision)
+                effective=revision.effective, reverts=revision, today=today)
 
 
 @dataclass
@@ -273,18 +304,22 @@ class RevertPreview:
     faults: list[Fault]
     impact: Impact | None
     digest: str  # of the file as it is: the save is refused if it moves before the revert is confirmed
+    rewrites: list[Rewrite] = field(default_factory=list)
 
 
 def revert_preview(session: Session, current, rules_dir, revision: RuleRevision, today: dt.date) -> RevertPreview:
     """What reverting ``revision`` would change, whether the result is valid, and its impact."""
     raw = (Path(rules_dir) / revision.file).read_bytes()
-    diff = unified_diff(raw.decode("utf-8-sig"), revision.previous_text, revision.file)
+    diff = unified_diff(editor_text(raw), revision.previous_text, revision.file)
     proposed, faults = check(rules_dir, revision.file, revision.previous_text)
-    result = None
-    if not faults:
-        result = proposal_impact(session, current, rules_dir, revision.file, revision.previous_text,
-                                 max(revision.effective or today, today), today, proposed)
-    return RevertPreview(diff, faults, result, digest_of(raw))
+    if faults:
+        return RevertPreview(diff, faults, None, digest_of(raw))
+    rewrites = history_rewrites(rules_dir, revision.file, proposed, today)
+    if rewrites:
+        return RevertPreview(diff, [], None, digest_of(raw), rewrites)
+    result = proposal_impact(session, current, rules_dir, revision.file, revision.previous_text,
+                             max(revision.effective or today, today), today, proposed)
+    return RevertPreview(diff, [], result, digest_of(raw))
 
 
 def open_file(rules_dir, rel: str) -> RuleFile:

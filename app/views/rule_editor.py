@@ -82,37 +82,45 @@ class RuleEditorView(BaseView):
             if data.get("digest") != rule_file.digest:
                 error = labels.problem_text("digest_moved")
             else:
-                changes = changes_from_form(form, data)
-                saving = data.get("action") == "save"
-                result = rule_edits.preview(self.appbuilder.session, current_rules(), rule_file, changes, shown_on,
-                                            today, with_impact=not saving)
-                if result.proposal.unchanged and not result.proposal.problems:
-                    error = labels.problem_text("unchanged")
-                elif saving and result.saveable:
-                    if data.get("proposal_digest") != digest_of(result.proposal.text.encode("utf-8")):
-                        error = labels.problem_text("not_previewed")
-                        result = rule_edits.preview(self.appbuilder.session, current_rules(), rule_file, changes,
-                                                    shown_on, today)
-                    else:
-                        return self._save(target, rule_file, result, data)
+                result, error, saved = self._preview_or_save(target, rule_file, form, data, shown_on, today)
+                if saved is not None:
+                    return saved
         messages, general = self._messages(form, result)
+        if error == labels.problem_text("reason_needed"):
+            messages.setdefault("reason", []).append(error)
         return self._render("tempaid/rules_edit.html", title=_l("Edit the rules"), target=target, form=form,
                             groups=_groups(form), data=data, messages=messages, general=general, result=result,
                             error=error, file_faults=None, digest_of=digest_of)
 
-    def _save(self, target, rule_file, result, data):
+    def _preview_or_save(self, target, rule_file, form, data, shown_on, today):
+        """``(preview, error, response)``: the preview to show with an error, or the response of a save.
+        A refused save shows the form again with everything typed, never an empty one."""
         session = self.appbuilder.session
-        try:
-            revision = rule_edits.save(session, current_user(), self._rules_dir(), rule_file.rel, result.proposal.text,
-                                       data.get("digest", ""), data.get("reason", ""),
-                                       effective=result.proposal.effective)
-        except rule_edits.RuleEditRefused as exc:
-            session.rollback()
-            flash(labels.problem_text(exc.code), "danger")
-            return redirect(url_for(".edit", code=target.code))
-        flash(str(_l("Saved: revision %(id)s of %(file)s. Every office uses the new rules within seconds.",
-                     id=revision.id, file=revision.file)), "success")
-        return redirect(url_for(".history", code=target.code))
+        changes = changes_from_form(form, data)
+        saving = data.get("action") == "save"
+        result = rule_edits.preview(session, current_rules(), rule_file, changes, shown_on, today,
+                                    with_impact=not saving)
+        if result.proposal.unchanged and not result.proposal.problems:
+            return result, labels.problem_text("unchanged"), None
+        if not (saving and result.saveable):
+            return result, None, None
+        if data.get("proposal_digest") != digest_of(result.proposal.text.encode("utf-8")):
+            error = labels.problem_text("not_previewed")
+        elif not (data.get("reason") or "").strip():
+            error = labels.problem_text("reason_needed")
+        else:
+            try:
+                revision = rule_edits.save(session, current_user(), self._rules_dir(), rule_file.rel,
+                                           result.proposal.text, data.get("digest", ""), data.get("reason", ""),
+                                           effective=result.proposal.effective, today=today)
+            except rule_edits.RuleEditRefused as exc:
+                session.rollback()
+                error = labels.problem_text(exc.code, exc.message if exc.code == "history" else "")
+            else:
+                flash(str(_l("Saved: revision %(id)s of %(file)s. Every office uses the new rules within seconds.",
+                             id=revision.id, file=revision.file)), "success")
+                return result, None, redirect(url_for(".history", code=target.code))
+        return rule_edits.preview(session, current_rules(), rule_file, changes, shown_on, today), error, None
 
     @staticmethod
     def _messages(form, result):

@@ -62,6 +62,8 @@ PROBLEMS = {
     "not_previewed": _l("Check the changes, the diff and the impact below, then save."),
     "not_latest": _l("The file has changed since this revision: revert the later revisions first."),
     "in_force": _l("Its changes are already in force: make a new change instead."),
+    "history": _l("History is never rewritten: this would change values already in force on days that have "
+                  "come (%(detail)s). Nothing was saved."),
 }
 
 
@@ -82,6 +84,19 @@ def problem_text(code: str, detail: str = "") -> str:
     return str(message) % {"detail": detail} if message is not None else f"{code} {detail}".strip()
 
 
+def _path_label(path: str) -> str:
+    """The label of the value a key path is in (``approval.township_limit.2027-01-01`` → its field)."""
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        label = VALUE_LABELS.get(".".join(parts[:end]))
+        if label is not None:
+            return f"{label} ({path})"
+    return path
+
+
 def fault_text(fault) -> str:
-    """A loader fault as shown on a field (the loader words it, as the CLI does)."""
-    return f"{fault.path}: found {fault.found}, expected {fault.expected} ({fault.file}:{fault.line})"
+    """A loader fault as shown on a field: the field's name and the sentence in the user's language;
+    what was found and expected are the loader's own words, as the CLI prints them."""
+    return str(_l("%(field)s: found %(found)s, expected %(expected)s (%(where)s)",
+                  field=_path_label(fault.path), found=fault.found, expected=fault.expected,
+                  where=f"{fault.file}:{fault.line}"))

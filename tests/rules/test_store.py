@@ -96,3 +96,27 @@ def test_digest_is_stable_and_content_addressed(rules_dir, fixture_rules):
 def test_a_store_cannot_start_on_invalid_rules():
     with pytest.raises(RulesInvalid):
         RuleStore(BROKEN / "unknown-key")
+
+
+def test_a_file_saved_while_the_directory_is_read_is_read_again(rules_dir, monkeypatch):
+    """Never a mix of two versions: a file that moves during a reload makes the store read again."""
+    import app.rules.store as store_module
+
+    store = RuleStore(rules_dir)
+    county = rules_dir / COUNTY
+    edited = county.read_text(encoding="utf-8") + "standards:\n  dibao_monthly:\n    urban: 610\n"
+    real_check = store_module.check_directory
+    reads = []
+
+    def saved_meanwhile(*args, **kwargs):
+        result = real_check(*args, **kwargs)
+        reads.append(result[0].digest)
+        if len(reads) == 1:  # another worker's save lands while this one reads
+            _edit(county, edited)
+        return result
+
+    monkeypatch.setattr(store_module, "check_directory", saved_meanwhile)
+    assert store.reload() == []
+    assert len(reads) == 2 and reads[0] != reads[1]
+    assert store.digest == reads[1] and _limit(store) == "610"
+    assert store.refresh_if_changed(force=True) is None  # the signature kept is the file's as read

@@ -61,6 +61,27 @@ def test_a_save_writes_the_file_and_records_the_revision(app, session, rules_dir
     assert urban.value == 960
 
 
+def test_a_file_saved_on_windows_keeps_its_bom_and_line_ends_and_only_the_changed_line_differs(app, session,
+                                                                                                   rules_dir):
+    import codecs
+
+    path = rules_dir / RENCHENG
+    windows = codecs.BOM_UTF8 + path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(windows)
+    rule_file, edit = proposal(rules_dir, **{URBAN: "960"})
+    changed = [line for line in edit.diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed == [f"+      {EFFECTIVE.isoformat()}: 960"]
+    rule_edits.save(session, user(app, "rule_admin_370811"), rules_dir, RENCHENG, edit.text, rule_file.digest, "提标",
+                    effective=EFFECTIVE)
+    saved = path.read_bytes()
+    assert saved.startswith(codecs.BOM_UTF8) and saved.count(b"\n") == saved.count(b"\r\n")
+    before, after = windows.split(b"\r\n"), saved.split(b"\r\n")
+    assert len(after) == len(before) + 1
+    added = [line for line in after if line not in before]
+    assert added == [f"      {EFFECTIVE.isoformat()}: 960".encode()]
+    assert [line for line in after if line != added[0]] == before
+
+
 def test_an_invalid_proposal_never_reaches_the_disk(app, session, rules_dir):
     rule_file, edit = proposal(rules_dir, **{"value:approval.township_limit": "5000"})  # above the city's 3000
     before = (rules_dir / RENCHENG).read_bytes()
@@ -112,15 +133,14 @@ def test_the_write_is_atomic(app, session, rules_dir, monkeypatch):
     assert renames and renames[0][0] == str(path.parent) and renames[0][2] == str(path)
     assert not renames[0][1].endswith(".yaml")  # the loader never sees a half-made file
     assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []  # no leftovers
-    session.rollback()
-    assert revisions(session) == 0
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".") and p.suffix == ".tmp") == []
+    assert revisions(session) == 0  # the revision committed before the rename is taken back
     monkeypatch.setattr(os, "replace", real_replace)
     rule_edits.save(session, user(app, "rule_admin_370811"), rules_dir, RENCHENG, edit.text, rule_file.digest, "提标")
     assert path.read_text(encoding="utf-8") == edit.text
 
 
-def test_a_failed_commit_puts_the_previous_text_back(app, session, rules_dir, monkeypatch):
+def test_a_failed_commit_leaves_the_file_untouched(app, session, rules_dir, monkeypatch):
     rule_file, edit = proposal(rules_dir, **{URBAN: "960"})
     path = rules_dir / RENCHENG
     before = path.read_bytes()
@@ -174,11 +194,35 @@ def test_a_change_already_in_force_is_not_reverted(app, session, rules_dir):
     revision = rule_edits.save(session, admin, rules_dir, RENCHENG, edit.text, rule_file.digest, "提标", EFFECTIVE)
     digest = rule_edits.file_digest(rules_dir, RENCHENG)
     assert rule_edits.revertible(revision, digest, TODAY) is None
+    assert rule_edits.revertible(revision, digest, EFFECTIVE)[0] == "in_force"  # in force on its first day
     later = EFFECTIVE + dt.timedelta(days=1)
     assert rule_edits.revertible(revision, digest, later)[0] == "in_force"
     with pytest.raises(rule_edits.RuleEditRefused) as refused:
         rule_edits.revert(session, admin, rules_dir, revision, digest, "撤销", later)
     assert refused.value.code == "in_force"
+
+
+def test_reverting_a_revert_never_brings_back_what_was_withdrawn_before_it_came_into_force(app, session, rules_dir):
+    admin = user(app, "rule_admin_370811")
+    rule_file, edit = proposal(rules_dir, **{URBAN: "960"})
+    raise_ = rule_edits.save(session, admin, rules_dir, RENCHENG, edit.text, rule_file.digest, "提标", EFFECTIVE)
+    undo = rule_edits.revert(session, admin, rules_dir, raise_, rule_edits.file_digest(rules_dir, RENCHENG),
+                             "撤销提标", TODAY)
+    assert undo.effective == EFFECTIVE  # the revert is dated as what it withdrew
+    digest = rule_edits.file_digest(rules_dir, RENCHENG)
+    later = EFFECTIVE + dt.timedelta(days=30)
+    assert rule_edits.revertible(undo, digest, later)[0] == "in_force"
+    # nor by saving the old text directly: January was served at 915, it stays 915
+    with pytest.raises(rule_edits.RuleEditRefused) as refused:
+        rule_edits.save(session, admin, rules_dir, RENCHENG, edit.text, digest, "恢复提标", today=later)
+    assert refused.value.code == "history"
+    assert f"standards.dibao_monthly.urban {EFFECTIVE.isoformat()}" in refused.value.message
+    assert rule_edits.file_digest(rules_dir, RENCHENG) == digest and revisions(session) == 2
+    preview = rule_edits.revert_preview(session, app.extensions["tempaid_rules"].current, rules_dir, undo, later)
+    assert [(r.county, r.path, r.day) for r in preview.rewrites] == [
+        ("370811", "standards.dibao_monthly.urban", EFFECTIVE)] and preview.impact is None
+    # before the date comes, the same save is a plain planned change
+    assert rule_edits.save(session, admin, rules_dir, RENCHENG, edit.text, digest, "恢复提标", today=TODAY).id
 
 
 def test_who_edits_which_file(app, session, rules_dir):

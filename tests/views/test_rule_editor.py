@@ -177,6 +177,8 @@ def test_faults_are_shown_on_their_fields_and_nothing_is_saved(app, login_as, ru
     faults = dict(re.findall(r'data-field="([^"]+)">([^<]*)<', response))
     assert "at most 12" in faults["table:illness_tiers"]
     assert "at most 20" in faults["value:approval.expenditure_working_days"]
+    assert faults["value:approval.expenditure_working_days"].startswith("支出型审批时限（工作日） (approval.")
+    assert "应为" in faults["value:approval.expenditure_working_days"]  # worded in the office's language
     assert 'id="save"' not in response and 'id="impact"' not in response
     saved = editor_post(app, admin, "370811", page, action="save", proposal_digest="0" * 64, **fields)
     assert saved.status_code == 200 and (rules_dir / RENCHENG).read_bytes() == before
@@ -197,6 +199,38 @@ def test_a_save_over_a_change_made_meanwhile_is_refused_on_screen(app, login_as,
         message = problem_text("digest_moved")
     assert 'id="editor-error"' in refused and message in refused
     assert path.read_text(encoding="utf-8") == meanwhile
+
+
+def test_a_save_without_a_reason_keeps_everything_typed_and_asks_for_the_reason(app, login_as, rules_dir):
+    admin = login_as("rule_admin_370811")
+    page = admin.get("/ruleeditor/edit/370811").get_data(as_text=True)
+    before = (rules_dir / RENCHENG).read_bytes()
+    fields = {"effective": EFFECTIVE.isoformat(), URBAN: "960", "value:standards.dibao_monthly.rural": "760"}
+    preview = editor_post(app, admin, "370811", page, **fields).get_data(as_text=True)
+    refused = editor_post(app, admin, "370811", preview, action="save", reason="  ", **fields)
+    text = refused.get_data(as_text=True)
+    with app.test_request_context(), force_locale("zh"):
+        message = problem_text("reason_needed")
+    assert refused.status_code == 200 and (rules_dir / RENCHENG).read_bytes() == before
+    assert dict(re.findall(r'data-field="([^"]+)">([^<]*)<', text))["reason"] == message
+    assert f'id="{URBAN}" value="960"' in text and 'value="760"' in text  # nothing typed is lost
+    assert f'value="{EFFECTIVE.isoformat()}"' in text and 'id="impact"' in text
+    with_reason = editor_post(app, admin, "370811", text, action="save", reason="提标", **fields)
+    assert with_reason.status_code == 302 and (rules_dir / RENCHENG).read_bytes() != before
+
+
+def test_nothing_changed_is_said_and_a_post_without_its_csrf_token_is_refused(app, login_as, rules_dir):
+    admin = login_as("rule_admin_370811")
+    page = admin.get("/ruleeditor/edit/370811").get_data(as_text=True)
+    same = editor_post(app, admin, "370811", page, action="save", reason="无", proposal_digest="x").get_data(
+        as_text=True)
+    with app.test_request_context(), force_locale("zh"):
+        assert problem_text("unchanged") in same
+    before = (rules_dir / RENCHENG).read_bytes()
+    forged = admin.post("/ruleeditor/edit/370811", data={
+        "digest": hidden(page, "digest"), "shown_on": hidden(page, "shown_on"), "action": "save",
+        "effective": EFFECTIVE.isoformat(), URBAN: "960", "reason": "x"})
+    assert forged.status_code == 400 and (rules_dir / RENCHENG).read_bytes() == before
 
 
 def test_a_save_needs_the_preview_of_exactly_what_is_saved(app, login_as, rules_dir):
