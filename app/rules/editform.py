@@ -8,6 +8,10 @@ city, its bounds become fields; adding a key to the schema adds it to the form. 
 ``value:<leaf path>``                           a numeric leaf
 ``table:<name>:<row>:from`` / ``:multiplier``   tier-table rows, numbered from 1; blank rows add a row,
                                                 a row cleared on both sides is dropped
+``setting:<path>``                              a setting that is not a number: a list of choices (one
+                                                checkbox ``setting:<path>:<choice>`` each, the field
+                                                itself a marker that it was shown) or a flag (true|false)
+``withdraw:<path>:<YYYY-MM-DD>``                 withdraw the file's own entry planned from that day
 ``raised:<name>``                               a county's basis for going above the city's maximum
 ``cat:<kind>:<code>:name|documents|tiers|remove``  a category; documents one per line
 ``newcat:kind|code|name|documents|tiers``       one new category
@@ -25,12 +29,15 @@ from app.rules.editing import CategoryEdit, Changes, RuleFile
 from app.rules.faults import Fault
 from app.rules.keyed_fields import BOUNDABLE_TABLE, CATEGORY_KINDS
 from app.rules.ruleset import CATEGORY_ORDER
-from app.rules.schema import NUMERIC_LEAVES, REQUIRED_LEAVES
+from app.rules.schema import NUMERIC_LEAVES, REQUIRED_LEAVES, RESIDENCY
 from app.rules.series import Series, parse_date
 
 #: numeric leaves in the order of the format (required first), then the project's optional keys
 VALUE_PATHS = tuple(p for p in REQUIRED_LEAVES if p in NUMERIC_LEAVES) + tuple(
     sorted(NUMERIC_LEAVES - set(REQUIRED_LEAVES)))
+#: the required leaves that are not numbers or tables: lists of choices (with the schema's choices) and flags
+CHOICE_PATHS = {"eligibility.residency": RESIDENCY}
+FLAG_PATHS = ("aid.cap_at_cost",)
 BLANK_ROWS = 2
 MAX_ROWS = 60
 
@@ -41,6 +48,11 @@ class SeriesEntry:
     value: str
     source: str
     state: str  # past | in_force | planned
+    own: bool = False  # written in the edited file itself (only those can be withdrawn)
+
+    def withdraw_name(self, path: str) -> str | None:
+        """The checkbox that withdraws this entry, when it is a planned entry of the edited file."""
+        return f"withdraw:{path}:{self.start}" if self.state == "planned" and self.own else None
 
 
 @dataclass
@@ -61,12 +73,39 @@ class ValueField:
 
 
 @dataclass
+class SettingField:
+    """A dated setting that is not a number: a list of ``choices`` (``options`` set) or a flag."""
+
+    path: str
+    options: tuple[str, ...] | None  # None: a flag
+    shown: list[str] | bool | None
+    source: str
+    inherited: bool
+    entries: list[SeriesEntry]
+
+    @property
+    def name(self) -> str:
+        return f"setting:{self.path}"
+
+    def checked(self, option: str, data) -> bool:
+        """Whether a choice is ticked: as posted (after a preview), else as in force."""
+        if data and self.name in data:
+            return bool(data.get(f"{self.name}:{option}"))
+        return option in (self.shown or ())
+
+    def flag(self, data) -> str:
+        if data and self.name in data:
+            return data.get(self.name) or ""
+        return "" if self.shown is None else ("true" if self.shown else "false")
+
+
+@dataclass
 class TableField:
     name: str
     shown: list[tuple[str, str]]
     source: str
     inherited: bool
-    entries: list[tuple[str, str, list[tuple[str, str]]]]  # (start, state, rows)
+    entries: list[tuple[SeriesEntry, list[tuple[str, str]]]]  # (entry, rows)
     raised: str | None  # a county's basis; None on the city file
 
     @property
@@ -111,6 +150,7 @@ class EditorForm:
     file: RuleFile
     shown_on: date
     values: list[ValueField] = field(default_factory=list)
+    settings: list[SettingField] = field(default_factory=list)
     tables: list[TableField] = field(default_factory=list)
     categories: list[CategoryField] = field(default_factory=list)
     bounds: list[BoundField] = field(default_factory=list)
@@ -133,16 +173,23 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _setting_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return ", ".join(value) if isinstance(value, (list, tuple)) else _text(value)
+
+
 def _rows(table) -> list[tuple[str, str]]:
     return [(_text(row.start), _text(row.multiplier)) for row in table]
 
 
-def _entries(leaf, on: date, convert=_text):
+def _entries(leaf, on: date, convert=_text, rel: str = ""):
     if not isinstance(leaf, Series):
         return []
     in_force = leaf.start_of(on)
     return [SeriesEntry(start.isoformat(), convert(val.value), val.source,
-                        "planned" if start > on else "in_force" if start == in_force else "past")
+                        "planned" if start > on else "in_force" if start == in_force else "past",
+                        val.file == rel)
             for start, val in leaf.items]
 
 
@@ -153,13 +200,20 @@ def editor_form(rule_file: RuleFile, on: date) -> EditorForm:
         leaf = rule_file.leaf(path)
         val = leaf.at(on) if leaf is not None else None
         form.values.append(ValueField(path, _text(val.value) if val else "", val.source if val else "",
-                                      not rule_file.own(path), _entries(leaf, on) if leaf is not None else []))
+                                      not rule_file.own(path), _entries(leaf, on, rel=rule_file.rel) if leaf is not None else []))
+    for path in (*CHOICE_PATHS, *FLAG_PATHS):
+        leaf = rule_file.leaf(path)
+        val = leaf.at(on) if leaf is not None else None
+        shown = None if val is None else (list(val.value) if path in CHOICE_PATHS else bool(val.value))
+        form.settings.append(SettingField(path, CHOICE_PATHS.get(path), shown, val.source if val else "",
+                                          not rule_file.own(path),
+                                          _entries(leaf, on, _setting_text, rule_file.rel) if leaf is not None else []))
     raised = rule_file.tree.get("raised", {})
     for name in rule_file.table_names():
         leaf = rule_file.leaf(f"aid.{name}")
         val = leaf.at(on)
-        entries = [(e.start, e.state, _rows(v.value))
-                   for e, (_, v) in zip(_entries(leaf, on, convert=str), getattr(leaf, "items", []))]
+        entries = [(e, _rows(v.value)) for e, (_, v) in zip(_entries(leaf, on, str, rule_file.rel),
+                                                            getattr(leaf, "items", []))]
         basis = None
         if rule_file.role == "county":
             basis = raised[f"aid.{name}.multiplier"].value if f"aid.{name}.multiplier" in raised else ""
@@ -205,6 +259,20 @@ def changes_from_form(form: EditorForm, data) -> Changes:
     for value in form.values:
         if value.name in data:
             changes.values[value.path] = data.get(value.name) or ""
+    for setting in form.settings:
+        if setting.name not in data:
+            continue
+        if setting.options is not None:
+            changes.settings[setting.path] = [o for o in setting.options if data.get(f"{setting.name}:{o}")]
+        elif data.get(setting.name) in ("true", "false"):
+            changes.settings[setting.path] = data.get(setting.name) == "true"
+    dated_fields = [(v.name, v.path, v.entries) for v in (*form.values, *form.settings)]
+    dated_fields += [(t.key, f"aid.{t.name}", [entry for entry, _ in t.entries]) for t in form.tables]
+    for key, path, entries in dated_fields:
+        for entry in entries:
+            name = entry.withdraw_name(path)
+            if name and data.get(name):
+                changes.withdrawals.append((key, path, parse_date(entry.start)))
     for table in form.tables:
         rows = _posted_rows(table.name, data)
         if rows is not None:
@@ -264,4 +332,7 @@ def _field_of(path: str, tables: set, categories: set, bounds: set) -> str | Non
     for leaf in sorted(VALUE_PATHS, key=len, reverse=True):
         if path == leaf or path.startswith(leaf + "."):
             return f"value:{leaf}"
+    for leaf in (*CHOICE_PATHS, *FLAG_PATHS):
+        if path == leaf or path.startswith(leaf + ".") or path.startswith(leaf + "["):
+            return f"setting:{leaf}"
     return None

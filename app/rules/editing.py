@@ -16,7 +16,9 @@ changes only from an *effective date*, today or later, by adding a dated entry:
   value stays in force on exactly the days it was before, and the new value follows from the
   effective date;
 - a value a county inherits from the city is restated in the county file (a county's series replaces
-  the city's whole): the city's entries before the effective date, then the new one.
+  the city's whole): the city's entries before the effective date, then the new one;
+- a planned entry (dated after today) of the file's own can be withdrawn: what was in force before it
+  stays in force.
 
 Categories with their documents checklists, ``raised`` and the city's ``bounds`` are not dated in the
 format; they change as of the save.
@@ -81,9 +83,11 @@ class Changes:
 
     effective: date | None = None
     values: dict[str, str] = field(default_factory=dict)               # leaf path → new value
+    settings: dict[str, list[str] | bool] = field(default_factory=dict)  # leaf path → chosen list, or flag
     tables: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # table → rows (from, multiplier)
     categories: list[CategoryEdit] = field(default_factory=list)
     new_category: CategoryEdit | None = None
+    withdrawals: list[tuple[str, str, date]] = field(default_factory=list)  # (field key, leaf path, planned day)
     raised: dict[str, str] = field(default_factory=dict)               # table → basis ("" withdraws it)
     bounds: dict[str, tuple[str, str]] = field(default_factory=dict)   # path → (min, max) ("", "" removes)
 
@@ -212,6 +216,22 @@ def _same_rows(rows: list[tuple[str, str]], current) -> bool:
         for (start, multiplier), row in zip(rows, current))
 
 
+def _plain(node):
+    """A YAML node as plain data, to compare what two nodes say whatever their style."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node if isinstance(node, bool) or node is None else str(node)
+
+
+def _same_setting(wanted, current) -> bool:
+    """A list of choices is a set (order is not a change); a flag is a flag."""
+    if isinstance(wanted, list):
+        return isinstance(current, (list, tuple)) and set(wanted) == set(current) and len(wanted) == len(current)
+    return wanted is bool(current)
+
+
 def _bound_text(value) -> str:
     return "" if value is None else getattr(value, "text", str(value))
 
@@ -305,6 +325,32 @@ class _Editor:
             Y.set_value(self._get(self.doc, parts[:-1]), parts[-1], series)
         return None
 
+    def withdraw(self, key: str, path: str, day: date) -> EditProblem | None:
+        """Take back this file's entry of ``path`` planned from ``day`` (after today): what was in force
+        before it stays in force. A series left empty goes, and the value is inherited again."""
+        parts = path.split(".")
+        node = self._get(self.doc, parts)
+        start = next((k for k in node if parse_date(str(k)) == day), None) if Y.is_dated(node) else None
+        if start is None or day <= self.today:
+            return EditProblem(key, "not_planned", day.isoformat())
+        if len(node) == 1 or self._restates_city(parts, node, start):
+            self._delete(parts)  # the county follows the city again, as before the change
+        else:
+            Y.delete_key(node, start)
+        return None
+
+    def _restates_city(self, parts: list, node, withdrawn) -> bool:
+        """Whether a county's series, without ``withdrawn``, only says what the city file says."""
+        if self.city_doc is None:
+            return False
+        city = self._get(self.city_doc, parts)
+        if city is _MISSING:
+            return False
+        rest = {str(k): _plain(v) for k, v in node.items() if k != withdrawn}
+        said = ({str(k): _plain(v) for k, v in city.items()} if Y.is_dated(city)
+                else {SINCE_ALWAYS.isoformat(): _plain(city)})
+        return rest == said
+
     # -- categories ----------------------------------------------------------------------------
 
     def category(self, edit: CategoryEdit) -> bool:
@@ -394,6 +440,11 @@ def propose(rule_file: RuleFile, changes: Changes, shown_on: date, today: date) 
         if not typed or (current is not None and _same_number(typed, current.value)):
             continue
         dated.append((f"value:{path}", path, Y.scalar(typed)))
+    for path, wanted in changes.settings.items():
+        current = rule_file.value_on(path, shown_on)
+        if current is not None and _same_setting(wanted, current.value):
+            continue
+        dated.append((f"setting:{path}", path, Y.flow_list(list(wanted)) if isinstance(wanted, list) else wanted))
     for name, rows in changes.tables.items():
         rows = [(start.strip(), multiplier.strip()) for start, multiplier in rows if start.strip() or multiplier.strip()]
         current = rule_file.value_on(f"aid.{name}", shown_on)
@@ -414,6 +465,9 @@ def propose(rule_file: RuleFile, changes: Changes, shown_on: date, today: date) 
                     changed.append(key)
                 else:
                     problems.append(EditProblem(key, problem.code, problem.detail))
+    for key, path, day in changes.withdrawals:
+        problem = editor.withdraw(key, path, day)
+        (problems.append(problem) if problem else changed.append(f"withdraw:{path}:{day.isoformat()}"))
     for edit in changes.categories:
         if editor.category(edit):
             changed.append(f"cat:{edit.kind}:{edit.code}")

@@ -26,7 +26,13 @@ VALUE_LABELS = {
     "cases.repeat_warning_days": _l("Repeat-application warning within (days)"),
     "reserve_fund.low_balance": _l("Reserve fund low-balance warning below (yuan)"),
     "charity.claim_return_days": _l("A charity's claim returns to the pool after (days)"),
+    "eligibility.residency": _l("Who may apply, by residence"),
+    "aid.cap_at_cost": _l("Aid never above the self-paid cost"),
 }
+
+CHOICE_LABELS = {"local_hukou": _l("Local household registration (hukou)"),
+                 "residence_permit": _l("Local residence permit")}
+FLAG_LABELS = {"true": _l("Yes"), "false": _l("No")}
 
 GROUP_LABELS = {
     "standards": _l("Standards"),
@@ -54,6 +60,7 @@ PROBLEMS = {
     "entry_in_force": _l("The entry from %(detail)s is already in force and is never replaced: choose a "
                          "later date."),
     "category_exists": _l("The category %(detail)s exists already."),
+    "not_planned": _l("Only an entry of this file planned after today can be withdrawn (%(detail)s)."),
     "digest_moved": _l("The file was changed by someone else after you opened it. Nothing was saved: reopen "
                        "the editor to see the file as it is now."),
     "invalid": _l("The proposal has faults (shown on the fields); nothing was saved."),
@@ -69,6 +76,10 @@ PROBLEMS = {
 
 def value_label(path: str):
     return VALUE_LABELS.get(path, path)
+
+
+def choice_label(option: str):
+    return CHOICE_LABELS.get(option, option)
 
 
 def group_label(group: str):

@@ -240,6 +240,81 @@ def test_an_unordered_table_and_a_word_for_a_number_are_faults_on_their_fields(r
     assert "whole number" in placed["value:approval.emergency_pre_assist_hours"][0].expected
 
 
+# --- withdrawing a planned entry -------------------------------------------------------------------
+
+
+def test_a_planned_raise_is_withdrawn_and_the_file_is_as_it_was(rules_dir):
+    original = (rules_dir / RENCHENG).read_text(encoding="utf-8")
+    _, _, planned = edit(rules_dir, RENCHENG, effective="2027-07-01", **{"value:standards.dibao_monthly.urban": "960"})
+    (rules_dir / RENCHENG).write_text(planned.text, encoding="utf-8")
+    _, form, _ = edit(rules_dir, RENCHENG)
+    urban = next(v for v in form.values if v.path == "standards.dibao_monthly.urban")
+    names = [e.withdraw_name(urban.path) for e in urban.entries]
+    assert names[-1] == "withdraw:standards.dibao_monthly.urban:2027-07-01"
+    assert set(names[:-1]) == {None}  # entries in force or past are history: no checkbox
+    _, _, withdrawn = edit(rules_dir, RENCHENG, **{names[-1]: "on"})
+    assert withdrawn.problems == [] and withdrawn.text == original
+    assert withdrawn.changed == ["withdraw:standards.dibao_monthly.urban:2027-07-01"] and withdrawn.effective is None
+
+
+def test_an_entry_in_force_or_of_the_city_is_not_withdrawn(rules_dir):
+    _, _, in_force = edit(rules_dir, RENCHENG, **{"withdraw:standards.dibao_monthly.urban:2026-07-01": "on"})
+    assert in_force.unchanged  # not offered: the form ignores it
+    rule_file = RuleFile(rules_dir, RENCHENG)
+    from app.rules.editing import Changes
+
+    forced = propose(rule_file, Changes(withdrawals=[("value:standards.dibao_monthly.urban",
+                                                      "standards.dibao_monthly.urban", date(2026, 7, 1))]),
+                     TODAY, TODAY)
+    assert [(p.field, p.code) for p in forced.problems] == [("value:standards.dibao_monthly.urban", "not_planned")]
+    _, form, _ = edit(rules_dir, RENCHENG)
+    inherited = next(v for v in form.values if v.path == "approval.township_limit")
+    assert all(e.withdraw_name(inherited.path) is None for e in inherited.entries)
+
+
+def test_a_planned_tier_table_is_withdrawn(rules_dir):
+    original = (rules_dir / RENCHENG).read_text(encoding="utf-8")
+    _, _, planned = edit(rules_dir, RENCHENG, effective="2027-07-01", **rows("education_tiers", (0, 3), (3000, 5)))
+    (rules_dir / RENCHENG).write_text(planned.text, encoding="utf-8")
+    _, form, _ = edit(rules_dir, RENCHENG)
+    table = next(t for t in form.tables if t.name == "education_tiers")
+    name = table.entries[-1][0].withdraw_name("aid.education_tiers")
+    assert name == "withdraw:aid.education_tiers:2027-07-01"
+    _, _, withdrawn = edit(rules_dir, RENCHENG, **{name: "on"})
+    assert withdrawn.text == original
+
+
+# --- settings that are not numbers -----------------------------------------------------------------
+
+
+def test_the_city_narrows_who_may_apply_and_lifts_the_cost_cap_from_a_date(rules_dir):
+    rule_file, form, proposal = edit(rules_dir, CITY, effective="2027-07-01", **{
+        "setting:eligibility.residency": "shown", "setting:eligibility.residency:local_hukou": "on",
+        "setting:aid.cap_at_cost": "false"})
+    assert [(f.path, f.shown) for f in form.settings] == [
+        ("eligibility.residency", ["local_hukou", "residence_permit"]), ("aid.cap_at_cost", True)]
+    removed, added = changed_lines(rule_file.text, proposal.text)
+    assert removed == ["  residency: [local_hukou, residence_permit]", "  cap_at_cost: true"]
+    assert added == ["  residency:", f"    {SINCE_ALWAYS.isoformat()}: [local_hukou, residence_permit]",
+                     "    2027-07-01: [local_hukou]", "  cap_at_cost:", f"    {SINCE_ALWAYS.isoformat()}: true",
+                     "    2027-07-01: false"]
+    county = proposed_rules(rules_dir, proposal).county("370811")
+    assert county.params(date(2027, 6, 30))["eligibility.residency"].value == ("local_hukou", "residence_permit")
+    assert county.params(date(2027, 7, 1))["eligibility.residency"].value == ("local_hukou",)
+    assert county.params(date(2027, 7, 1))["aid.cap_at_cost"].value is False
+
+
+def test_settings_as_they_are_change_nothing_and_an_empty_choice_is_a_fault_on_its_field(rules_dir):
+    _, _, same = edit(rules_dir, CITY, **{
+        "setting:eligibility.residency": "shown", "setting:eligibility.residency:residence_permit": "on",
+        "setting:eligibility.residency:local_hukou": "on", "setting:aid.cap_at_cost": "true"})
+    assert same.unchanged and same.problems == []
+    _, form, nobody = edit(rules_dir, CITY, effective="2027-07-01", **{"setting:eligibility.residency": "shown"})
+    _, faults = check_directory(rules_dir, overrides={CITY: nobody.text})
+    placed, general = place_faults(faults, form)
+    assert list(placed) == ["setting:eligibility.residency"] and general == []
+
+
 # --- categories and documents ----------------------------------------------------------------------
 
 

@@ -82,6 +82,8 @@ def test_a_county_raises_its_dibao_standard_from_a_future_date(app, session, log
     admin = login_as("rule_admin_370811")
     page = admin.get("/ruleeditor/edit/370811").get_data(as_text=True)
     assert 'name="value:standards.dibao_monthly.urban"' in page and 'value="915"' in page
+    assert re.search(r'name="setting:eligibility.residency:residence_permit"[^>]*checked', page)
+    assert re.search(r'<option value="true" selected>', page)  # aid.cap_at_cost, inherited from the city
     preview = editor_post(app, admin, "370811", page, **{"effective": EFFECTIVE.isoformat(), URBAN: "960",
                                                          "reason": "提高城市低保标准"}).get_data(as_text=True)
     assert f"+      {EFFECTIVE.isoformat()}: 960" in preview
@@ -231,6 +233,23 @@ def test_nothing_changed_is_said_and_a_post_without_its_csrf_token_is_refused(ap
         "digest": hidden(page, "digest"), "shown_on": hidden(page, "shown_on"), "action": "save",
         "effective": EFFECTIVE.isoformat(), URBAN: "960", "reason": "x"})
     assert forged.status_code == 400 and (rules_dir / RENCHENG).read_bytes() == before
+
+
+def test_a_planned_raise_is_withdrawn_on_screen(app, login_as, rules_dir):
+    admin = login_as("rule_admin_370811")
+    original = (rules_dir / RENCHENG).read_text(encoding="utf-8")
+    page = admin.get("/ruleeditor/edit/370811").get_data(as_text=True)
+    fields = {"effective": EFFECTIVE.isoformat(), URBAN: "960", "reason": "提标"}
+    preview = editor_post(app, admin, "370811", page, **fields).get_data(as_text=True)
+    assert editor_post(app, admin, "370811", preview, action="save", **fields).status_code == 302
+    page = admin.get("/ruleeditor/edit/370811").get_data(as_text=True)
+    name = f"withdraw:standards.dibao_monthly.urban:{EFFECTIVE.isoformat()}"
+    assert f'name="{name}"' in page and page.count('name="withdraw:') == 1
+    take_back = {name: "on", "reason": "撤回计划提标"}
+    preview = editor_post(app, admin, "370811", page, **take_back).get_data(as_text=True)
+    assert f"-      {EFFECTIVE.isoformat()}: 960" in preview and 'id="save"' in preview
+    assert editor_post(app, admin, "370811", preview, action="save", **take_back).status_code == 302
+    assert (rules_dir / RENCHENG).read_text(encoding="utf-8") == original
 
 
 def test_a_save_needs_the_preview_of_exactly_what_is_saved(app, login_as, rules_dir):
