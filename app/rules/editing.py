@@ -102,6 +102,9 @@ class Proposal:
     effective: date | None
     changed: list[str]
     problems: list[EditProblem]
+    #: not refusals, what the editor should know: ``restated_drops`` — the county now states a value it
+    #: inherited, so the city's entries from the effective date on no longer reach it
+    notes: list[EditProblem] = field(default_factory=list)
 
     @property
     def diff(self) -> str:
@@ -244,6 +247,7 @@ class _Editor:
         self.doc = Y.load(rule_file.text)
         self.city_doc = Y.load(rule_file.city_text) if rule_file.city_text is not None else None
         self.today = today
+        self.notes: list[EditProblem] = []
 
     # -- navigation ----------------------------------------------------------------------------
 
@@ -291,9 +295,14 @@ class _Editor:
         series = CommentedMap()
         source = self._get(self.city_doc, parts) if self.city_doc is not None else _MISSING
         if Y.is_dated(source):
+            later = []
             for start, value in source.items():
                 if parse_date(str(start)) < effective:
                     series[Y.RawDate(start)] = Y.plain_copy(value)
+                else:
+                    later.append(f"{start}: {value}")
+            if later:
+                self.notes.append(EditProblem(".".join(parts), "restated_drops", "; ".join(later)))
         elif source is not _MISSING and source is not None:
             series[Y.day(SINCE_ALWAYS)] = Y.plain_copy(source)
         return series
@@ -494,4 +503,5 @@ def propose(rule_file: RuleFile, changes: Changes, shown_on: date, today: date) 
         editor.keyed("bounds", path, pair)
         changed.append(f"bound:{path}")
     text = Y.dump(editor.doc) if changed else rule_file.text
-    return Proposal(rule_file.rel, rule_file.text, text, changes.effective if dated else None, changed, problems)
+    return Proposal(rule_file.rel, rule_file.text, text, changes.effective if dated else None, changed, problems,
+                    editor.notes)

@@ -105,6 +105,13 @@ def _path_label(path: str) -> str:
     return path
 
 
+def note_text(note) -> str:
+    """A proposal's note (not a refusal): a county now states a value it inherited."""
+    name = TABLE_LABELS.get(note.field.removeprefix("aid."), None) or _path_label(note.field)
+    return str(_l("%(field)s: this county now states the value itself, so the city's later entries (%(detail)s) "
+                  "no longer reach it; plan them here too if they should.", field=name, detail=note.detail))
+
+
 def fault_text(fault) -> str:
     """A loader fault as shown on a field: the field's name and the sentence in the user's language;
     what was found and expected are the loader's own words, as the CLI prints them."""

@@ -125,6 +125,22 @@ def test_an_inherited_series_is_restated_with_the_city_entries_before_the_date(t
     assert limit_on(rules, "370830", "2027-07-01") == "700"
 
 
+def test_restating_an_inherited_series_names_the_city_entries_that_no_longer_reach_the_county(tmp_path):
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(FIXTURES, rules_dir)
+    city = rules_dir / "jining.yaml"
+    text = city.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.strip().startswith("2019-07-01: 650"))
+    city.write_text(text.replace(line, line + "\n" + line.replace("2019-07-01: 650", "2028-01-01: 720"), 1),
+                    encoding="utf-8")
+    _, _, proposal = edit(rules_dir, WENSHANG, effective="2027-07-01", **{"value:standards.dibao_monthly.urban": "700"})
+    assert [(n.field, n.code, n.detail) for n in proposal.notes] == [
+        ("standards.dibao_monthly.urban", "restated_drops", "2028-01-01: 720")]
+    assert proposal.problems == [] and "2028-01-01" not in proposal.text
+    _, _, own = edit(rules_dir, WENSHANG, effective="2028-07-01", **{"value:standards.dibao_monthly.urban": "800"})
+    assert own.notes == []  # every city entry lies before the date: nothing is left behind
+
+
 def test_the_date_must_be_given_and_not_in_the_past(rules_dir):
     _, _, missing = edit(rules_dir, RENCHENG, **{"value:standards.dibao_monthly.urban": "960"})
     assert [(p.field, p.code) for p in missing.problems] == [("effective", "effective_needed")]
