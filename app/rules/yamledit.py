@@ -15,6 +15,8 @@ lines in the wrong place; :func:`append_key`, :func:`insert_key`, :func:`delete_
 """
 from __future__ import annotations
 
+import unicodedata
+
 import difflib
 import io
 import re
@@ -52,8 +54,9 @@ class RawDate(Raw):
 
 def scalar(text: str):
     """What a typed value is written as: a number keeps the text typed (``960``, ``612.5``); anything
-    else is written as a string, which the loader's schema then reports on its field."""
-    text = text.strip()
+    else is written as a string, which the loader's schema then reports on its field. Full-width
+    digits and points typed with a Chinese input method (``９６０``, ``６１２．５``) count as numbers."""
+    text = unicodedata.normalize("NFKC", text).strip()
     if _INT_TEXT(text):
         return RawInt(text)
     if _FLOAT_TEXT(text):

@@ -141,6 +141,13 @@ def test_restating_an_inherited_series_names_the_city_entries_that_no_longer_rea
     assert own.notes == []  # every city entry lies before the date: nothing is left behind
 
 
+def test_full_width_digits_typed_with_a_chinese_input_method_are_numbers(rules_dir):
+    _, _, proposal = edit(rules_dir, RENCHENG, effective="2027-07-01", **{"value:standards.dibao_monthly.urban": "９６０"})
+    assert "      2027-07-01: 960\n" in proposal.text
+    assert proposed_rules(rules_dir, proposal).county("370811").params(NEXT_JULY)[
+        "standards.dibao_monthly.urban"].value == 960
+
+
 def test_the_date_must_be_given_and_not_in_the_past(rules_dir):
     _, _, missing = edit(rules_dir, RENCHENG, **{"value:standards.dibao_monthly.urban": "960"})
     assert [(p.field, p.code) for p in missing.problems] == [("effective", "effective_needed")]
