@@ -1,5 +1,8 @@
-"""``/api/v1/payment/``: payments in the user's jurisdiction, recording the next stage of a case, and the
-monthly cash ledger and disclosure list — the same services as the screens. Money is a string."""
+"""``/api/v1/payment/``: payments in the user's jurisdiction, recording the next stage of a case, reversing
+a payment (冲正), and the monthly cash ledger and disclosure list — the same services as the screens.
+Money is a string. A refusal answers ``{"error": {"code", "message"}}`` with 400; a refused reversal
+with 403 when the user's role may not pay the case, 409 when the payment's state forbids it (reversed
+already, a reversal, a closed case), 400 for the rest. Outside the jurisdiction: 404."""
 from __future__ import annotations
 
 from flask import request
@@ -10,24 +13,38 @@ from app.models import Case, Payment
 from app.security import masking
 from app.security.scope import current_user, scope_clause
 from app.services.ledgers import LedgerRefused, Month, cash_ledger, disclosure_list
-from app.services.payments import PaymentRefused, payments_of, progress, record_payment, settle
+from app.services.payments import (
+    PaymentRefused,
+    payments_of,
+    progress,
+    record_payment,
+    reversed_by,
+    settle,
+)
+from app.services.reserve_funds import FundRefused
+from app.services.reversals import reverse_payment
 from app.services.rules import current_rules
 from app.services.workflow import TransitionRefused
 from app.views.base import ScopedInterface, ScopedModelRestApi
 from app.views.payments import PAYMENT_LABELS
 
 PAYMENT_COLUMNS = ["id", "case.id", "case.number", "household.id", "township.code", "township.name", "stage",
-                   "method", "amount", "items", "paid_on", "paid_by.username", "recorded_at", "batch.number", "note"]
+                   "method", "amount", "items", "paid_on", "paid_by.username", "recorded_at", "batch.number", "note",
+                   "reverses_id"]
+#: refusals that are not a bad request: the role may not (403), the payment's state forbids it (409)
+STATUS = {"role": 403, "already_reversed": 409, "is_reversal": 409, "case_closed": 409}
 
 
 def money(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def payment_json(payment: Payment) -> dict:
+def payment_json(payment: Payment, reversed_by_id: int | None = None) -> dict:
+    """``reverses_id``: a reversal's payment; ``reversed_by_id``: the reversal of a reversed payment."""
     return {"id": payment.id, "case_id": payment.case_id, "stage": payment.stage, "method": payment.method,
             "amount": money(payment.amount), "items": payment.items, "paid_on": payment.paid_on.isoformat(),
-            "paid_by_id": payment.paid_by_id, "batch_id": payment.batch_id, "note": payment.note}
+            "paid_by_id": payment.paid_by_id, "batch_id": payment.batch_id, "note": payment.note,
+            "reverses_id": payment.reverses_id, "reversed_by_id": reversed_by_id}
 
 
 def _plain(row: dict) -> dict:
@@ -42,7 +59,7 @@ class PaymentApi(ScopedModelRestApi):
     allow_browser_login = True
     base_permissions = ["can_get", "can_info", "can_pay"]
     method_permission_name = {"get_list": "get", "get": "get", "info": "info", "record": "pay", "settle": "pay",
-                              "of_case": "get", "ledger": "get", "disclosure": "get"}
+                              "reverse": "pay", "of_case": "get", "ledger": "get", "disclosure": "get"}
     list_columns = show_columns = PAYMENT_COLUMNS
     order_columns = ["id", "paid_on", "amount"]
     base_order = ("paid_on", "desc")
@@ -129,9 +146,41 @@ class PaymentApi(ScopedModelRestApi):
             return self.response_404()
         session = self.datamodel.session
         paid = progress(session, case.id)
+        payments = payments_of(session, case.id)
+        undone = reversed_by(payments)
         return self.response(200, case_id=case.id, case_state=case.state, approved=money(paid.approved),
                              paid=money(paid.paid), remaining=money(paid.remaining), complete=paid.complete,
-                             payments=[payment_json(p) for p in payments_of(session, case.id)])
+                             payments=[payment_json(p, undone[p.id].id if p.id in undone else None)
+                                       for p in payments])
+
+    @expose("/<int:pk>/reverse", methods=["POST"])
+    @protect()
+    @safe
+    def reverse(self, pk):
+        """Reverse a payment (冲正): ``{"reason": "the bank returned the transfer"}``. Recorded as a new stage
+        with the amount negated; money drawn from the reserve fund goes back to it; a paid case left short
+        takes payments again.
+        ---
+        post:
+          requestBody: {content: {application/json: {schema: {type: object, properties: {reason: {type: string}}, required: [reason]}}}}
+          responses: {201: {description: the reversal and the case's progress}, 400: {description: "refused: no reason"}, 403: {description: your role may not pay this case}, 404: {description: no such payment in your jurisdiction}, 409: {description: "refused: reversed already, a reversal, or the case is closed"}}
+        """
+        payment = self.datamodel.get(pk)  # the jurisdiction applies (ScopedInterface)
+        if payment is None:
+            return self.response_404()
+        body = request.get_json(silent=True) or {}
+        session = self.datamodel.session
+        try:
+            done = reverse_payment(session, payment, current_user(), body.get("reason"), current_rules())
+            session.commit()
+        except (PaymentRefused, TransitionRefused, FundRefused) as exc:
+            session.rollback()
+            return self._error(exc.code, exc.message, STATUS.get(exc.code, 400))
+        paid = progress(session, payment.case_id)
+        return self.response(201, reversal=payment_json(done.reversal), reversed_id=payment.id,
+                             case_state=payment.case.state, reopened=done.reopened, paid=money(paid.paid),
+                             remaining=money(paid.remaining),
+                             reserve_fund_balance=money(done.movement.balance_after) if done.movement else None)
 
     def _monthly(self, make, personal: bool):
         try:

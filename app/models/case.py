@@ -29,6 +29,8 @@ class Case(Model):
         Index("ix_aid_case_county_due", "county_id", "due_at"),
         Index("ix_aid_case_township_due", "township_id", "due_at"),
         Index("ix_aid_case_household_category", "household_id", "category"),
+        # the rule editor's impact: a county's applications of the last twelve months
+        Index("ix_aid_case_county_application", "county_id", "application_date"),
         # one open case per household and category (repeat protection), on both databases
         Index("ux_aid_case_open_per_category", "household_id", "category", unique=True,
               sqlite_where=text("state NOT IN ('closed', 'rejected')"),

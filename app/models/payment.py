@@ -9,6 +9,13 @@ amount (:mod:`app.services.payments`).
 Payments are appended, never edited or deleted: a payment once recorded is money out of the door. Case,
 household and regions are copied onto the payment so ledgers, disclosure lists and jurisdiction filters
 are single indexed queries without joins through the case.
+
+A mistaken or returned payment (the bank sent a transfer back, cash was recorded twice) is undone by a
+reversal (冲正, :mod:`app.services.reversals`): a new row, the next stage of the case, pointing at the
+payment it reverses and carrying its amount negated, so every SUM over a case's, a month's or a
+township's payments nets it out without knowing about reversals. The database keeps the shape: a payment
+is reversed at most once (unique ``reverses_id``), only a reversal is negative, and a reversal is never
+sent to the bank.
 """
 from __future__ import annotations
 
@@ -40,6 +47,10 @@ from app.models.user import TempaidUser
 PAYMENT_METHODS = ("bank_transfer", "cash", "in_kind", "referral")
 #: paid by hand: these go into the working ledger (工作台账) and need the public disclosure (二、(四))
 BY_HAND = ("cash", "in_kind")
+#: a payment is zero or more; only a reversal is negative (zero: the reversal of a referral service)
+AMOUNT_SIGN = "(reverses_id IS NULL AND amount >= 0) OR (reverses_id IS NOT NULL AND amount <= 0)"
+#: the rows the partial index of unsent bank transfers covers
+UNBATCHED = "batch_id IS NULL AND method = 'bank_transfer' AND reverses_id IS NULL"
 
 
 class PaymentBatch(Model):
@@ -73,15 +84,16 @@ class Payment(Model):
     __table_args__ = (
         UniqueConstraint("case_id", "stage", name="uq_payment_case_stage"),
         CheckConstraint("method IN ('bank_transfer', 'cash', 'in_kind', 'referral')", name="ck_payment_method"),
-        CheckConstraint("amount >= 0", name="ck_payment_amount"),
+        CheckConstraint(AMOUNT_SIGN, name="ck_payment_amount"),
         CheckConstraint("stage >= 1", name="ck_payment_stage"),
+        CheckConstraint("reverses_id IS NULL OR batch_id IS NULL", name="ck_payment_reversal_unbatched"),
+        UniqueConstraint("reverses_id", name="uq_payment_reverses"),
         # ledgers and disclosure lists: one township, one month
         Index("ix_payment_township_paid_on", "township_id", "paid_on"),
         Index("ix_payment_county_paid_on", "county_id", "paid_on"),
-        # the next bank batch: the bank transfers not yet sent
+        # the next bank batch: the bank transfers not yet sent (a reversal is never sent)
         Index("ix_payment_unbatched", "county_id", "township_id",
-              sqlite_where=text("batch_id IS NULL AND method = 'bank_transfer'"),
-              postgresql_where=text("batch_id IS NULL AND method = 'bank_transfer'")),
+              sqlite_where=text(UNBATCHED), postgresql_where=text(UNBATCHED)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -97,7 +109,8 @@ class Payment(Model):
     paid_by_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     batch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("payment_batch.id"), index=True)
-    note: Mapped[Optional[str]] = mapped_column(String(500))
+    note: Mapped[Optional[str]] = mapped_column(String(500))  # a reversal: why
+    reverses_id: Mapped[Optional[int]] = mapped_column(ForeignKey("payment.id", name="fk_payment_reverses_id"))
 
     case: Mapped[Case] = relationship()
     household: Mapped[Household] = relationship()
@@ -105,6 +118,7 @@ class Payment(Model):
     township: Mapped[Region] = relationship(foreign_keys=[township_id])
     paid_by: Mapped[TempaidUser] = relationship(foreign_keys=[paid_by_id])
     batch: Mapped[Optional[PaymentBatch]] = relationship()
+    reverses: Mapped[Optional[Payment]] = relationship(remote_side=[id], foreign_keys=[reverses_id])
 
     def __repr__(self) -> str:
         return f"{self.method} {self.amount}"

@@ -25,7 +25,8 @@ from app.models.region import Region
 from app.models.user import TempaidUser
 
 #: allocation_own: the township's own funds; allocation_county: allocated by the county; return: money
-#: given back into the fund (aid not handed out); draw: taken out for an emergency payment
+#: given back into the fund (aid not handed out, or a drawn payment reversed); draw: taken out for an
+#: emergency payment
 MOVEMENT_KINDS = ("allocation_own", "allocation_county", "return", "draw")
 INFLOW_KINDS = ("allocation_own", "allocation_county", "return")
 
@@ -70,7 +71,7 @@ class FundMovement(Model):
     reason: Mapped[str] = mapped_column(String(500), nullable=False)
     user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
-    # a draw pays one payment, and a payment draws once
+    # a draw pays one payment, and a payment draws once; the return of a reversed draw points at the reversal
     payment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("payment.id"), unique=True)
     case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("aid_case.id"), index=True)
 

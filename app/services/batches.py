@@ -7,6 +7,11 @@ the first's row locks and then finds those rows taken). The file lists one row p
 row; it can be downloaded again, always with the same rows.
 
 The UPDATE bypasses the ORM, so it writes the payments' audit entries itself (one INSERT for all).
+
+A reversal (冲正) is never sent to the bank, and neither is a transfer reversed before it was sent: both
+are left out by the UPDATE's own conditions. A reversal recorded while the batch is being made locks the
+transfer's row first; the UPDATE then waits for it, and the statement after it drops from the batch what
+was reversed meanwhile (its snapshot is taken after the reversal committed).
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from app.models.audit import utcnow
 from app.security.scope import scope_clause
 from app.services.audit import acting
 from app.services.money import fen, sum_fen
+from app.services.payment_progress import reversed_clause, standing_clauses
 from app.services.spreadsheets import safe_text
 from app.services.townships import county_in_scope, township_in_scope
 
@@ -57,10 +63,12 @@ def create_batch(session: Session, user, county: Region | None, township: Region
         with acting(session, user.id, "batch"):
             session.flush()
         where = [Payment.batch_id.is_(None), Payment.method == "bank_transfer", Payment.county_id == county.id,
-                 scope_clause(Payment, user)]
+                 scope_clause(Payment, user), *standing_clauses()]
         if township is not None:
             where.append(Payment.township_id == township.id)
         session.execute(update(Payment).where(*where).values(batch_id=batch.id)
+                        .execution_options(synchronize_session=False))
+        session.execute(update(Payment).where(Payment.batch_id == batch.id, reversed_clause()).values(batch_id=None)
                         .execution_options(synchronize_session=False))
         count, total = session.execute(select(func.count(Payment.id), sum_fen(Payment.amount))
                                        .where(Payment.batch_id == batch.id)).one()
@@ -114,7 +122,8 @@ def waiting(session: Session, user) -> list[dict]:
     query = (select(Payment.county_id, Payment.township_id, Region.name, func.count(Payment.id),
                     sum_fen(Payment.amount))
              .join(Region, Region.id == Payment.township_id)
-             .where(Payment.batch_id.is_(None), Payment.method == "bank_transfer", scope_clause(Payment, user))
+             .where(Payment.batch_id.is_(None), Payment.method == "bank_transfer", scope_clause(Payment, user),
+                    *standing_clauses())
              .group_by(Payment.county_id, Payment.township_id, Region.name, Region.code)
              .order_by(Payment.county_id, Region.code))
     return [{"county_id": c, "township_id": t, "township": name, "count": n, "total": fen(total)}

@@ -7,6 +7,10 @@ numbers as the viewer may see them; the disclosure list is for the notice board,
 numbers (3708**********0020) are always masked, whoever prints it.
 
 Each list is one query with its joins; its totals are GROUP BY queries — nothing is summed or fetched per row.
+
+A reversal (冲正) is a payment row with the amount negated: the ledger lists it as a negative line in the
+month it was recorded (naming the stage it reverses), so its totals net out what was undone. The public
+list shows what stands: neither reversed payments nor their reversals.
 """
 from __future__ import annotations
 
@@ -16,13 +20,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.idnumber import mask as mask_id
 from app.models import Case, FundMovement, Household, Payment, Region, TempaidUser
 from app.models.payment import BY_HAND
 from app.security.scope import scope_clause
 from app.services.money import fen, sum_fen
+from app.services.payment_progress import standing_clauses
 from app.services.townships import township_in_scope
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -93,21 +98,26 @@ def cash_ledger(session: Session, user, township_id, month: Month) -> Ledger:
     """Every cash and in-kind payment of the township in the month, oldest first, with totals by method.
 
     Rows: ``paid_on, case_number, category, head_name, id_number, stage, method, amount, items, note,
-    paid_by, from_reserve_fund`` (names and ID numbers whole: the caller masks for its viewer)."""
+    paid_by, from_reserve_fund, reverses_stage`` (names and ID numbers whole: the caller masks for its
+    viewer); a reversal has a negative amount, its reason as note and the stage it reverses."""
     township = _township(session, user, township_id)
     where = _where(user, township, month) + [Payment.method.in_(BY_HAND)]
+    reversed_payment = aliased(Payment)
     query = (select(Payment.id, Payment.paid_on, Case.number, Case.category, Household.head_name,
                     Household.id_number, Payment.stage, Payment.method, Payment.amount, Payment.items, Payment.note,
-                    TempaidUser.first_name, TempaidUser.last_name, FundMovement.id.label("movement_id"))
+                    TempaidUser.first_name, TempaidUser.last_name, FundMovement.id.label("movement_id"),
+                    reversed_payment.stage.label("reverses_stage"))
              .join(Case, Case.id == Payment.case_id)
              .join(Household, Household.id == Payment.household_id)
              .join(TempaidUser, TempaidUser.id == Payment.paid_by_id)
              .outerjoin(FundMovement, FundMovement.payment_id == Payment.id)
+             .outerjoin(reversed_payment, reversed_payment.id == Payment.reverses_id)
              .where(*where).order_by(Payment.paid_on, Payment.id))
     rows = [{"id": r.id, "paid_on": r.paid_on, "case_number": r.number, "category": r.category,
              "head_name": r.head_name, "id_number": r.id_number, "stage": r.stage, "method": r.method,
              "amount": fen(r.amount), "items": r.items or "", "note": r.note or "",
-             "paid_by": f"{r.first_name}{r.last_name}", "from_reserve_fund": r.movement_id is not None}
+             "paid_by": f"{r.first_name}{r.last_name}", "from_reserve_fund": r.movement_id is not None,
+             "reverses_stage": r.reverses_stage}
             for r in session.execute(query)]
     by_method = {method: (count, fen(total)) for method, count, total in session.execute(
         select(Payment.method, func.count(Payment.id), sum_fen(Payment.amount)).where(*where)
@@ -128,9 +138,10 @@ class Disclosure:
 def disclosure_list(session: Session, user, township_id, month: Month) -> Disclosure:
     """What the township paid in the month, one row per case and method, for public notice: ``name``
     and ``id_number`` masked, ``category`` (code), ``method``, ``amount`` (summed over the month's stages),
-    ``first_paid_on``; with the number of households and the total."""
+    ``first_paid_on``; with the number of households and the total. Only the payments that stand: a
+    reversed payment and its reversal are both left out."""
     township = _township(session, user, township_id)
-    where = _where(user, township, month)
+    where = _where(user, township, month) + standing_clauses()
     first_paid = func.min(Payment.paid_on)
     query = (select(Case.number, Case.category, Household.head_name, Household.id_number, Payment.method,
                     sum_fen(Payment.amount).label("amount"), first_paid.label("first_paid_on"))

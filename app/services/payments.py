@@ -12,6 +12,11 @@ row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite lets one writer a
 
 An emergency cash payment may be drawn from the township's reserve fund (三、(五)): the payment and the
 draw are one unit — if the fund holds too little, nothing is recorded.
+
+The ``pay`` transition itself requires the payments to cover the approved amount (its ``paid_in_full``
+guard), so no screen or API call marks a case paid that was not. :class:`Progress` and :func:`progress`
+live in :mod:`app.services.payment_progress`, which the workflow reads too; they are re-exported here.
+A payment is undone by a reversal (:mod:`app.services.reversals`), never edited.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.models import Case, FundMovement, Payment
 from app.models.audit import utcnow
@@ -30,13 +35,13 @@ from app.rules import RuleSet
 from app.rules.inputs import CST
 from app.security.scope import in_scope
 from app.services.audit import acting
-from app.services.money import MoneyInvalid, fen, parse_money, sum_fen
+from app.services.money import MoneyInvalid, parse_money
+from app.services.payment_progress import PAY, Progress, lock_case, progress
 from app.services.reserve_funds import FundRefused, draw, fund_of, standing
 from app.services.workflow import role_names, take
 from app.services.workflow_def import Flow, workflow
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-PAY = "pay"  # the transition of config/workflow.yaml that marks a case paid
 
 
 class PaymentRefused(Exception):
@@ -55,21 +60,6 @@ class Recorded:
     movement: FundMovement | None
     complete: bool
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Progress:
-    approved: Decimal | None
-    paid: Decimal
-    stages: int
-
-    @property
-    def remaining(self) -> Decimal | None:
-        return None if self.approved is None else self.approved - self.paid
-
-    @property
-    def complete(self) -> bool:
-        return self.approved is not None and self.paid >= self.approved
 
 
 def _flow(case: Case) -> Flow:
@@ -96,20 +86,6 @@ def may_pay(case: Case, user) -> bool:
     """Whether the user holds a role the workflow lets take ``pay`` on this case (the screens' button)."""
     pay = _flow(case).transitions.get(PAY)
     return pay is not None and bool(role_names(user) & set(pay.roles))
-
-
-def progress(session: Session, case_id: int) -> Progress:
-    """Approved, paid so far and number of stages, summed in SQL."""
-    approved = session.scalar(select(Case.approved_amount).where(Case.id == case_id))
-    paid, stages = session.execute(select(sum_fen(Payment.amount), func.count(Payment.id))
-                                   .where(Payment.case_id == case_id)).one()
-    return Progress(None if approved is None else fen(approved), fen(paid), stages or 0)
-
-
-def _lock(session: Session, case: Case) -> None:
-    """Lock the case row until the transaction ends and read it afresh (what another payment committed)."""
-    session.flush()
-    session.refresh(case, with_for_update=True)
 
 
 def _paid_on(value, case: Case, now: dt.datetime) -> dt.date:
@@ -155,7 +131,7 @@ def record_payment(session: Session, case: Case, user, method: str, amount, rule
         raise PaymentRefused("role", "your role may not pay this case")
     if not in_scope(case, user):
         raise PaymentRefused("scope", "case outside your jurisdiction")
-    _lock(session, case)
+    lock_case(session, case)
     if case.state not in payable_states(case) or not case.decided or case.approved_amount is None:
         raise PaymentRefused("not_payable", f"a case in state {case.state} takes no payment")
     value = _amount(method, amount)
@@ -204,7 +180,7 @@ def settle(session: Session, case: Case, user, rules: RuleSet, now: dt.datetime 
         raise PaymentRefused("role", "your role may not pay this case")
     if not in_scope(case, user):
         raise PaymentRefused("scope", "case outside your jurisdiction")
-    _lock(session, case)
+    lock_case(session, case)
     if not progress(session, case.id).complete:
         raise PaymentRefused("not_complete", "the case is not paid in full yet")
     if not pay_starts_from(case):
@@ -214,8 +190,16 @@ def settle(session: Session, case: Case, user, rules: RuleSet, now: dt.datetime 
 
 
 def payments_of(session: Session, case_id: int) -> list[Payment]:
-    return list(session.scalars(select(Payment).where(Payment.case_id == case_id).order_by(Payment.stage)))
+    """A case's payments and reversals, by stage, with who paid and the batch (one query)."""
+    return list(session.scalars(select(Payment).where(Payment.case_id == case_id)
+                                .options(joinedload(Payment.paid_by), joinedload(Payment.batch))
+                                .order_by(Payment.stage)))
 
 
-__all__ = ["PaymentRefused", "Progress", "Recorded", "may_pay", "pay_starts_from", "payable_states", "payments_of",
-           "progress", "record_payment", "settle"]
+def reversed_by(payments: list[Payment]) -> dict[int, Payment]:
+    """Of a case's payments (as :func:`payments_of` lists them), each reversed payment's id → its reversal."""
+    return {p.reverses_id: p for p in payments if p.reverses_id is not None}
+
+
+__all__ = ["PAY", "PaymentRefused", "Progress", "Recorded", "lock_case", "may_pay", "pay_starts_from",
+           "payable_states", "payments_of", "progress", "record_payment", "reversed_by", "settle"]

@@ -26,7 +26,14 @@ from app.models.audit import utcnow
 from app.models.reserve_fund import INFLOW_KINDS
 from app.rules import RuleSet
 from app.services.audit import acting
-from app.services.money import HALF_FEN, MoneyInvalid, fen, parse_money, round_fen, sum_fen
+from app.services.money import (
+    HALF_FEN,
+    MoneyInvalid,
+    fen,
+    parse_money,
+    round_fen,
+    sum_fen,
+)
 from app.services.townships import township_in_scope
 
 
@@ -124,6 +131,17 @@ def draw(session: Session, fund: ReserveFund, amount, reason: str, user, payment
     movement = _move(session, fund, "draw", -value, why, user, payment=payment, case_id=case_id, now=now)
     if movement is None:
         raise FundRefused("insufficient_funds", f"the reserve fund holds less than {value}")
+    return movement
+
+
+def give_back(session: Session, fund: ReserveFund, amount, reason: str, user, payment=None,
+              case_id: int | None = None, now: dt.datetime | None = None) -> FundMovement:
+    """Money back into a fund when a payment drawn from it is reversed (``return``, linked to the
+    reversal). Part of the reversal's transaction, so it needs no jurisdiction check of its own."""
+    value, why = _amount(amount), _reason(reason)
+    movement = _move(session, fund, "return", value, why, user, payment=payment, case_id=case_id, now=now)
+    if movement is None:  # adding money never leaves a balance below zero
+        raise FundRefused("not_recorded", "the return was not recorded")
     return movement
 
 

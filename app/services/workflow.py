@@ -1,9 +1,11 @@
 """The one generic state machine that executes config/workflow.yaml on a case.
 
-Every transition is checked in the same order — it exists from this state, the user's role may take it,
-the case is in the user's jurisdiction, nobody approves what they took in themselves, the fields it
-asks for are given, an approval is by an approver of the verdict's level and within the verdict's
-maximum (or above it with a reason and a higher approver) — then applied and written to the trail.
+Every transition is checked in the same order — it exists from this state (and is not internal, unless a
+service takes it), the user's role may take it, the case is in the user's jurisdiction, nobody approves
+what they took in themselves, the fields it asks for are given, the guards it requires pass (``pay``:
+the recorded payments cover the approved amount), an approval is by an approver of the verdict's level
+and within the verdict's maximum (or above it with a reason and a higher approver) — then applied and
+written to the trail. :func:`available` offers only what would pass the checks that need no input.
 """
 from __future__ import annotations
 
@@ -11,17 +13,19 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.models import Case, CaseAdjustment
 from app.models.audit import utcnow
 from app.rules import RuleSet, evaluate
+from app.rules.inputs import CST
 from app.security.scope import in_scope
 from app.services.audit import acting, sanctioned
-from app.rules.inputs import CST
 from app.services.deadlines import meet_deadline, open_deadline
+from app.services.guards import failing
 from app.services.intake import apply_verdict, money_in_fen
-from app.services.workflow_def import Transition, workflow
+from app.services.payment_progress import PAY, lock_case, progress
+from app.services.workflow_def import Flow, Transition, workflow
 
 #: the input field of the engine that each started deadline counts from
 DEADLINE_START_FIELD = {"decision_due": "accepted_on", "registration_due": "pre_assisted_on"}
@@ -39,11 +43,13 @@ def role_names(user) -> set[str]:
 
 
 def available(case: Case, user) -> list[Transition]:
-    """The transitions this user may offer on this case now (the buttons a screen shows)."""
+    """The transitions this user may offer on this case now (the buttons a screen shows): never an
+    internal one, and none whose guards the case fails (``pay`` appears once the payments add up)."""
     flow = workflow().flow_for(case.kind, case.severity)
     roles = role_names(user)
-    return [t for t in flow.available(case.state) if roles & set(t.roles)
-            and (t.self_approval or case.created_by_id != user.id)]
+    offered = [t for t in flow.available(case.state) if not t.internal and roles & set(t.roles)
+               and (t.self_approval or case.created_by_id != user.id)]
+    return [t for t in offered if not t.requires or failing(object_session(case), case, t.requires) is None]
 
 
 def _amount(fields: dict) -> Decimal:
@@ -79,7 +85,7 @@ class Standing:
     maximum: Decimal | None
 
     @classmethod
-    def of(cls, verdict: dict) -> "Standing":
+    def of(cls, verdict: dict) -> Standing:
         maximum = (verdict["amount"] or {}).get("maximum")
         return cls(verdict["eligible"], verdict["approval_level"], None if maximum is None else money_in_fen(maximum))
 
@@ -101,13 +107,16 @@ def _check_approval(standing: Standing, user, amount: Decimal, fields: dict) -> 
 
 
 def take(session: Session, case: Case, name: str, user, fields: dict, rules: RuleSet,
-         now: dt.datetime | None = None) -> Case:
-    """Take transition ``name`` on ``case`` as ``user`` with the ``fields`` it asks for."""
+         now: dt.datetime | None = None, internal: bool = False) -> Case:
+    """Take transition ``name`` on ``case`` as ``user`` with the ``fields`` it asks for. ``internal``:
+    the caller is the service an internal transition belongs to (screens and the API never pass it)."""
     now = now or utcnow()
     flow = workflow().flow_for(case.kind, case.severity)
     transition = flow.transitions.get(name)
     if transition is None or case.state not in transition.sources:
         raise TransitionRefused("not_available", f"{name} is not possible from {case.state}")
+    if transition.internal and not internal:
+        raise TransitionRefused("not_available", f"{name} is taken by the system only, never by hand")
     if not role_names(user) & set(transition.roles):
         raise TransitionRefused("role", f"your role may not {name}")
     if not in_scope(case, user):
@@ -120,6 +129,9 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
     today = now.astimezone(CST).date()
     on = _action_date(fields, case, today)
     amount = _amount(fields) if "amount" in transition.fields else None
+    guard = failing(session, case, transition.requires)
+    if guard is not None:
+        raise TransitionRefused(guard.code, guard.message)
     data, verdict = case.inputs, case.verdict
     if transition.starts:  # the verdict is computed again from that day; approval is checked against it
         data = {**case.inputs, **{DEADLINE_START_FIELD[d]: on.isoformat() for d in transition.starts}}
@@ -164,14 +176,34 @@ def may_adjust(case: Case, user) -> bool:
         role_names(user) & set(workflow().approvers.get(case.approval_level, ())))
 
 
+def settled_states(flow: Flow) -> set[str]:
+    """Where ``pay`` leads and what follows it by hand (paid, closed): the payments are complete there."""
+    pay = flow.transitions.get(PAY)
+    found = {pay.target} if pay is not None else set()
+    while True:
+        more = {t.target for t in flow.transitions.values() if not t.internal and found & set(t.sources)} - found
+        if not more:
+            return found
+        found |= more
+
+
 def adjust(session: Session, case: Case, amount, reason: str, user) -> CaseAdjustment:
     """Correct a decided amount: a recorded adjustment with its reason, by an approver of the case's
-    level or higher; the decision itself is never edited."""
+    level or higher; the decision itself is never edited. Never below what was already paid (money out of
+    the door is undone only by a reversal), and not once the case is paid: its payments are complete."""
     if not case.decided or case.approved_amount is None:
         raise TransitionRefused("not_decided", "only a decided amount is adjusted")
+    lock_case(session, case)  # a payment recorded meanwhile waits, then tests itself against the new amount
+    if case.state in settled_states(workflow().flow_for(case.kind, case.severity)):
+        raise TransitionRefused("payments_complete", f"the case is {case.state}: its payments are complete, so its "
+                                                     "approved amount is no longer adjusted")
     if not reason:
         raise TransitionRefused("field_required:reason", "an adjustment needs its reason")
     new_amount = _amount({"amount": amount})
+    paid = progress(session, case.id).paid
+    if new_amount < paid:
+        raise TransitionRefused("below_paid", f"{new_amount} is below the {paid} already paid on this case; "
+                                              "reverse a payment first if it was wrong")
     _check_approval(Standing.of(case.verdict), user, new_amount, {"reason": reason})
     adjustment = CaseAdjustment(case_id=case.id, field="approved_amount", before=str(case.approved_amount),
                                 after=str(new_amount), reason=reason, user_id=user.id)

@@ -3,6 +3,9 @@
 Kept as data (as Frappe keeps a workflow as a table of transitions with the role allowed and a
 self-approval flag); this module reads and checks it, :mod:`app.services.workflow` executes it.
 Faults are reported with file and line, all of them in one run.
+
+A transition may name guards it requires of the case (``requires``, from :mod:`app.services.guards`)
+and may be ``internal``: taken only by a service (a reversal taking a paid case back), never offered.
 """
 from __future__ import annotations
 
@@ -11,12 +14,14 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from app.services.guards import GUARDS
 from config import CONFIG_DIR
 
 WORKFLOW_FILE = CONFIG_DIR / "workflow.yaml"
 FIELDS = {"reason", "amount", "note", "date"}
 DEADLINES = {"decision_due", "pre_assist_due", "registration_due"}
-TRANSITION_KEYS = {"from", "to", "label", "roles", "approval", "self_approval", "fields", "starts", "stops"}
+TRANSITION_KEYS = {"from", "to", "label", "roles", "approval", "self_approval", "fields", "starts", "stops",
+                   "requires", "internal"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Transition:
     fields: tuple[str, ...]
     starts: tuple[str, ...]
     stops: tuple[str, ...]
+    requires: tuple[str, ...] = ()  # guards of app.services.guards the case must pass
+    internal: bool = False  # taken by a service only, never offered as a button
 
 
 @dataclass(frozen=True)
@@ -93,14 +100,16 @@ def load_workflow(path: Path = WORKFLOW_FILE, roles: set[str] | None = None) -> 
             for role in _tuple(t.get("roles")):
                 if roles is not None and role not in roles:
                     fault(t, "roles", role, "a role of config/roles.yaml")
-            for key, allowed in (("fields", FIELDS), ("starts", DEADLINES), ("stops", DEADLINES)):
+            for key, allowed in (("fields", FIELDS), ("starts", DEADLINES), ("stops", DEADLINES),
+                                 ("requires", set(GUARDS))):
                 for value in _tuple(t.get(key)):
                     if value not in allowed:
                         fault(t, key, value, "one of " + ", ".join(sorted(allowed)))
             transitions[str(name)] = Transition(
                 str(name), _tuple(t["from"]), str(t["to"]), t["label"]["zh"], t["label"]["en"],
                 _tuple(t.get("roles")), bool(t.get("approval", False)), bool(t.get("self_approval", True)),
-                _tuple(t.get("fields")), _tuple(t.get("starts")), _tuple(t.get("stops")))
+                _tuple(t.get("fields")), _tuple(t.get("starts")), _tuple(t.get("stops")), _tuple(t.get("requires")),
+                bool(t.get("internal", False)))
         flows[str(flow_name)] = Flow(str(flow_name), str(spec["initial"]), _tuple(spec.get("deadlines")),
                                      transitions)
     approvers = {str(k): _tuple(v) for k, v in doc["approvers"].items()}

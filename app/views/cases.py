@@ -1,5 +1,8 @@
-"""Case screens: lists with deadline markers, the case page with its verdict, trail and the
-transitions the user may take, and the one-time notification (一次性告知) to print."""
+"""Case screens: lists with deadline markers, the case page with its verdict, trail, payments and the
+transitions the user may take, and the one-time notification (一次性告知) to print.
+
+The "Mark paid" step is offered only once the payments cover the approved amount (the workflow's guard);
+until then the page links to recording a payment for who may pay."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,12 +19,22 @@ from markupsafe import Markup
 from app.models import Case
 from app.models.audit import utcnow
 from app.rules import InputError
+from app.security import masking
 from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user
 from app.services.deadlines import CST, as_utc, status
+from app.services.payments import may_pay, payable_states
+from app.services.reversals import case_payments
 from app.services.rules import current_rules
-from app.security import masking
 from app.services.trail import case_trail
-from app.services.workflow import TransitionRefused, adjust, available, may_adjust, reevaluate, take
+from app.services.workflow import (
+    TransitionRefused,
+    adjust,
+    available,
+    may_adjust,
+    reevaluate,
+    settled_states,
+    take,
+)
 from app.services.workflow_def import workflow
 from app.views.base import ScopedInterface, ScopedModelView
 
@@ -105,11 +118,19 @@ class CaseView(ScopedModelView):
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
+        from app.views.payments import method_label  # that module builds on this one
+
         case = self._case_or_404(pk)
         widgets = self._show(pk)
+        user = current_user()
+        lines = case_payments(self.datamodel.session, case, user) if case.decided else None
+        settled = case.state in settled_states(workflow().flow_for(case.kind, case.severity))
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=[],
-            case=case, transitions=available(case, current_user()), can_adjust=may_adjust(case, current_user()),
+            case=case, transitions=available(case, user), can_adjust=may_adjust(case, user),
+            settled=settled, lines=lines, method_label=method_label,
+            may_record=lines is not None and may_pay(case, user) and case.state in payable_states(case)
+            and not lines.progress.complete,
             trail=case_trail(self.datamodel.session, case.id, masking.viewer_sees_whole()),
             state_label=state_label, transition_label=transition_label, due_marker=due_marker,
         )

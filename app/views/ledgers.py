@@ -2,7 +2,8 @@
 township and month (二、(四) 注重阳光救助): on screen, as a page to print, and as an Excel workbook.
 
 The ledger shows names and ID numbers as the viewer may see them; the disclosure list always masks them
-(it is made to be posted). Both lists and their totals come from :mod:`app.services.ledgers`.
+(it is made to be posted). Both lists and their totals come from :mod:`app.services.ledgers`; a reversal
+(冲正) is a negative ledger line whose note names the stage it reverses.
 """
 from __future__ import annotations
 
@@ -28,6 +29,13 @@ LEDGER_COLUMNS = (("paid_on", _l("Paid on")), ("case_number", _l("Case number"))
                   ("from_reserve_fund", _l("From the reserve fund")), ("paid_by", _l("Paid by")), ("note", _l("Note")))
 DISCLOSURE_COLUMNS = (("seq", _l("No.")), ("name", _l("Name")), ("id_number", _l("Resident ID number")),
                       ("category", _l("Category")), ("method", _l("Method")), ("amount", _l("Amount")))
+
+
+def ledger_note(row: dict) -> str:
+    """A reversal's note says what it reverses and why; any other line's note as recorded."""
+    if row.get("reverses_stage") is None:
+        return row["note"]
+    return str(_l("Reversal of stage %(stage)s: %(reason)s", stage=row["reverses_stage"], reason=row["note"]))
 
 
 class _Monthly(BaseView):
@@ -121,7 +129,8 @@ class LedgerView(_Monthly):
             "category": lambda v: category_label(v, county), "method": method_label,
             "from_reserve_fund": lambda v: str(_l("yes")) if v else "", "paid_on": lambda v: v.isoformat(),
         }
-        rows = [[shown.get(key, lambda v: v)(row[key]) for key, _label in LEDGER_COLUMNS] for row in made.rows]
+        rows = [[ledger_note(row) if key == "note" else shown.get(key, lambda v: v)(row[key])
+                 for key, _label in LEDGER_COLUMNS] for row in made.rows]
         total = [str(_l("Total")), "", "", "", "", made.count, "", made.total] + [""] * (len(LEDGER_COLUMNS) - 8)
         return [str(label) for _key, label in LEDGER_COLUMNS], rows, total
 

@@ -1,7 +1,8 @@
 """Payment screens (二、(四)): the payments in the user's jurisdiction, and recording the next stage of a
 decided case — find it by its number, see what was approved and paid, record by bank transfer, in cash
 (from the township's reserve fund for emergencies), in kind or as a referral service. Payments are never
-edited or deleted here: every action is a POST to :mod:`app.services.payments`.
+edited or deleted here: every action is a POST to :mod:`app.services.payments`; a mistaken or returned
+payment is reversed (冲正) by a POST to :mod:`app.services.reversals`, with its reason.
 """
 from __future__ import annotations
 
@@ -21,12 +22,11 @@ from app.services.payments import (
     may_pay,
     pay_starts_from,
     payable_states,
-    payments_of,
-    progress,
     record_payment,
     settle,
 )
-from app.services.reserve_funds import fund_of
+from app.services.reserve_funds import FundRefused, fund_of
+from app.services.reversals import case_payments, may_reverse, reverse_payment
 from app.services.rules import current_rules
 from app.services.workflow import TransitionRefused
 from app.views.base import ScopedInterface, ScopedModelView
@@ -39,7 +39,7 @@ PAYMENT_LABELS = {
     "case": _l("Case number"), "household": _l("Household"), "county": _l("County"), "township": _l("Township"),
     "stage": _l("Stage"), "method": _l("Method"), "amount": _l("Amount or value"), "items": _l("Items or service"),
     "paid_on": _l("Paid on"), "paid_by": _l("Paid by"), "recorded_at": _l("Recorded at"),
-    "batch": _l("Bank batch"), "note": _l("Note"),
+    "batch": _l("Bank batch"), "note": _l("Note"), "reverses": _l("Reversal"),
 }
 
 
@@ -55,24 +55,30 @@ def _time(value) -> str:
     return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _reverses(value) -> str:
+    """A reversal names the stage it undoes (the list loads it in the same query)."""
+    return str(_l("Reversal of stage %(stage)s", stage=value.stage)) if value is not None else ""
+
+
 class PaymentView(ScopedModelView):
     datamodel = ScopedInterface(Payment)
     base_permissions = ["can_list", "can_show", "can_export", "can_pay"]
     list_title = _l("Payments")
     show_title = _l("Payment")
     list_template = "tempaid/payment_list.html"
-    list_columns = ["paid_on", "case", "household", "township", "stage", "method", "amount", "batch"]
+    show_template = "tempaid/payment_show.html"
+    list_columns = ["paid_on", "case", "household", "township", "stage", "method", "amount", "batch", "reverses"]
     show_columns = ["case", "household", "county", "township", "stage", "method", "amount", "items", "paid_on",
-                    "paid_by", "recorded_at", "batch", "note"]
+                    "paid_by", "recorded_at", "batch", "reverses", "note"]
     export_columns = ["paid_on", "case", "household", "township", "stage", "method", "amount", "items", "paid_by",
-                      "batch"]
+                      "batch", "reverses", "note"]
     search_columns = ["method", "paid_on", "township", "amount"]
     search_form_query_rel_fields = {"township": TOWNSHIPS_IN_SCOPE}
     order_columns = ["paid_on", "amount", "stage"]
     base_order = ("paid_on", "desc")
     label_columns = PAYMENT_LABELS
     formatters_columns = {"method": method_label, "items": _blank, "batch": _blank, "note": _blank,
-                          "recorded_at": _time}
+                          "recorded_at": _time, "reverses": _reverses}
 
     def _case_or_404(self, case_id) -> Case:
         case = self.datamodel.session.scalar(select(Case).where(Case.id == case_id,
@@ -121,11 +127,12 @@ class PaymentView(ScopedModelView):
                 flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
                 case = self._case_or_404(case_id)
         fund = fund_of(session, case.township_id)
-        paid = progress(session, case.id)
+        lines = case_payments(session, case, current_user())
+        paid = lines.progress
         allowed = may_pay(case, current_user())
         return self.render_template(
             "tempaid/payment_record.html", title=_l("Record a payment"), case=case, form=form,
-            progress=paid, payments=payments_of(session, case.id), fund=fund,
+            progress=paid, lines=lines, fund=fund,
             payable=allowed and case.state in payable_states(case) and not paid.complete,
             may_settle=allowed and paid.complete and pay_starts_from(case),
             methods=[(m, method_label(m)) for m in PAYMENT_METHODS], method_label=method_label,
@@ -147,3 +154,51 @@ class PaymentView(ScopedModelView):
             session.rollback()
             flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
         return redirect(url_for(".record", case_id=case_id))
+
+    def _payment_or_404(self, pk) -> Payment:
+        payment = self.datamodel.get(pk)  # the jurisdiction applies (ScopedInterface)
+        if payment is None:
+            abort(404)
+        return payment
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """The payment, what reversed it or what it reverses, and "Reverse" for who may."""
+        payment = self._payment_or_404(pk)
+        session = self.datamodel.session
+        reversal = session.scalar(select(Payment).where(Payment.reverses_id == payment.id))
+        undone = {payment.id: reversal} if reversal is not None else {}
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=self._show(pk), related_views=[],
+            payment=payment, reversal=reversal,
+            can_reverse=may_reverse(payment.case, payment, current_user(), undone))
+
+    @expose("/reverse/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    @permission_name("pay")
+    def reverse(self, pk):
+        """Reverse one payment (冲正): a small form asking the reason; the result is flashed."""
+        payment = self._payment_or_404(pk)
+        session = self.datamodel.session
+        if request.method == "POST":
+            try:
+                done = reverse_payment(session, payment, current_user(), request.form.get("reason", ""),
+                                       current_rules())
+                session.commit()
+                flash(str(_l("Stage %(stage)s reversed: %(amount)s.", stage=payment.stage,
+                             amount=done.reversal.amount)), "success")
+                if done.movement is not None:
+                    flash(str(_l("%(amount)s went back to the township reserve fund.",
+                                 amount=done.movement.amount)), "success")
+                if done.reopened:
+                    flash(str(_l("The case is no longer paid in full and takes payments again: %(state)s",
+                                 state=state_label(payment.case.state))), "warning")
+                return redirect(url_for(".record", case_id=payment.case_id))
+            except (PaymentRefused, TransitionRefused, FundRefused) as exc:
+                session.rollback()
+                flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+                payment = self._payment_or_404(pk)
+        return self.render_template("tempaid/payment_reverse.html", title=_l("Reverse a payment"), payment=payment,
+                                    case=payment.case, method_label=method_label, state_label=state_label,
+                                    reason=request.form.get("reason", ""))

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app.models import Case
 from app.rules import InputError
 from app.services.intake import IntakeRefused, intake, preview
+from app.services.payments import record_payment
 from app.services.workflow import take
 from tests.services.test_workflow import CASES, user
 from tests.support import make_household
@@ -63,9 +64,10 @@ def test_help_for_the_same_cause_recently_warns(app, session, rules):
     caseworker, approver = user(app, "township_caseworker_370811"), user(app, "township_approver_370811")
     first = intake(session, household, FIGURES, caseworker, rules)
     for name, by, fields in (("accept", caseworker, {}), ("investigate", caseworker, {"note": "n"}),
-                             ("review", approver, {"note": "n"}), ("approve", approver, {"amount": "1000"}),
-                             ("pay", caseworker, {"date": "2026-11-10"}), ("close", caseworker, {})):
+                             ("review", approver, {"note": "n"}), ("approve", approver, {"amount": "1000"})):
         take(session, first, name, by, fields, rules)
+    record_payment(session, first, caseworker, "cash", "1000", rules, paid_on="2026-11-10")  # → paid
+    take(session, first, "close", caseworker, {}, rules)
     again = intake(session, household, {**FIGURES, "application_date": dt.date.today().isoformat()}, caseworker, rules)
     assert f"repeat_within_days:180:{first.number}" in again.warnings
 

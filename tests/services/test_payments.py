@@ -15,14 +15,6 @@ from app.services.workflow import take
 from tests.payment_support import NOW, approved_case, emergency_case, funded, user
 
 
-@pytest.fixture()
-def finance(app):
-    return user(app, "finance_officer_370811")
-
-
-@pytest.fixture()
-def caseworker(app):
-    return user(app, "township_caseworker_370811")
 
 
 def pay(session, case, who, method, amount, rules, **kw):

@@ -18,10 +18,6 @@ from app.services.reserve_funds import FundRefused, allocate, draw, low_balance_
 from tests.payment_support import NOW, emergency_case, region, user
 
 
-@pytest.fixture()
-def finance(app):
-    return user(app, "finance_officer_370811")
-
 
 @pytest.fixture()
 def town(app, session):

@@ -9,6 +9,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from app.services.intake import intake
+from app.services.payments import record_payment
 from app.services.workflow import TransitionRefused, take
 from app.services.workflow_def import load_workflow
 from tests.support import make_household
@@ -32,7 +33,10 @@ def test_workflow_case(case, app, session, rules):
         assert aid.deadlines[name] == {"due": due, "met": None}
     for step in case["steps"]:
         actor = user(app, step["by"])
-        if step["expect"] == "refused":
+        if "record" in step:
+            record_payment(session, aid, actor, rules=rules, **step["record"])
+            assert aid.state == step["expect"], step
+        elif step["expect"] == "refused":
             with pytest.raises(TransitionRefused) as refused:
                 take(session, aid, step["do"], actor, step.get("fields", {}), rules)
             assert refused.value.code == step["code"], step

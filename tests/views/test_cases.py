@@ -93,7 +93,7 @@ def test_notice_lists_the_documents(app, session, login_as, household, rules):
 
 def test_due_list_marks_overdue_cases(app, session, login_as, household, rules):
     from app.services.intake import intake
-    from tests.services.test_workflow import CASES, user
+    from tests.services.test_workflow import user
 
     fire = {"kind": "emergency", "category": "incident:fire", "severity": "light", "application_date": "2026-01-05",
             "reported_at": "2026-01-05T20:00:00+08:00"}
