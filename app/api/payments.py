@@ -32,7 +32,7 @@ PAYMENT_COLUMNS = ["id", "case.id", "case.number", "household.id", "township.cod
                    "method", "amount", "items", "paid_on", "paid_by.username", "recorded_at", "batch.number", "note",
                    "reverses_id"]
 #: refusals that are not a bad request: the role may not (403), the payment's state forbids it (409)
-STATUS = {"role": 403, "already_reversed": 409, "is_reversal": 409, "case_closed": 409}
+STATUS = {"role": 403, "already_reversed": 409, "is_reversal": 409, "case_closed": 409, "sent_to_bank": 409}
 
 
 def money(value) -> str | None:
@@ -157,13 +157,14 @@ class PaymentApi(ScopedModelRestApi):
     @protect()
     @safe
     def reverse(self, pk):
-        """Reverse a payment (冲正): ``{"reason": "the bank returned the transfer"}``. Recorded as a new stage
+        """Reverse a payment (冲正): ``{"reason": "...", "bank_returned": true}`` (``bank_returned`` is required
+        for a transfer already sent to the bank in a batch: the bank sent the money back). Recorded as a new stage
         with the amount negated; money drawn from the reserve fund goes back to it; a paid case left short
         takes payments again.
         ---
         post:
-          requestBody: {content: {application/json: {schema: {type: object, properties: {reason: {type: string}}, required: [reason]}}}}
-          responses: {201: {description: the reversal and the case's progress}, 400: {description: "refused: no reason"}, 403: {description: your role may not pay this case}, 404: {description: no such payment in your jurisdiction}, 409: {description: "refused: reversed already, a reversal, or the case is closed"}}
+          requestBody: {content: {application/json: {schema: {type: object, properties: {reason: {type: string}, bank_returned: {type: boolean}}, required: [reason]}}}}
+          responses: {201: {description: the reversal and the case's progress}, 400: {description: "refused: no reason"}, 403: {description: your role may not pay this case}, 404: {description: no such payment in your jurisdiction}, 409: {description: "refused: reversed already, a reversal, the case is closed, or sent to the bank without bank_returned"}}
         """
         payment = self.datamodel.get(pk)  # the jurisdiction applies (ScopedInterface)
         if payment is None:
@@ -171,7 +172,8 @@ class PaymentApi(ScopedModelRestApi):
         body = request.get_json(silent=True) or {}
         session = self.datamodel.session
         try:
-            done = reverse_payment(session, payment, current_user(), body.get("reason"), current_rules())
+            done = reverse_payment(session, payment, current_user(), body.get("reason"), current_rules(),
+                                   bank_returned=body.get("bank_returned") is True)
             session.commit()
         except (PaymentRefused, TransitionRefused, FundRefused) as exc:
             session.rollback()

@@ -139,9 +139,10 @@ def disclosure_list(session: Session, user, township_id, month: Month) -> Disclo
     """What the township paid in the month, one row per case and method, for public notice: ``name``
     and ``id_number`` masked, ``category`` (code), ``method``, ``amount`` (summed over the month's stages),
     ``first_paid_on``; with the number of households and the total. Only the payments that stand: a
-    reversed payment and its reversal are both left out."""
+    reversal is left out, and so is a payment reversed within the month (one reversed in a later month
+    stays on the month's list as it was posted)."""
     township = _township(session, user, township_id)
-    where = _where(user, township, month) + standing_clauses()
+    where = _where(user, township, month) + standing_clauses(by=month.next)
     first_paid = func.min(Payment.paid_on)
     query = (select(Case.number, Case.category, Household.head_name, Household.id_number, Payment.method,
                     sum_fen(Payment.amount).label("amount"), first_paid.label("first_paid_on"))

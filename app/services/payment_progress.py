@@ -59,12 +59,18 @@ def lock_case(session: Session, case: Case) -> None:
     session.refresh(case)
 
 
-def reversed_clause(payment=Payment):
-    """``payment`` has been reversed (a reversal points at it) — one indexed EXISTS."""
+def reversed_clause(payment=Payment, by=None):
+    """``payment`` has been reversed (a reversal points at it) — one indexed EXISTS; with ``by``, only a
+    reversal recorded before that day counts (what a list of a past month showed when it was made)."""
     reversal = aliased(Payment)
-    return select(reversal.id).where(reversal.reverses_id == payment.id).exists()
+    query = select(reversal.id).where(reversal.reverses_id == payment.id)
+    if by is not None:
+        query = query.where(reversal.paid_on < by)
+    return query.exists()
 
 
-def standing_clauses(payment=Payment) -> list:
-    """The payments that stand: not a reversal and not reversed (disclosure lists, bank batches)."""
-    return [payment.reverses_id.is_(None), ~reversed_clause(payment)]
+def standing_clauses(payment=Payment, by=None) -> list:
+    """The payments that stand: not a reversal and not reversed (disclosure lists, bank batches); with
+    ``by``, not reversed before that day — a month's disclosure list stays as it was posted when a
+    payment of that month is reversed later (the cash ledger shows the reversal in its own month)."""
+    return [payment.reverses_id.is_(None), ~reversed_clause(payment, by)]

@@ -88,8 +88,11 @@ def _reversal_of(session: Session, payment_id: int) -> int | None:
 
 
 def reverse_payment(session: Session, payment: Payment, user, reason, rules: RuleSet,
-                    now: dt.datetime | None = None) -> Reversed:
-    """Record the reversal of ``payment`` by ``user`` for ``reason``, with its consequences."""
+                    now: dt.datetime | None = None, bank_returned: bool = False) -> Reversed:
+    """Record the reversal of ``payment`` by ``user`` for ``reason``, with its consequences. A transfer
+    already sent to the bank (in a batch) is reversed only with ``bank_returned``: the officer says the
+    bank sent the money back — so a reversal meant for an unsent transfer never undoes one that a batch
+    took meanwhile (it is refused, and the officer sees the batch)."""
     now = now or utcnow()
     case = payment.case
     if not may_pay(case, user):
@@ -100,10 +103,14 @@ def reverse_payment(session: Session, payment: Payment, user, reason, rules: Rul
     lock_case(session, case)
     # the payment's row too (a batch's UPDATE waits for it); by id, whatever eager loads fetched the object
     session.execute(select(Payment.id).where(Payment.id == payment.id).with_for_update())
+    session.refresh(payment, ["batch_id", "reverses_id"])
     if payment.reverses_id is not None:
         raise PaymentRefused("is_reversal", "a reversal is never reversed: record a new payment instead")
     if _reversal_of(session, payment.id) is not None:
         raise PaymentRefused("already_reversed", f"stage {payment.stage} was reversed already")
+    if payment.batch_id is not None and not bank_returned:
+        raise PaymentRefused("sent_to_bank", f"stage {payment.stage} went to the bank in a batch: reverse it "
+                                             "only when the bank has returned the money, and say so")
     if case.state not in reversible_states(case):
         raise PaymentRefused("case_closed", f"the case is {case.state}: the payments of a closed case are not "
                                             "reversed")

@@ -111,6 +111,7 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
     """Take transition ``name`` on ``case`` as ``user`` with the ``fields`` it asks for. ``internal``:
     the caller is the service an internal transition belongs to (screens and the API never pass it)."""
     now = now or utcnow()
+    lock_case(session, case)  # every check below reads the case as committed, and no one else moves it meanwhile
     flow = workflow().flow_for(case.kind, case.severity)
     transition = flow.transitions.get(name)
     if transition is None or case.state not in transition.sources:

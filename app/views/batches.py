@@ -15,6 +15,7 @@ from app.security.scope import current_user
 from app.services.batches import BATCH_COLUMNS, BatchRefused, batch_csv, batch_rows, create_batch, waiting
 from app.services.townships import counties_in_scope
 from app.views.base import ScopedInterface, ScopedModelView
+from app.views.refusals import refusal_text
 
 BATCH_LABELS = {
     "number": _l("Batch number"), "county": _l("County"), "township": _l("Township"),
@@ -101,6 +102,6 @@ class PaymentBatchView(ScopedModelView):
                 return redirect(url_for(".show", pk=batch.id))
             except BatchRefused as exc:
                 session.rollback()
-                flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+                flash(refusal_text(exc), "danger")
         return self.render_template("tempaid/batch_create.html", title=_l("Make a bank transfer batch"),
                                     waiting=waiting(session, user), counties=counties_in_scope(session, user))

@@ -37,6 +37,7 @@ from app.services.workflow import (
 )
 from app.services.workflow_def import workflow
 from app.views.base import ScopedInterface, ScopedModelView
+from app.views.refusals import refusal_text
 
 CASE_LABELS = {
     "number": _l("Case number"), "household": _l("Household"), "county": _l("County"),
@@ -148,7 +149,7 @@ class CaseView(ScopedModelView):
             flash(str(_l("Done: %(state)s", state=state_label(case.state))), "success")
         except (TransitionRefused, InputError) as exc:
             self.datamodel.session.rollback()
-            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+            flash(refusal_text(exc), "danger")
         return redirect(url_for(".show", pk=pk))
 
     @expose("/reevaluate/<pk>", methods=["POST"])
@@ -162,7 +163,7 @@ class CaseView(ScopedModelView):
             flash(str(_l("The verdict was computed again with the rules in force.")), "success")
         except (TransitionRefused, InputError) as exc:
             self.datamodel.session.rollback()
-            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+            flash(refusal_text(exc), "danger")
         return redirect(url_for(".show", pk=pk))
 
     @expose("/adjust/<pk>", methods=["POST"])
@@ -177,7 +178,7 @@ class CaseView(ScopedModelView):
             flash(str(_l("The adjustment was recorded.")), "success")
         except TransitionRefused as exc:
             self.datamodel.session.rollback()
-            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+            flash(refusal_text(exc), "danger")
         return redirect(url_for(".show", pk=pk))
 
     @expose("/notice/<pk>")

@@ -21,6 +21,7 @@ from app.services.reserve_funds import FundRefused, allocate, low_balance_level,
 from app.services.rules import current_rules
 from app.services.townships import townships_in_scope
 from app.views.base import ScopedInterface, ScopedModelView
+from app.views.refusals import refusal_text
 
 KIND_LABELS = {"allocation_own": _l("Township's own funds"), "allocation_county": _l("County allocation"),
                "return": _l("Returned to the fund"), "draw": _l("Drawn for a payment")}
@@ -127,7 +128,7 @@ class ReserveFundView(ScopedModelView):
                 return redirect(url_for(".show", pk=movement.fund_id))
             except FundRefused as exc:
                 session.rollback()
-                flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+                flash(refusal_text(exc), "danger")
         return self.render_template("tempaid/fund_allocate.html", title=_l("Record money into a reserve fund"),
                                     townships=townships_in_scope(session, current_user()), form=form,
                                     kinds=[(k, kind_label(k)) for k in INFLOW_KINDS],

@@ -21,6 +21,7 @@ from app.services.spreadsheets import table_xlsx
 from app.services.townships import townships_in_scope
 from app.views.cases import category_label
 from app.views.payments import method_label
+from app.views.refusals import refusal_text
 
 LEDGER_COLUMNS = (("paid_on", _l("Paid on")), ("case_number", _l("Case number")),
                   ("head_name", _l("Head of household")), ("id_number", _l("Resident ID number")),
@@ -57,7 +58,7 @@ class _Monthly(BaseView):
         try:
             return self.make(township_id, Month.parse(month))
         except LedgerRefused as exc:
-            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+            flash(refusal_text(exc), "danger")
             return None
 
     def make(self, township_id, month: Month):

@@ -31,6 +31,7 @@ from app.services.rules import current_rules
 from app.services.workflow import TransitionRefused
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.cases import category_label, state_label
+from app.views.refusals import refusal_text
 
 METHOD_LABELS = {"bank_transfer": _l("Bank transfer"), "cash": _l("Cash"), "in_kind": _l("In kind"),
                  "referral": _l("Referral service")}
@@ -124,7 +125,7 @@ class PaymentView(ScopedModelView):
                 return redirect(url_for(".record", case_id=case.id))
             except (PaymentRefused, TransitionRefused) as exc:
                 session.rollback()
-                flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+                flash(refusal_text(exc), "danger")
                 case = self._case_or_404(case_id)
         fund = fund_of(session, case.township_id)
         lines = case_payments(session, case, current_user())
@@ -152,7 +153,7 @@ class PaymentView(ScopedModelView):
             flash(str(_l("Done: %(state)s", state=state_label(case.state))), "success")
         except (PaymentRefused, TransitionRefused) as exc:
             session.rollback()
-            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+            flash(refusal_text(exc), "danger")
         return redirect(url_for(".record", case_id=case_id))
 
     def _payment_or_404(self, pk) -> Payment:
@@ -184,7 +185,7 @@ class PaymentView(ScopedModelView):
         if request.method == "POST":
             try:
                 done = reverse_payment(session, payment, current_user(), request.form.get("reason", ""),
-                                       current_rules())
+                                       current_rules(), bank_returned=bool(request.form.get("bank_returned")))
                 session.commit()
                 flash(str(_l("Stage %(stage)s reversed: %(amount)s.", stage=payment.stage,
                              amount=done.reversal.amount)), "success")
@@ -197,7 +198,7 @@ class PaymentView(ScopedModelView):
                 return redirect(url_for(".record", case_id=payment.case_id))
             except (PaymentRefused, TransitionRefused, FundRefused) as exc:
                 session.rollback()
-                flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+                flash(refusal_text(exc), "danger")
                 payment = self._payment_or_404(pk)
         return self.render_template("tempaid/payment_reverse.html", title=_l("Reverse a payment"), payment=payment,
                                     case=payment.case, method_label=method_label, state_label=state_label,

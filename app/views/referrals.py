@@ -22,6 +22,7 @@ from app.views.base import ScopedInterface, ScopedModelView
 from app.views.cases import category_label
 from app.views.cases import state_label as case_state_label
 from app.views.masked import MaskingInterface
+from app.views.refusals import refusal_text
 
 #: the household's personal data a referral shows, masked until the viewer's charity claims it
 HOUSEHOLD_PERSONAL = {"household.head_name": "name", "household.id_number": "id_number",
@@ -130,7 +131,7 @@ class ReferralView(ScopedModelView):
             flash(str(done), "success")
         except ReferralRefused as exc:
             session.rollback()
-            flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+            flash(refusal_text(exc), "danger")
         return redirect(url_for(".show", pk=pk))
 
     @expose("/claim/<pk>", methods=["POST"])
@@ -209,7 +210,7 @@ class ReferralView(ScopedModelView):
                 return redirect(url_for(".show", pk=referral.id))
             except ReferralRefused as exc:
                 session.rollback()
-                flash(str(_l("Refused: %(message)s", message=exc.message)), "danger")
+                flash(refusal_text(exc), "danger")
         return self.render_template("tempaid/referral_refer.html", case=case, number=case.number, form=form,
                                     overview=case_aid(self.datamodel.session, case),
                                     title=_l("Refer a case to the charities"), category_label=category_label,

@@ -106,3 +106,19 @@ def test_openapi_documents_the_reversal(app):
     spec = app.test_client().get("/api/v1/_openapi", headers=bearer(app, "admin")).get_json()
     operation = spec["paths"]["/api/v1/payment/{pk}/reverse"]["post"]
     assert {"201", "400", "403", "404", "409"} <= set(operation["responses"])
+
+
+def test_a_transfer_sent_to_the_bank_is_reversed_only_when_the_bank_returned_it(app, session, rules):
+    from app.services.batches import create_batch
+
+    case = approved_case(app, session, rules, "900")
+    session.commit()
+    client, finance = app.test_client(), bearer(app, "finance_officer_370811")
+    transfer = _record(client, finance, case, "bank_transfer", "900")["payment"]
+    officer = user(app, "finance_officer_370811")
+    create_batch(session, officer, officer.region)
+    session.commit()
+    url = f"/api/v1/payment/{transfer['id']}/reverse"
+    assert "bank" in _error(client.post(url, headers=finance, json={"reason": "账号有误"}), 409, "sent_to_bank")
+    returned = client.post(url, headers=finance, json={"reason": "银行退回：户名不符", "bank_returned": True})
+    assert returned.status_code == 201 and returned.get_json()["reversal"]["amount"] == "-900.00"

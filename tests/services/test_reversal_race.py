@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, delete, select
+from sqlalchemy import create_engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -129,4 +129,76 @@ def test_two_officers_reversing_one_payment_record_one_reversal(app, transfer, r
         session = db.session
         assert len(session.scalars(select(Payment.id).where(Payment.reverses_id == transfer["payment"])).all()) == 1
         assert session.get(Case, transfer["case"]).state == "approved"
+        session.remove()
+
+
+def test_a_reversal_meant_for_an_unsent_transfer_never_undoes_one_a_batch_took_meanwhile(app, transfer, rules):
+    locked = threading.Event()
+    seen = {}
+
+    def batcher(session):
+        create_batch(session, _user(session, "finance_officer_370811"), None,
+                     township=session.get(Region, transfer["township"]))
+        locked.set()  # the transfer is in the batch, its row locked until this transaction ends
+        time.sleep(HOLD)
+
+    def reverser(session):
+        assert locked.wait(timeout=30)
+        payment = session.get(Payment, transfer["payment"])
+        seen["batch_id"] = payment.batch_id  # the officer's form showed an unsent transfer
+        reverse_payment(session, payment, _user(session, "finance_officer_370811"), "账号有误，未发送前撤销", rules,
+                        now=NOW)
+
+    outcomes = _threads(app, {"batch": batcher, "reverse": reverser})
+    assert outcomes == {"batch": "done", "reverse": "sent_to_bank"}, outcomes
+    assert seen == {"batch_id": None}
+    with app.app_context():
+        session = db.session
+        assert session.get(Payment, transfer["payment"]).batch_id is not None
+        assert session.scalar(select(Payment.id).where(Payment.reverses_id == transfer["payment"])) is None
+        assert session.get(Case, transfer["case"]).state == "paid"
+        session.remove()
+
+
+def test_mark_paid_pressed_while_a_payment_is_reversed_never_leaves_the_case_paid_short(app, transfer, rules):
+    from app.services.workflow import TransitionRefused, take
+
+    with app.app_context():  # the case paid in full by hand-recorded stages, then back to approved
+        session = db.session
+        case = session.get(Case, transfer["case"])
+        first = session.get(Payment, transfer["payment"])
+        finance = _user(session, "finance_officer_370811")
+        reverse_payment(session, first, finance, "改为分两笔发放", rules, now=NOW)
+        record_payment(session, case, finance, "cash", "500", rules, now=NOW)
+        second = record_payment(session, case, finance, "cash", "300", rules, now=NOW).payment
+        session.commit()
+        assert case.state == "paid"
+        case.state = "approved"  # as if the last stage had not yet moved it (an emergency before registration)
+        session.commit()
+        second_id = second.id
+        session.remove()
+    locked = threading.Event()
+
+    def reverser(session):
+        payment = session.get(Payment, second_id)
+        reverse_payment(session, payment, _user(session, "finance_officer_370811"), "重复录入", rules, now=NOW)
+        locked.set()
+        time.sleep(HOLD)
+
+    def marker(session):
+        assert locked.wait(timeout=30)
+        case = session.get(Case, transfer["case"])
+        try:
+            take(session, case, "pay", _user(session, "township_caseworker_370811"), {"date": "2026-11-27"}, rules,
+                 now=NOW)
+        except TransitionRefused as exc:
+            raise PaymentRefused(exc.code, exc.message) from None
+
+    outcomes = _threads(app, {"reverse": reverser, "pay": marker})
+    assert outcomes == {"reverse": "done", "pay": "not_paid_in_full"}, outcomes
+    with app.app_context():
+        session = db.session
+        case = session.get(Case, transfer["case"])
+        paid = session.scalar(select(func.sum(Payment.amount)).where(Payment.case_id == case.id))
+        assert (case.state, paid) == ("approved", 500)
         session.remove()

@@ -31,8 +31,8 @@ def pay(session, case, who, method, amount, rules, **kw):
     return record_payment(session, case, who, method, amount, rules, now=NOW, **kw).payment
 
 
-def reverse(session, payment, who, rules, reason="银行退回", now=NOW):
-    return reverse_payment(session, payment, who, reason, rules, now=now)
+def reverse(session, payment, who, rules, reason="银行退回", now=NOW, **kw):
+    return reverse_payment(session, payment, who, reason, rules, now=now, **kw)
 
 
 def refused(code, session, payment, who, rules, reason="银行退回"):
@@ -248,7 +248,8 @@ def test_a_transfer_reversed_before_it_was_sent_never_reaches_the_bank(app, sess
     sent = pay(session, sent_case, finance, "bank_transfer", "700", rules)
     batch = create_batch(session, finance, county)
     assert (batch.payment_count, batch.total) == (1, Decimal("700.00"))
-    reversal = reverse(session, sent, finance, rules, "银行退回").reversal
+    refused("sent_to_bank", session, sent, finance, rules)  # sent: only when the bank returned the money
+    reversal = reverse(session, sent, finance, rules, "银行退回", bank_returned=True).reversal
     assert reversal.batch_id is None
     with pytest.raises(BatchRefused):
         create_batch(session, finance, county)
@@ -261,20 +262,23 @@ def test_the_ledger_shows_the_reversal_in_its_month_and_the_public_list_neither(
     cash = pay(session, first, caseworker, "cash", "600", rules, paid_on="2026-11-20")
     pay(session, first, caseworker, "in_kind", "400", rules, paid_on="2026-11-21", items="米面油")
     other = approved_case(app, session, rules, "500", head_name="李四")
-    pay(session, other, caseworker, "cash", "500", rules, paid_on="2026-11-22")
-    reverse(session, cash, caseworker, rules, "重复登记", now=DECEMBER)
+    twice = pay(session, other, caseworker, "cash", "500", rules, paid_on="2026-11-22")
+    reverse(session, twice, caseworker, rules, "重复登记")  # within November (NOW: 27 November)
+    reverse(session, cash, caseworker, rules, "银行卡信息有误，现金收回", now=DECEMBER)
     town = first.township.id
     november = cash_ledger(session, caseworker, town, Month.parse("2026-11"))
-    assert [(r["stage"], r["amount"]) for r in november.rows] == [
-        (1, Decimal("600.00")), (2, Decimal("400.00")), (1, Decimal("500.00"))]
+    assert [(r["case_number"], r["stage"], r["amount"]) for r in november.rows] == [
+        (first.number, 1, Decimal("600.00")), (first.number, 2, Decimal("400.00")),
+        (other.number, 1, Decimal("500.00")), (other.number, 2, Decimal("-500.00"))]
     december = cash_ledger(session, caseworker, town, Month.parse("2026-12"))
     assert [(r["case_number"], r["stage"], r["method"], r["amount"], r["reverses_stage"], r["note"])
-            for r in december.rows] == [(first.number, 3, "cash", Decimal("-600.00"), 1, "重复登记")]
+            for r in december.rows] == [(first.number, 3, "cash", Decimal("-600.00"), 1, "银行卡信息有误，现金收回")]
     assert (december.count, december.total, december.by_method) == (1, Decimal("-600.00"),
                                                                      {"cash": (1, Decimal("-600.00"))})
-    # the public list shows what stands: the reversed stage and its reversal are both left out
+    # the public list shows what stands: a stage reversed within the month and every reversal are left
+    # out; a stage reversed in a later month stays on its month's list as it was posted
     public = disclosure_list(session, caseworker, town, Month.parse("2026-11"))
     assert [(r["name"], r["method"], r["amount"]) for r in public.rows] == [
-        ("张*丰", "in_kind", Decimal("400.00")), ("李*", "cash", Decimal("500.00"))]
-    assert (public.households, public.total) == (2, Decimal("900.00"))
+        ("张*丰", "cash", Decimal("600.00")), ("张*丰", "in_kind", Decimal("400.00"))]
+    assert (public.households, public.total) == (1, Decimal("1000.00"))
     assert disclosure_list(session, caseworker, town, Month.parse("2026-12")).rows == []

@@ -48,7 +48,7 @@ def test_the_case_page_marks_paid_only_what_its_payments_cover(app, session, log
     refused = _post(app, caseworker, pay_form, date="2026-11-20")
     assert refused.status_code == 302
     shown = _page(caseworker, refused.headers["Location"])
-    assert "Refused: the recorded payments do not add up to the approved amount" in shown
+    assert "The recorded payments do not cover the approved amount yet: record the payments first." in shown
     assert _state(session, case) == "approved"
     for method, amount in (("cash", "600"), ("bank_transfer", "1200")):
         assert _post(app, caseworker, f"/paymentview/record/{case.id}", method=method, amount=amount,
@@ -59,7 +59,7 @@ def test_the_case_page_marks_paid_only_what_its_payments_cover(app, session, log
     approver = _english(login_as("township_approver_370811"))
     assert 'id="adjust-closed"' in _page(approver, f"/caseview/show/{case.id}")
     closed = _post(app, approver, f"/caseview/adjust/{case.id}", amount="2000", reason="补发")
-    assert "its payments are complete" in _page(approver, closed.headers["Location"])
+    assert "The payments of this case are complete" in _page(approver, closed.headers["Location"])
 
 
 def test_an_adjustment_below_what_was_paid_is_refused_on_the_case_page(app, session, login_as, case):
@@ -86,7 +86,7 @@ def test_a_finance_officer_reverses_a_returned_transfer_from_the_payments_page(a
     assert 'id="reverse-form"' in form and 'name="csrf_token"' in form and "1200.00" in form
     assert finance.post(f"/paymentview/reverse/{transfer.id}", data={"reason": "x"}).status_code == 400  # no CSRF
     missing = _post(app, finance, f"/paymentview/reverse/{transfer.id}", reason=" ")
-    assert missing.status_code == 200 and "Refused: say why the payment is reversed" in missing.get_data(as_text=True)
+    assert missing.status_code == 200 and "Give the reason." in missing.get_data(as_text=True)
     done = _post(app, finance, f"/paymentview/reverse/{transfer.id}", reason="银行退回：账户已销户")
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/paymentview/record/{case.id}")
     shown = _page(finance, done.headers["Location"])
@@ -102,7 +102,7 @@ def test_a_finance_officer_reverses_a_returned_transfer_from_the_payments_page(a
     detail = _page(finance, f"/paymentview/show/{transfer.id}")
     assert 'id="reversed-note"' in detail and 'id="reverse-link"' not in detail
     again = _post(app, finance, f"/paymentview/reverse/{transfer.id}", reason="再次")
-    assert "Refused: stage 2 was reversed already" in again.get_data(as_text=True)
+    assert "This payment was reversed already. (stage 2 was reversed already)" in again.get_data(as_text=True)
     assert session.scalar(select(Payment.id).where(Payment.case_id == case.id, Payment.stage == 4)) is None
     # who may not pay sees no button and is refused; another county does not find the payment
     supervisor = login_as("supervisor_370811")
@@ -139,5 +139,6 @@ def test_the_ledger_workbook_shows_the_reversal_in_its_month(app, session, rules
     assert [(r[1], r[5], r[6], Decimal(str(r[7])), r[11]) for r in body] == [
         (paid.number, 2, "Cash", Decimal(-600), "Reversal of stage 1: 重复登记")]
     assert (total[5], Decimal(str(total[7]))) == (1, Decimal(-600))
+    # November's public list stays as it was posted: the stage was reversed only in December
     november = client.get(f"/disclosure/print?township_id={town}&month=2026-11").get_data(as_text=True)
-    assert "张*丰" not in november
+    assert "张*丰" in november and "600.00" in november

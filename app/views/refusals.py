@@ -1,0 +1,64 @@
+"""Refusals of the services as the screens word them, in the user's language.
+
+The services refuse with a code and an English sentence (the API returns both); a screen shows the
+sentence for the code in the user's language and keeps the service's own sentence as the detail when it
+carries figures (amounts, dates, stages) the general sentence cannot know. A code without a sentence
+here is shown as the service words it, so a new refusal is never hidden.
+"""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+
+REFUSALS = {
+    "scope": _l("This is outside your jurisdiction."),
+    "role": _l("Your role may not do this."),
+    "amount_invalid": _l("The amount must be a positive number in yuan, with at most two decimals."),
+    "date_invalid": _l("The date must be YYYY-MM-DD, between the application and today."),
+    "not_available": _l("This step is not possible in the case's present state."),
+    "self_approval": _l("Nobody decides a case they took in themselves."),
+    "not_eligible": _l("The verdict found the household not eligible."),
+    "approval_level": _l("Approval at the level the verdict names is not yours."),
+    "above_maximum": _l("The amount is above the verdict's maximum: it needs a recorded reason and a higher "
+                        "approval."),
+    "decided": _l("A decided case keeps the verdict it was decided on."),
+    "not_decided": _l("Only a decided amount is adjusted."),
+    "not_paid_in_full": _l("The recorded payments do not cover the approved amount yet: record the payments "
+                           "first."),
+    "below_paid": _l("The new amount is below what was already paid: reverse the wrong payment first."),
+    "payments_complete": _l("The payments of this case are complete: its approved amount is no longer adjusted."),
+    "method_invalid": _l("Choose how the aid is paid."),
+    "not_payable": _l("A case in this state takes no payment."),
+    "no_bank_account": _l("The household has no bank account for a transfer."),
+    "reserve_fund_for_emergency_cash": _l("The reserve fund pays emergency cases in cash only."),
+    "above_approved": _l("The payments would exceed the approved amount."),
+    "no_reserve_fund": _l("The township has no reserve fund."),
+    "insufficient_funds": _l("The reserve fund does not hold enough for this payment."),
+    "not_complete": _l("The case is not paid in full yet."),
+    "is_reversal": _l("A reversal is never reversed: record a new payment instead."),
+    "already_reversed": _l("This payment was reversed already."),
+    "case_closed": _l("The case is closed: its payments are not reversed."),
+    "sent_to_bank": _l("This transfer went to the bank in a batch: reverse it only when the bank has returned "
+                       "the money, and tick that it has."),
+    "nothing_to_batch": _l("There are no bank transfers waiting to be sent."),
+    "kind_invalid": _l("Choose where the money comes from."),
+    "township_invalid": _l("Reserve funds are kept by townships and streets."),
+    "month_invalid": _l("The month must be YYYY-MM."),
+    "field_required:reason": _l("Give the reason."),
+    "field_required:note": _l("Write the note this step asks for."),
+    "field_required:amount": _l("Give the amount."),
+    "field_required:date": _l("Give the date."),
+    "field_required:items": _l("Say what was given in kind, or to whom the case was referred."),
+}
+_FIGURES = re.compile(r"\d")
+
+
+def refusal_text(exc) -> str:
+    """The refusal ``exc`` (any service's ``...Refused``: ``code`` and ``message``) as a screen shows it."""
+    sentence = REFUSALS.get(exc.code)
+    if sentence is None:
+        return str(_l("Refused: %(message)s", message=exc.message))
+    if _FIGURES.search(exc.message or ""):
+        return str(_l("%(sentence)s (%(detail)s)", sentence=sentence, detail=exc.message))
+    return str(sentence)
