@@ -11,6 +11,7 @@ city, its bounds become fields; adding a key to the schema adds it to the form. 
 ``setting:<path>``                              a setting that is not a number: a list of choices (one
                                                 checkbox ``setting:<path>:<choice>`` each, the field
                                                 itself a marker that it was shown) or a flag (true|false)
+``newtable:name``, ``newtable:<row>:from|multiplier``  a tier table the file adds (``<name>_tiers``)
 ``withdraw:<path>:<YYYY-MM-DD>``                 withdraw the file's own entry planned from that day
 ``raised:<name>``                               a county's basis for going above the city's maximum
 ``cat:<kind>:<code>:name|documents|tiers|remove``  a category; documents one per line
@@ -235,15 +236,16 @@ def editor_form(rule_file: RuleFile, on: date) -> EditorForm:
     return form
 
 
-def _posted_rows(name: str, data) -> list[tuple[str, str]] | None:
-    if data is None or f"table:{name}:1:from" not in data:
+def _posted_rows(name: str, data, prefix: str | None = None) -> list[tuple[str, str]] | None:
+    prefix = prefix or f"table:{name}"
+    if data is None or f"{prefix}:1:from" not in data:
         return None
     rows = []
     for number in range(1, MAX_ROWS + 1):
-        start = data.get(f"table:{name}:{number}:from")
+        start = data.get(f"{prefix}:{number}:from")
         if start is None:
             break
-        rows.append((start, data.get(f"table:{name}:{number}:multiplier", "")))
+        rows.append((start, data.get(f"{prefix}:{number}:multiplier", "")))
     while rows and not any(part.strip() for part in rows[-1]):
         rows.pop()
     return rows
@@ -273,6 +275,9 @@ def changes_from_form(form: EditorForm, data) -> Changes:
             name = entry.withdraw_name(path)
             if name and data.get(name):
                 changes.withdrawals.append((key, path, parse_date(entry.start)))
+    new_name = (data.get("newtable:name") or "").strip()
+    if new_name:
+        changes.new_table = (new_name, _posted_rows("", data, prefix="newtable") or [])
     for table in form.tables:
         rows = _posted_rows(table.name, data)
         if rows is not None:
@@ -328,7 +333,7 @@ def _field_of(path: str, tables: set, categories: set, bounds: set) -> str | Non
     if parts[0] == "aid" and len(parts) > 1:
         name = parts[1].split("[")[0]
         if name in tables or BOUNDABLE_TABLE.fullmatch(f"aid.{name}.multiplier"):
-            return f"table:{name}" if name in tables else None
+            return f"table:{name}" if name in tables else "newtable"
     for leaf in sorted(VALUE_PATHS, key=len, reverse=True):
         if path == leaf or path.startswith(leaf + "."):
             return f"value:{leaf}"

@@ -88,6 +88,7 @@ class Changes:
     categories: list[CategoryEdit] = field(default_factory=list)
     new_category: CategoryEdit | None = None
     withdrawals: list[tuple[str, str, date]] = field(default_factory=list)  # (field key, leaf path, planned day)
+    new_table: tuple[str, list[tuple[str, str]]] | None = None  # (name, rows): a tier table the file adds
     raised: dict[str, str] = field(default_factory=dict)               # table → basis ("" withdraws it)
     bounds: dict[str, tuple[str, str]] = field(default_factory=dict)   # path → (min, max) ("", "" removes)
 
@@ -334,6 +335,10 @@ class _Editor:
             Y.set_value(self._get(self.doc, parts[:-1]), parts[-1], series)
         return None
 
+    def put_table(self, name: str, table) -> None:
+        """Add a tier table ``aid.<name>`` (undated: nothing uses it before a category names it)."""
+        self._put_new(["aid", name], table)
+
     def withdraw(self, key: str, path: str, day: date) -> EditProblem | None:
         """Take back this file's entry of ``path`` planned from ``day`` (after today): what was in force
         before it stays in force. A series left empty goes, and the value is inherited again."""
@@ -474,6 +479,16 @@ def propose(rule_file: RuleFile, changes: Changes, shown_on: date, today: date) 
                     changed.append(key)
                 else:
                     problems.append(EditProblem(key, problem.code, problem.detail))
+    if changes.new_table is not None:
+        name, rows = changes.new_table
+        rows = [(start.strip(), multiplier.strip()) for start, multiplier in rows if start.strip() or multiplier.strip()]
+        if rule_file.leaf(f"aid.{name}") is not None:
+            problems.append(EditProblem("newtable", "table_exists", name))
+        else:  # used by no category yet: it changes no verdict until a category names it
+            editor.put_table(name, Y.block_list([Y.flow_map(**{"from": Y.scalar(start),
+                                                              "multiplier": Y.scalar(multiplier)})
+                                                 for start, multiplier in rows]))
+            changed.append("newtable")
     for key, path, day in changes.withdrawals:
         problem = editor.withdraw(key, path, day)
         (problems.append(problem) if problem else changed.append(f"withdraw:{path}:{day.isoformat()}"))

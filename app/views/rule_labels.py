@@ -60,6 +60,7 @@ PROBLEMS = {
     "entry_in_force": _l("The entry from %(detail)s is already in force and is never replaced: choose a "
                          "later date."),
     "category_exists": _l("The category %(detail)s exists already."),
+    "table_exists": _l("A tier table named %(detail)s exists already."),
     "not_planned": _l("Only an entry of this file planned after today can be withdrawn (%(detail)s)."),
     "digest_moved": _l("The file was changed by someone else after you opened it. Nothing was saved: reopen "
                        "the editor to see the file as it is now."),

@@ -307,6 +307,36 @@ def test_a_planned_tier_table_is_withdrawn(rules_dir):
     assert withdrawn.text == original
 
 
+# --- a new tier table ------------------------------------------------------------------------------
+
+
+def test_a_county_adds_a_tier_table_and_a_category_uses_it(rules_dir):
+    fields = {"newtable:name": "burn_tiers", "newtable:1:from": "0", "newtable:1:multiplier": "3",
+              "newtable:2:from": "5000", "newtable:2:multiplier": "6", "newtable:3:from": "", "newtable:3:multiplier": ""}
+    rule_file, _, added = edit(rules_dir, RENCHENG, **fields)
+    assert added.problems == [] and added.changed == ["newtable"] and added.effective is None
+    removed, lines = changed_lines(rule_file.text, added.text)
+    assert removed == [] and lines == ["aid:", "  burn_tiers:", "    - {from: 0, multiplier: 3}",
+                                       "    - {from: 5000, multiplier: 6}", ""]
+    (rules_dir / RENCHENG).write_text(added.text, encoding="utf-8")
+    _, form, used = edit(rules_dir, RENCHENG, **{
+        "newcat:kind": "incident", "newcat:code": "burn", "newcat:name": "严重烧伤", "newcat:tiers": "burn_tiers",
+        "newcat:documents": "诊断证明"})
+    assert "burn_tiers" in form.table_names and used.problems == []
+    rules = proposed_rules(rules_dir, used)
+    assert rules.county("370811").category_map["incident:burn"].tiers == "burn_tiers"
+    again = edit(rules_dir, RENCHENG, **{**fields, "newtable:name": "illness_tiers"})[2]
+    assert [(p.field, p.code) for p in again.problems] == [("newtable", "table_exists")]
+
+
+def test_a_new_table_with_faults_shows_them_on_the_new_table(rules_dir):
+    _, form, bad = edit(rules_dir, RENCHENG, **{"newtable:name": "burn_tiers", "newtable:1:from": "100",
+                                                "newtable:1:multiplier": "3"})
+    _, faults = check_directory(rules_dir, overrides={RENCHENG: bad.text})
+    placed, general = place_faults(faults, form)
+    assert list(placed) == ["newtable"] and general == []
+
+
 # --- settings that are not numbers -----------------------------------------------------------------
 
 
