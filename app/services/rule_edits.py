@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Case, Region, RuleRevision
@@ -188,15 +188,38 @@ def preview(session: Session, current, rule_file: RuleFile, changes: Changes, sh
                                                   proposal.text, as_of, today, proposed))
 
 
+#: the PostgreSQL advisory lock every rule save takes (one save at a time in the installation)
+ADVISORY_KEY = 0x7E3A_1D00
+
+
 @contextmanager
-def _directory_lock(rules_dir: Path):
-    """One save at a time in a rules directory, whatever process makes it."""
+def _directory_lock(rules_dir: Path, session: Session | None = None):
+    """One save at a time in a rules directory, whatever process makes it: a file lock (processes of one
+    machine) and, on PostgreSQL, an advisory lock held on a connection of its own until the file is in
+    place (workers on several machines sharing the directory and the database)."""
     with open(rules_dir / LOCK_NAME, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            with _advisory_lock(session):
+                yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _advisory_lock(session: Session | None):
+    bind = session.get_bind() if session is not None else None
+    engine = getattr(bind, "engine", bind)
+    if engine is None or engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(select(func.pg_advisory_lock(ADVISORY_KEY)))
+        try:
+            yield
+        finally:
+            connection.execute(select(func.pg_advisory_unlock(ADVISORY_KEY)))
+            connection.commit()
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -240,7 +263,7 @@ def save(session: Session, user, rules_dir, rel: str, text: str, digest: str, re
     if not reason:
         raise RuleEditRefused("reason_needed", "give the reason for the change")
     path = rules_dir / rel
-    with _directory_lock(rules_dir):
+    with _directory_lock(rules_dir, session):
         raw = path.read_bytes()
         if digest_of(raw) != digest:
             raise RuleEditRefused("digest_moved", f"{rel} was changed by someone else after you opened it; "

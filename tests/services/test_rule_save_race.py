@@ -26,9 +26,12 @@ def postgres(database_url):
         pytest.skip("the test database on SQLite is one shared connection: two real sessions need PostgreSQL")
 
 
+@pytest.mark.parametrize("locks", ["file and advisory", "advisory only (workers on several machines)"])
 def test_of_two_saves_from_the_same_version_one_lands_and_the_other_is_refused(app, postgres, tmp_path,
-                                                                               monkeypatch):
+                                                                               monkeypatch, locks):
     rules_dir = served_copy(app, tmp_path, monkeypatch)
+    if locks.startswith("advisory only"):  # as if each save ran on a machine of its own
+        monkeypatch.setattr(rule_edits.fcntl, "flock", lambda *_: None)
     opened = RuleFile(rules_dir, RENCHENG)
     texts = {"urban": proposal(rules_dir, **{"value:standards.dibao_monthly.urban": "960"})[1].text,
              "rural": proposal(rules_dir, **{"value:standards.dibao_monthly.rural": "760"})[1].text}
