@@ -7,12 +7,14 @@ budget changes (:mod:`app.services.charities`).
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import abort
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, inspect, or_
+from sqlalchemy import select, false, inspect, or_
 from sqlalchemy.orm.attributes import set_committed_value
 from wtforms import SelectMultipleField
 
@@ -126,6 +128,12 @@ class CharityView(ScopedModelView):
         _check_manage(item)
 
     def pre_update(self, item) -> None:
+        """Both the charity as it was kept and as edited must be the office's: a county cannot take over
+        another county's (or the city's) charity by saving it with its own county as region."""
+        session = self.datamodel.session
+        with session.no_autoflush:
+            stored = session.scalar(select(Charity.region_id).where(Charity.id == item.id))
+        _check_manage(SimpleNamespace(region=None, region_id=stored))
         _check_manage(item)
 
     @expose("/show/<pk>", methods=["GET"])
