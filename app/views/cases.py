@@ -51,6 +51,14 @@ CASE_LABELS = {
 KIND_LABELS = {"expenditure": _l("Expenditure"), "emergency": _l("Emergency")}
 LEVEL_LABELS = {"township": _l("Township"), "county": _l("County"),
                 "county_leading_group": _l("County leading group")}
+SEVERITY_LABELS = {"light": _l("Light"), "heavy": _l("Heavy"), "major": _l("Major hardship")}
+#: the engine's checks and deadlines by name (spec/evaluation.md), as the case page shows them
+CHECK_LABELS = {"residency": _l("Residence"), "net_income": _l("Net income per person per month"),
+                "income": _l("Income per person over the months compared"),
+                "financial_assets": _l("Financial assets per person"), "houses": _l("Houses"),
+                "vehicles": _l("Vehicles")}
+DEADLINE_LABELS = {"decision_due": _l("Decision due"), "pre_assist_due": _l("Pre-assistance due"),
+                   "registration_due": _l("Registration due")}
 SOON = dt.timedelta(days=3)
 MARKERS = {"overdue": ("label-danger", _l("Overdue")), "due_soon": ("label-warning", _l("Due soon")),
            "open": ("label-default", ""), "none": ("", "")}
@@ -108,6 +116,9 @@ class CaseView(ScopedModelView):
         "state": state_label, "kind": lambda v: KIND_LABELS.get(v, v),
         "approval_level": lambda v: LEVEL_LABELS.get(v, v or ""),
         "category": category_label, "due_at": due_marker,
+        "severity": lambda v: SEVERITY_LABELS.get(v, v or ""),
+        "eligible": lambda v: "" if v is None else (_l("Yes") if v else _l("No")),
+        "created_at": lambda v: v and as_utc(v).astimezone(CST).strftime("%Y-%m-%d %H:%M"),
     }
 
     def _case_or_404(self, pk) -> Case:
@@ -129,7 +140,8 @@ class CaseView(ScopedModelView):
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=[],
             case=case, transitions=available(case, user), can_adjust=may_adjust(case, user),
-            settled=settled, lines=lines, method_label=method_label,
+            settled=settled, lines=lines, method_label=method_label, check_labels=CHECK_LABELS,
+            deadline_labels=DEADLINE_LABELS,
             may_record=lines is not None and may_pay(case, user) and case.state in payable_states(case)
             and not lines.progress.complete,
             trail=case_trail(self.datamodel.session, case.id, masking.viewer_sees_whole()),

@@ -17,7 +17,7 @@ from app.rules import InputError
 from app.security.scope import current_user, scope_clause
 from app.services.intake import IntakeRefused, intake, preview
 from app.services.rules import current_rules
-from app.views.cases import category_label
+from app.views.cases import CHECK_LABELS, LEVEL_LABELS, category_label
 from app.views.intake_form import IntakeForm, figures_from_form
 
 
@@ -69,4 +69,5 @@ class IntakeView(BaseView):
                 session.rollback()
                 error = exc.message
         return self.render_template("tempaid/intake.html", form=form, household=household, id_number=id_number,
-                                    verdict=verdict, error=error, title=_l("Intake"))
+                                    verdict=verdict, error=error, title=_l("Intake"), check_labels=CHECK_LABELS,
+                                    level_labels=LEVEL_LABELS)

@@ -39,7 +39,7 @@ def test_preview_shows_the_verdict_and_saves_nothing(app, session, login_as, hou
     client = login_as("township_caseworker_370811")
     page = client.post(f"/intake/?id_number={household.id_number}", data=_form(app, client, action="preview"))
     text = page.get_data(as_text=True)
-    assert 'id="verdict"' in text and "net_income" in text and "counties/370811-rencheng.yaml" in text
+    assert 'id="verdict"' in text and "家庭月人均净收入" in text and "counties/370811-rencheng.yaml" in text
     assert session.scalar(select(Case).where(Case.household_id == household.id)) is None
 
 
@@ -59,6 +59,10 @@ def test_expenditure_case_from_intake_to_approval(app, session, login_as, househ
     page = caseworker.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert 'id="checks"' in page and "/transition/" in page and 'id="trail"' in page
     assert f"/referralview/case/{case.id}" in page  # government and charity aid side by side
+    # in the office's language: the checks and the eligibility by name, no raw values or codes
+    assert "<td>家庭月人均净收入</td>" in page and "<td>net_income</td>" not in page
+    shown = dict(re.findall(r'<th class="col-lg-2[^"]*">([^<]+)</th>\s*<td>\s*<span[^>]*>([^<]*)</span>', page))
+    assert (shown["符合条件"], shown["困难程度"]) == ("是", "")  # not True, not None
 
     def step(client, name, **fields):
         response = client.post(f"/caseview/transition/{case.id}/{name}",
