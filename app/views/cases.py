@@ -59,6 +59,10 @@ CHECK_LABELS = {"residency": _l("Residence"), "net_income": _l("Net income per p
                 "vehicles": _l("Vehicles")}
 DEADLINE_LABELS = {"decision_due": _l("Decision due"), "pre_assist_due": _l("Pre-assistance due"),
                    "registration_due": _l("Registration due")}
+#: what the trail records besides the workflow's own transitions (named by their labels)
+ACTION_LABELS = {"intake": _l("Taken in"), "create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"),
+                 "payment": _l("Payment recorded"), "reverse": _l("Payment reversed"),
+                 "adjust": _l("Amount adjusted"), "reevaluate": _l("Verdict computed again")}
 SOON = dt.timedelta(days=3)
 MARKERS = {"overdue": ("label-danger", _l("Overdue")), "due_soon": ("label-warning", _l("Due soon")),
            "open": ("label-default", ""), "none": ("", "")}
@@ -83,6 +87,19 @@ def category_label(category: str, county: str | None = None) -> str:
             if f"{found.kind}:{found.code}" == category:
                 return found.name
     return category
+
+
+def trail_time(iso: str) -> str:
+    """A trail entry's time (stored in UTC) in China Standard Time, to the minute."""
+    return as_utc(dt.datetime.fromisoformat(iso)).astimezone(CST).strftime("%Y-%m-%d %H:%M")
+
+
+def action_label(case, action: str) -> str:
+    """A trail entry's action by name: a transition's label from config/workflow.yaml, else the word for it."""
+    transition = workflow().flow_for(case.kind, case.severity).transitions.get(action)
+    if transition is not None:
+        return transition_label(transition)
+    return str(ACTION_LABELS.get(action, action))
 
 
 def due_marker(due_at: dt.datetime | None) -> Markup:
@@ -141,7 +158,7 @@ class CaseView(ScopedModelView):
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=[],
             case=case, transitions=available(case, user), can_adjust=may_adjust(case, user),
             settled=settled, lines=lines, method_label=method_label, check_labels=CHECK_LABELS,
-            deadline_labels=DEADLINE_LABELS,
+            deadline_labels=DEADLINE_LABELS, trail_time=trail_time, action_label=action_label,
             may_record=lines is not None and may_pay(case, user) and case.state in payable_states(case)
             and not lines.progress.complete,
             trail=case_trail(self.datamodel.session, case.id, masking.viewer_sees_whole()),

@@ -1,10 +1,12 @@
 """A caseworker takes cases from intake to approval through the screens."""
+import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import select
 
 from app.models import AuditEntry, Case
+from app.rules.inputs import CST
 from tests.conftest import csrf_token
 from tests.support import make_household
 
@@ -63,6 +65,10 @@ def test_expenditure_case_from_intake_to_approval(app, session, login_as, househ
     assert "<td>家庭月人均净收入</td>" in page and "<td>net_income</td>" not in page
     shown = dict(re.findall(r'<th class="col-lg-2[^"]*">([^<]+)</th>\s*<td>\s*<span[^>]*>([^<]*)</span>', page))
     assert (shown["符合条件"], shown["困难程度"]) == ("是", "")  # not True, not None
+    trail = page.split('id="trail"', 1)[1]
+    taken_in = case.created_at if case.created_at.tzinfo else case.created_at.replace(tzinfo=dt.timezone.utc)
+    assert taken_in.astimezone(CST).strftime("%Y-%m-%d %H:%M") in trail  # China time, not UTC
+    assert '">录入申请</td>' in trail and ">intake" not in trail  # the action by name
 
     def step(client, name, **fields):
         response = client.post(f"/caseview/transition/{case.id}/{name}",
