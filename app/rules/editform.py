@@ -74,15 +74,11 @@ class ValueField:
 
 
 @dataclass
-class SettingField:
-    """A dated setting that is not a number: a list of ``choices`` (``options`` set) or a flag."""
+class SettingField(ValueField):
+    """A dated setting that is not a number: a list of choices (``options`` set; ``shown`` the list in
+    force) or a flag (``options`` None; ``shown`` a bool)."""
 
-    path: str
-    options: tuple[str, ...] | None  # None: a flag
-    shown: list[str] | bool | None
-    source: str
-    inherited: bool
-    entries: list[SeriesEntry]
+    options: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -206,9 +202,9 @@ def editor_form(rule_file: RuleFile, on: date) -> EditorForm:
         leaf = rule_file.leaf(path)
         val = leaf.at(on) if leaf is not None else None
         shown = None if val is None else (list(val.value) if path in CHOICE_PATHS else bool(val.value))
-        form.settings.append(SettingField(path, CHOICE_PATHS.get(path), shown, val.source if val else "",
-                                          not rule_file.own(path),
-                                          _entries(leaf, on, _setting_text, rule_file.rel) if leaf is not None else []))
+        form.settings.append(SettingField(path, shown, val.source if val else "", not rule_file.own(path),
+                                          _entries(leaf, on, _setting_text, rule_file.rel) if leaf is not None else [],
+                                          options=CHOICE_PATHS.get(path)))
     raised = rule_file.tree.get("raised", {})
     for name in rule_file.table_names():
         leaf = rule_file.leaf(f"aid.{name}")

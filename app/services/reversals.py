@@ -36,6 +36,7 @@ from app.rules import RuleSet
 from app.rules.inputs import CST
 from app.security.scope import in_scope
 from app.services.audit import acting
+from app.services.guards import failing
 from app.services.money import fen
 from app.services.payment_progress import REOPEN, Progress, progress
 from app.services.payments import (
@@ -137,7 +138,7 @@ def reverse_payment(session: Session, payment: Payment, user, reason, rules: Rul
         raise
     reopened = False
     reopen = workflow().flow_for(case.kind, case.severity).transitions.get(REOPEN)
-    if reopen is not None and case.state in reopen.sources and not progress(session, case.id).complete:
+    if reopen is not None and case.state in reopen.sources and failing(session, case, reopen.requires) is None:
         take(session, case, REOPEN, user, {"reason": why}, rules, now=now, internal=True)
         reopened = True
     return Reversed(reversal, movement, reopened)
@@ -159,6 +160,5 @@ def case_payments(session: Session, case: Case, user) -> CasePayments:
     """Two queries whatever the number of payments: the rows and the sums."""
     payments = payments_of(session, case.id)
     undone = reversed_by(payments)
-    allowed = case.state in reversible_states(case) and may_pay(case, user)
     return CasePayments(payments, progress(session, case.id), undone, {p.id: p.stage for p in payments},
-                        {p.id for p in payments if allowed and p.reverses_id is None and p.id not in undone})
+                        {p.id for p in payments if may_reverse(case, p, user, undone)})
