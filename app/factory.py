@@ -12,6 +12,9 @@ from flask_appbuilder import AppBuilder
 import app.models  # noqa: F401  (registers every table on the metadata)
 import app.services.audit  # noqa: F401  (the audit trail's session hooks)
 from app.extensions import csrf, db, migrate
+from app.security.api_csrf import init_api_csrf
+from app.security.headers import init_headers
+from app.security.sessions import init_sessions
 from config import PROJECT_ROOT
 from config.settings import load_settings
 
@@ -30,6 +33,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(flask_app)
     migrate.init_app(flask_app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(flask_app)
+    init_api_csrf(flask_app)
+    init_sessions(flask_app)
+    init_headers(flask_app)
 
     with flask_app.app_context():
         appbuilder = AppBuilder()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.models.audit import LoginEvent, utcnow
 from app.models.user import TempaidUser
+from app.security import sessions
 
 
 class TempaidUserDBModelView(UserDBModelView):
@@ -33,6 +34,41 @@ class TempaidUserDBModelView(UserDBModelView):
 class TempaidSecurityManager(SecurityManager):
     user_model = TempaidUser
     userdbmodelview = TempaidUserDBModelView
+
+    def load_user(self, pk):
+        """The user of a session cookie, if that session has not been ended (logout, new password,
+        deactivation: :mod:`app.security.sessions`)."""
+        user = super().load_user(pk)
+        return user if user is not None and sessions.is_current(user) else None
+
+    def create_jwt_manager(self, app):
+        manager = super().create_jwt_manager(app)
+        manager.additional_claims_loader(self._token_claims)
+        return manager
+
+    def _token_claims(self, identity) -> dict:
+        user = self.get_user_by_id(int(identity))
+        return sessions.token_claims(user) if user is not None else {}
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        """A bearer token's user, if the token was issued in the user's current session generation."""
+        user = self.get_user_by_id(int(jwt_data["sub"]))
+        if user is not None and sessions.token_is_current(user, jwt_data):
+            g.user = user
+            return user
+        return None
+
+    def on_user_logout(self, user) -> None:
+        sessions.end_sessions(user)
+        self.session.commit()
+
+    def reset_password(self, userid, password):
+        """A new password ends the user's other sessions; the one that changed it, if it is theirs,
+        goes on."""
+        super().reset_password(userid, password)
+        me = self.current_user
+        if me is not None and me.id == userid:
+            sessions.remember_generation(self.get_user_by_id(userid))
 
     def recent_failures(self, account: str) -> int:
         """Wrong passwords for this account within the lock-out window, since its last success.

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+from sqlalchemy import inspect as sa_inspect
 
 from app.idnumber import mask as mask_id
 from app.security.scope import current_user, sees_personal_data
@@ -65,3 +66,29 @@ def mask_record(record: dict) -> None:
     for column, kind in PERSONAL_COLUMNS.items():
         if column in record:
             record[column] = mask_value(kind, record[column])
+
+
+def _holds_personal(model) -> bool:
+    return any(column in PERSONAL_COLUMNS for column in sa_inspect(model).columns.keys())
+
+
+def reveals_personal(model, path: str, sees_whole: bool) -> bool:
+    """Whether sorting or filtering ``model`` by ``path`` (``id_number``, ``household.id_number``,
+    ``household``) answers what a mask hides. A personal column never sorts or filters: the order of
+    the rows would spell the hidden digits. For a viewer who sees personal data masked, neither does a
+    relation to a row holding them: a filter ``household = 17`` ties a masked referral to a household
+    whose name the viewer may learn elsewhere."""
+    parts = path.split(".")
+    if parts[-1] in PERSONAL_COLUMNS:
+        return True
+    if sees_whole:
+        return False
+    current = model
+    for part in parts:
+        relationship = sa_inspect(current).relationships.get(part)
+        if relationship is None:
+            return False
+        current = relationship.mapper.class_
+        if _holds_personal(current):
+            return True
+    return False

@@ -3,8 +3,10 @@
 1. rows outside the user's jurisdiction are filtered from list, show, edit, delete and by id (404);
 2. every fetch by id goes through the filtered query, bulk actions included (:class:`ScopedInterface`);
 3. REST create and update refuse a row placed outside the jurisdiction (400);
-4. related-field dropdowns list only regions in the jurisdiction;
-5. personal columns are masked for roles that do not work the case (lists, detail, exports, API).
+4. related-field choices (form dropdowns, search forms, the REST ``_info``) list only rows in the
+   jurisdiction, the region dropdowns only the regions a row may be placed in;
+5. personal columns are masked for roles that do not work the case (lists, detail, exports, API), and
+   nothing is sorted or filtered by what a mask hides (:func:`app.security.masking.reveals_personal`).
 
 Exports are CSV in UTF-8 with a byte-order mark, which spreadsheet programs open with Chinese intact.
 """
@@ -15,6 +17,7 @@ import io
 import json
 
 from flask import Response
+from flask_babel import gettext
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args
@@ -49,6 +52,19 @@ class ScopedInterface(SQLAInterface):
             filters = self.get_filters().add_filter_list(JURISDICTION)
         return super().get(id, filters, select_columns, outer_default_load)
 
+    def get_related_interface(self, col_name: str):
+        return ChoicesInterface(self.get_related_model(col_name))
+
+
+class ChoicesInterface(ScopedInterface):
+    """The rows a related field offers: FAB lists them from the whole table, so a household or user
+    dropdown (and the ``_info`` choices of an API) named rows of every county. Here they pass the same
+    jurisdiction as the lists; a model that declares no scope (the users) offers nothing."""
+
+    def query(self, filters=None, *args, **kwargs):
+        filters = filters.copy() if filters is not None else self.get_filters()
+        return super().query(filters.add_filter_list(JURISDICTION), *args, **kwargs)
+
 
 def _check_scope(item) -> None:
     township = getattr(item, "township", None)
@@ -62,6 +78,10 @@ def _without_personal(columns: list[str]) -> list[str]:
     """Nobody searches or sorts by personal data: a filter on a masked column answers what the mask
     hides (``id_number starts with 3708811975`` → one row or none)."""
     return [c for c in columns if c.split(".")[-1] not in masking.PERSONAL_COLUMNS]
+
+
+def _refused_by_mask(model, column: str) -> bool:
+    return masking.reveals_personal(model, column, masking.viewer_sees_whole())
 
 
 def _safe_cell(text: str) -> str:
@@ -107,6 +127,16 @@ class ScopedModelView(ModelView):
         return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}.csv"})
 
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", **kwargs):
+        """FAB sorts a list by any ``_oc_<View>`` it is given (``_oc_HouseholdView=id_number`` ordered the
+        rows by the hidden digits); only the declared order columns sort here, and none that the mask hides
+        from this viewer. (Searches already take only ``search_columns``, which hold no personal column.)"""
+        if order_column and (order_column not in self.order_columns
+                             or _refused_by_mask(self.datamodel.obj, order_column)):
+            order_column, order_direction = "", ""
+        return super()._get_list_widget(filters, actions=actions, order_column=order_column,
+                                        order_direction=order_direction, **kwargs)
+
     def _export_cell(self, item, column: str) -> str:
         value = getattr(item, column)
         formatter = self.formatters_columns.get(column)
@@ -127,6 +157,28 @@ class ScopedModelRestApi(ModelRestApi):
         self.search_columns = _without_personal(self.search_columns or self.datamodel.get_search_columns_list())
         self.order_columns = _without_personal(self.order_columns or self.datamodel.get_order_columns_list())
         super().__init__()
+
+    def get_list_headless(self, **kwargs) -> Response:
+        """No order or filter on what the mask hides for this viewer (400), e.g. a charity filtering
+        referrals by ``household`` before it has claimed them."""
+        args = kwargs.get("rison", {})
+        model = self.datamodel.obj
+        columns = [args.get("order_column") or ""] + [f.get("col", "") for f in args.get("filters", [])
+                                                     if isinstance(f, dict)]
+        if any(column and _refused_by_mask(model, str(column)) for column in columns):
+            return self.response_400(message=gettext("Lists cannot be sorted or filtered by masked personal data."))
+        return super().get_list_headless(**kwargs)
+
+    def info_headless(self, **kwargs) -> Response:
+        """``_info`` offers no filter on what the mask hides for this viewer (the choices themselves are
+        scoped by :class:`ChoicesInterface`)."""
+        response = super().info_headless(**kwargs)
+        body = response.get_json(silent=True)
+        if isinstance(body, dict) and isinstance(body.get("filters"), dict):
+            model = self.datamodel.obj
+            body["filters"] = {col: ops for col, ops in body["filters"].items() if not _refused_by_mask(model, col)}
+            response.set_data(json.dumps(body, ensure_ascii=False))
+        return response
 
     def post_headless(self) -> Response:
         return _masked_response(super().post_headless())

@@ -18,10 +18,6 @@ class MaskingInterface(ScopedInterface):
         super().__init__(obj, session=session)
         self.personal = personal or {}
 
-    def get_related_interface(self, col_name: str):
-        """Related dropdowns (search form) use the plain scoped interface."""
-        return ScopedInterface(self.get_related_model(col_name))
-
     def _masked(self, item, columns, values):
         if viewer_sees_whole(item):
             return values
