@@ -165,7 +165,7 @@ def pytest_terminal_summary(terminalreporter):
 
     matrix = sys.modules.get("tests.security.test_matrix")
     if matrix is not None and matrix.TRIED[0]:
-        files = [sys.modules.get(f"tests.security.test_matrix{suffix}") for suffix in ("", "_finance", "_charity")]
+        files = [sys.modules.get(f"tests.security.test_matrix{suffix}") for suffix in ("", "_finance", "_charity", "_access")]
         files = [module.__name__.rsplit(".", 1)[1] for module in files if module is not None]
         terminalreporter.write_line(
             f"access matrix: {matrix.TRIED[0]} combinations tried over {len(matrix.ROLES)} roles "

@@ -67,7 +67,7 @@ class TempaidSecurityManager(SecurityManager):
         goes on."""
         super().reset_password(userid, password)
         me = self.current_user
-        if me is not None and me.id == userid:
+        if me is not None and str(me.id) == str(userid):  # the reset form passes the id as text
             sessions.remember_generation(self.get_user_by_id(userid))
 
     def recent_failures(self, account: str) -> int:
