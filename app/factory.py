@@ -19,7 +19,11 @@ from config.settings import load_settings
 def create_app(overrides: dict | None = None) -> Flask:
     settings = load_settings()
     settings.update(overrides or {})
-    flask_app = Flask(__name__, instance_path=settings["INSTANCE_DIR"])
+    from app.web.routing import bound_row_ids
+    from app.web.server_errors import LoggingFlask, init_errors
+
+    flask_app = LoggingFlask(__name__, instance_path=settings["INSTANCE_DIR"])
+    bound_row_ids(flask_app)
     flask_app.config.update(settings)
 
     if flask_app.config["PROXY_COUNT"]:
@@ -47,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         from app.services.rules import init_rules
 
         init_rules(flask_app)
+        init_errors(flask_app)
         if flask_app.config.get("SYNC_ROLES_ON_START", True):
             _sync_roles_if_migrated(flask_app)
     return flask_app

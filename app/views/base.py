@@ -20,12 +20,15 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.exceptions import DatabaseException
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import BadRequest
 
 from app.security import masking
 from app.security.scope import JURISDICTION, current_user, in_scope
+from app.web.server_errors import refusal_for
 
 
 class ScopedInterface(SQLAInterface):
@@ -43,6 +46,26 @@ class ScopedInterface(SQLAInterface):
     def _many_to_one(self):
         return [getattr(self.obj, rel.key) for rel in sa_inspect(self.obj).relationships
                 if rel.direction.name == "MANYTOONE"]
+
+    def add(self, item, commit: bool = True) -> None:
+        """A constraint the row breaks (an ID number registered already) is refused in words, never with the
+        database's text: FAB shows that text on the screen and sends it from the API."""
+        try:
+            super().add(item, commit)
+        except SQLAlchemyError as exc:
+            raise refusal_for(exc) or exc from None
+
+    def edit(self, item, commit: bool = True) -> None:
+        try:
+            super().edit(item, commit)
+        except DatabaseException as exc:
+            raise refusal_for(exc.__cause__) or exc.__cause__ from None
+
+    def delete(self, item, commit: bool = True) -> None:
+        try:
+            super().delete(item, commit)
+        except DatabaseException as exc:
+            raise refusal_for(exc.__cause__) or exc.__cause__ from None
 
     def get(self, id, filters=None, select_columns=None, outer_default_load=False):
         if filters is None:
