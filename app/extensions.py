@@ -8,6 +8,8 @@ from sqlalchemy.engine import Engine
 #: how long a SQLite writer waits for another before giving up (then: a worded 409)
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
+SQLITE_IMMEDIATE = "tempaid_sqlite_immediate"
+
 db = SQLA()
 migrate = Migrate()
 csrf = CSRFProtect()
@@ -35,5 +37,17 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
+    """``BEGIN IMMEDIATE`` where the engine says so (the app's own SQLite engine, see
+    :func:`sqlite_writes_queue`): a transaction takes the write lock when it starts, so two requests that
+    both read, then write, queue one after the other instead of one of them failing on the upgrade."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(SQLITE_IMMEDIATE) else "BEGIN")
+
+
+def sqlite_writes_queue(config: dict) -> None:
+    """Settings: on SQLite with ``SQLITE_BEGIN_IMMEDIATE``, every transaction of the app begins immediate.
+    The demo server serves a few users: queueing their short requests costs little, and no write is refused
+    for a race it could have waited out."""
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and config.get("SQLITE_BEGIN_IMMEDIATE", True):
+        options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options["execution_options"] = {**options.get("execution_options", {}), SQLITE_IMMEDIATE: True}

@@ -11,7 +11,7 @@ from flask_appbuilder import AppBuilder
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 import app.services.audit  # noqa: F401  (the audit trail's session hooks)
-from app.extensions import csrf, db, migrate
+from app.extensions import csrf, db, migrate, sqlite_writes_queue
 from config import PROJECT_ROOT
 from config.settings import load_settings
 
@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         count = flask_app.config["PROXY_COUNT"]
         flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    sqlite_writes_queue(flask_app.config)
     db.init_app(flask_app)
     migrate.init_app(flask_app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(flask_app)

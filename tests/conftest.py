@@ -64,6 +64,9 @@ def app(database_url, tmp_path_factory):
         "TESTING": True,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "localhost",
+        # each test holds one connection in a transaction it rolls back; a second connection (a test's own
+        # engine) must still read, so the suite's app begins SQLite transactions deferred
+        "SQLITE_BEGIN_IMMEDIATE": False,
     })
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with application.app_context():
