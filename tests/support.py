@@ -23,6 +23,24 @@ def make_users(app) -> list[dict]:
     return create_role_users(regions, TEST_COUNTIES, lambda _u: os.environ[DEMO_PASSWORD_ENV])
 
 
+def migrated_app(overrides: dict):
+    """The app on a database migrated to head, with the regions, the roles and one user per role."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.security.sync import sync_security
+    from app.services.regions import load_regions
+
+    application = create_app(overrides)
+    with application.app_context():
+        upgrade(revision="heads")
+        sync_security()
+        load_regions(application.appbuilder.session)
+        make_users(application)
+        application.appbuilder.session.commit()
+    return application
+
+
 #: every generated ID number of this process is a new one: the n-th has the sequence n % 1000 and the birth
 #: date 1930-01-01 + n // 1000 days (no fixed number in the tests is born in the 1930s)
 _SERIAL = itertools.count()

@@ -64,7 +64,7 @@ class CaseApi(ScopedModelRestApi):
         if household is None:
             return self.response_404()
         try:
-            return self.response(200, **preview(household, body.get("figures") or {}, current_rules()))
+            return self.response(200, **preview(household, body.get("figures", {}), current_rules()))
         except InputError as exc:
             return self._error("input", exc.message, exc.field)
 
@@ -84,7 +84,7 @@ class CaseApi(ScopedModelRestApi):
             return self.response_404()
         session = self.datamodel.session
         try:
-            case = intake(session, household, body.get("figures") or {}, current_user(), current_rules())
+            case = intake(session, household, body.get("figures", {}), current_user(), current_rules())
             session.commit()
         except InputError as exc:
             session.rollback()

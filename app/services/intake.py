@@ -34,7 +34,12 @@ class IntakeRefused(Exception):
 
 
 def engine_input(household: Household, figures: dict) -> dict:
-    """The engine's input: what the stored household says, and the figures of this application."""
+    """The engine's input: what the stored household says, and the figures of this application (an
+    object, with ``household`` an object too, or an input error on that field)."""
+    if not isinstance(figures, dict):
+        raise InputError("figures", "must be an object of the application's figures")
+    if not isinstance(figures.get("household") or {}, dict):
+        raise InputError("household", "must be an object of the household's figures")
     data = {key: value for key, value in figures.items() if key != "household" and value not in (None, "")}
     data.update(county=household.county.code, residency=household.residency, area=household.area)
     data["household"] = {"size": household.size, "dibao": household.dibao, "tekun": household.tekun,
@@ -52,6 +57,8 @@ def not_in_future(figures: dict, now: dt.datetime | None = None) -> None:
     """An application, its acceptance, a report or a pre-assistance is never dated after now (China time):
     a typed 2999-12-31 would open deadlines nobody meets. One check here, so screens, API and every other
     door refuse alike (an InputError on the field; what is no date at all the engine names)."""
+    if not isinstance(figures, dict):
+        return  # engine_input names it
     now = (now or utcnow()).astimezone(CST)
     for name in PAST_DATES:
         try:

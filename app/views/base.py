@@ -14,7 +14,8 @@ import csv
 import io
 import json
 
-from flask import Response
+from flask import Response, request
+from flask_babel import lazy_gettext as _l
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args
@@ -28,7 +29,11 @@ from werkzeug.exceptions import BadRequest
 
 from app.security import masking
 from app.security.scope import JURISDICTION, current_user, in_scope
+from app.services.ids import is_row_id
+from app.web.errors import ApiRefusal
 from app.web.server_errors import refusal_for
+
+NOT_AN_ID = _l("Not the id of a record")
 
 
 class ScopedInterface(SQLAInterface):
@@ -152,10 +157,20 @@ class ScopedModelRestApi(ModelRestApi):
         super().__init__()
 
     def post_headless(self) -> Response:
+        self._check_related_ids()
         return _masked_response(super().post_headless())
 
     def put_headless(self, pk) -> Response:
+        self._check_related_ids()
         return _masked_response(super().put_headless(pk))
+
+    def _check_related_ids(self) -> None:
+        """A related row is named by an id the database can hold (a 20-digit ``township`` overflows the
+        driver inside FAB's schema, a 500); anything else is refused on its field."""
+        body = request.get_json(silent=True)
+        for key, value in (body.items() if isinstance(body, dict) else ()):
+            if self.datamodel.is_relation(key) and value is not None and not is_row_id(value):
+                raise ApiRefusal(422, "invalid_id", NOT_AN_ID, key)
 
     def pre_add(self, item) -> None:
         _check_scope(item)

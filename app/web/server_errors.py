@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sys
+from decimal import Overflow as DecimalOverflow
 
 from flask import Flask, g, has_request_context, render_template, request
 from flask_appbuilder.api import BaseApi
@@ -33,6 +34,7 @@ DUPLICATE_ID = _l("This resident ID number is already registered: search for the
                   "registering it again")
 BUSY = _l("Someone else was saving at the same moment: nothing was saved, please try again")
 TOO_DEEP = _l("The request is nested too deeply")
+TOO_LARGE = _l("A number in the request is too large")
 #: formatted with the request id at answer time (in the caller's language)
 SERVER = "Something went wrong on the server; nothing was saved. Quote request %(id)s to the administrator"
 _l(SERVER)  # for the catalogue
@@ -84,6 +86,8 @@ def worded(exc: BaseException):
         return 409, "busy", BUSY, None
     if isinstance(exc, RecursionError):
         return 400, "too_deep", TOO_DEEP, None
+    if isinstance(exc, (OverflowError, DecimalOverflow)):  # a number beyond what the database or Decimal holds
+        return 400, "number_too_large", TOO_LARGE, None
     return None
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from tests.support import DEMO_PASSWORD_ENV, fresh_id_number, make_users
+from tests.support import DEMO_PASSWORD_ENV, fresh_id_number, migrated_app
 
 THREADS = 10
 
@@ -19,21 +19,9 @@ THREADS = 10
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A second app, like the demo server: a migrated SQLite file of its own."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.security.sync import sync_security
-    from app.services.regions import load_regions
-
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    application = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True,
-                              "RATELIMIT_ENABLED": False, "PROPAGATE_EXCEPTIONS": False})
-    with application.app_context():
-        upgrade(revision="heads")
-        sync_security()
-        load_regions(application.appbuilder.session)
-        make_users(application)
-        application.appbuilder.session.commit()
+    application = migrated_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True,
+                                "RATELIMIT_ENABLED": False, "PROPAGATE_EXCEPTIONS": False})
     return application
 
 
