@@ -31,7 +31,7 @@ from app.security import masking
 from app.security.scope import JURISDICTION, current_user, in_scope
 from app.services.ids import is_row_id
 from app.web.errors import ApiRefusal
-from app.web.server_errors import refusal_for
+from app.web.server_errors import database_refusal
 
 NOT_AN_ID = _l("Not the id of a record")
 
@@ -58,19 +58,19 @@ class ScopedInterface(SQLAInterface):
         try:
             super().add(item, commit)
         except SQLAlchemyError as exc:
-            raise refusal_for(exc) or exc from None
+            raise database_refusal(exc) from None
 
     def edit(self, item, commit: bool = True) -> None:
         try:
             super().edit(item, commit)
         except DatabaseException as exc:
-            raise refusal_for(exc.__cause__) or exc.__cause__ from None
+            raise database_refusal(exc.__cause__) from None
 
     def delete(self, item, commit: bool = True) -> None:
         try:
             super().delete(item, commit)
         except DatabaseException as exc:
-            raise refusal_for(exc.__cause__) or exc.__cause__ from None
+            raise database_refusal(exc.__cause__) from None
 
     def get(self, id, filters=None, select_columns=None, outer_default_load=False):
         if filters is None:

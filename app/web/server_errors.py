@@ -39,6 +39,8 @@ TOO_LARGE = _l("A number in the request is too large")
 SERVER = "Something went wrong on the server; nothing was saved. Quote request %(id)s to the administrator"
 _l(SERVER)  # for the catalogue
 PAGES = {
+    400: (_l("Not understood"), _l("The form could not be read (it may have expired): go back, reload the page and "
+                                   "try again.")),
     403: (_l("Not allowed"), _l("Your role may not open this page.")),
     404: (_l("Not found"), _l("There is no such page, or the record is outside your jurisdiction.")),
     405: (_l("Not allowed"), _l("This page does not take that kind of request.")),
@@ -95,6 +97,16 @@ def refusal_for(exc: BaseException) -> ApiRefusal | None:
     """The worded refusal a database error stands for (a constraint, a lost race), or None."""
     known = worded(exc)
     return None if known is None else ApiRefusal(*known)
+
+
+def database_refusal(exc: BaseException) -> ApiRefusal:
+    """What a failed database write says to the client: the worded refusal it stands for, or a server error
+    quoting the request id — never the database's own text (logged here with its traceback)."""
+    refusal = refusal_for(exc)
+    if refusal is not None:
+        return refusal
+    log_server_error((type(exc), exc, exc.__traceback__))
+    return ApiRefusal(500, "server_error", gettext(SERVER, id=request_id()))
 
 
 def _rollback() -> None:

@@ -166,3 +166,17 @@ def test_normal_names_of_every_kind_are_kept(app, session):
 
 def test_normalise_folds_full_width_and_case():
     assert normalise(" ３７０８１１１９８００１０１００１ｘ ") == "37081119800101001X"
+
+
+def test_a_users_name_that_hides_what_it_says_is_refused(app, login_as, session):
+    from app.models import TempaidUser
+
+    client = login_as("admin")
+    client.get("/users/add")
+    page = client.post("/users/add", data={
+        "csrf_token": csrf_token(app, client), "first_name": "\u200b", "last_name": "\u202e王",
+        "username": "invisible_user", "active": "y", "email": "invisible@example.org",
+        "password": "Secret-12345", "conf_password": "Secret-12345"})
+    assert page.status_code == 200 and "不可见字符" in page.get_data(as_text=True)
+    assert "请至少选择一个角色" in page.get_data(as_text=True)  # FAB's own check answered 500 here
+    assert session.scalar(select(TempaidUser).where(TempaidUser.username == "invisible_user")) is None

@@ -81,6 +81,18 @@ def test_a_huge_number_in_the_rule_editor_preview_is_refused_in_words(app, login
     assert "Traceback" not in answer.get_data(as_text=True)
 
 
+def test_a_one_and_a_half_megabyte_number_in_the_rule_editor_is_a_worded_413(app, login_as, tmp_path, monkeypatch):
+    from tests.views.test_rule_editor import URBAN, editor_post
+
+    served_copy(app, tmp_path, monkeypatch)
+    admin = login_as("rule_admin_370811")
+    page = admin.get("/ruleeditor/edit/370811").get_data(as_text=True)
+    answer = editor_post(app, admin, "370811", page, **{"effective": "2027-01-01", URBAN: "9" * (1536 * 1024),
+                                                        "reason": "试"})
+    assert answer.status_code == 413
+    assert "1 MB" in answer.get_data(as_text=True) and "navbar" in answer.get_data(as_text=True)
+
+
 def test_every_answer_carries_a_request_id(app, login_as, finance):
     answers = [app.test_client().get("/login/"), login_as("city_bureau").get("/householdview/list/"),
                app.test_client().get("/api/v1/case/", headers=finance), app.test_client().get("/no-such-page")]
@@ -157,3 +169,10 @@ def test_the_403_page_is_in_the_users_language(app, login_as):
 def test_an_api_404_is_in_the_error_shape(app, finance):
     answer = app.test_client().get("/api/v1/no-such-thing/", headers=finance)
     assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_form_without_its_csrf_token_gets_a_worded_page_with_the_menu(login_as):
+    client = login_as("township_caseworker_370811")
+    page = client.post("/householdview/add", data={"head_name": "王五"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "无法读取表单" in text and "navbar" in text
