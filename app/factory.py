@@ -12,6 +12,7 @@ from flask_appbuilder import AppBuilder
 import app.models  # noqa: F401  (registers every table on the metadata)
 import app.services.audit  # noqa: F401  (the audit trail's session hooks)
 from app.extensions import csrf, db, migrate
+from app.extensions import csrf, db, migrate, sqlite_writes_queue
 from app.security.api_csrf import init_api_csrf
 from app.security.headers import init_headers
 from app.security.sessions import init_sessions
@@ -22,7 +23,11 @@ from config.settings import load_settings
 def create_app(overrides: dict | None = None) -> Flask:
     settings = load_settings()
     settings.update(overrides or {})
-    flask_app = Flask(__name__, instance_path=settings["INSTANCE_DIR"])
+    from app.web.routing import bound_row_ids
+    from app.web.server_errors import LoggingFlask, init_errors
+
+    flask_app = LoggingFlask(__name__, instance_path=settings["INSTANCE_DIR"])
+    bound_row_ids(flask_app)
     flask_app.config.update(settings)
 
     if flask_app.config["PROXY_COUNT"]:
@@ -30,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         count = flask_app.config["PROXY_COUNT"]
         flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    sqlite_writes_queue(flask_app.config)
     db.init_app(flask_app)
     migrate.init_app(flask_app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(flask_app)
@@ -53,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         from app.services.rules import init_rules
 
         init_rules(flask_app)
+        init_errors(flask_app)
         if flask_app.config.get("SYNC_ROLES_ON_START", True):
             _sync_roles_if_migrated(flask_app)
     return flask_app

@@ -71,7 +71,10 @@ def load_settings() -> dict:
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "RULES_DIR": os.environ.get("RULES_DIR") or str(PROJECT_ROOT / "rules"),
         "DEMO_MODE": demo,
-        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # no request body is larger than a rule file
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # 1 MB: no form or API body (a rule file included) is larger
+        "JSON_MAX_DEPTH": 32,
+        # SQLite (the demo): each transaction takes the write lock as it begins, so writers queue
+        "SQLITE_BEGIN_IMMEDIATE": True,  # API bodies nest a few levels; Python's parser recurses on each one
         # Flask-AppBuilder
         "APP_NAME": "临时救助管理",
         "APP_THEME": "",

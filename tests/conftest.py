@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support import DEMO_PASSWORD_ENV, make_users
+from tests.support import DEMO_PASSWORD_ENV, migrated_app
 
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")  # the test client speaks plain HTTP
 
@@ -53,25 +53,16 @@ def _fresh_request_globals() -> None:
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     os.environ["TEMPAID_INSTANCE"] = str(tmp_path_factory.mktemp("instance"))
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.security.sync import sync_security
-    from app.services.regions import load_regions
-
-    application = create_app({
+    application = migrated_app({
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "localhost",
+        # each test holds one connection in a transaction it rolls back; a second connection (a test's own
+        # engine) must still read, so the suite's app begins SQLite transactions deferred
+        "SQLITE_BEGIN_IMMEDIATE": False,
     })
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
-    with application.app_context():
-        upgrade(revision="heads")
-        sync_security()
-        load_regions(application.appbuilder.session)
-        make_users(application)
-        application.appbuilder.session.commit()
     yield application
 
 

@@ -2,7 +2,6 @@
 the same services as the screens. Personal data as the viewer may see them; money is a string."""
 from __future__ import annotations
 
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
 
 from app.api.payments import money, money_fields
@@ -10,8 +9,10 @@ from app.models import PaymentBatch, Region
 from app.security import masking
 from app.security.scope import current_user
 from app.services.batches import BatchRefused, batch_rows, create_batch, waiting
+from app.services.ids import row_id
 from app.views.base import ScopedInterface, ScopedModelRestApi
 from app.views.batches import BATCH_LABELS
+from app.web.bodies import body_object
 
 BATCH_COLUMNS = ["id", "number", "county.code", "township.code", "payment_count", "total", "created_by.username",
                  "created_at", "note"]
@@ -63,10 +64,10 @@ class PaymentBatchApi(ScopedModelRestApi):
           requestBody: {content: {application/json: {schema: {type: object}}}}
           responses: {201: {description: the batch}, 400: {description: refused or nothing to batch}}
         """
-        body = request.get_json(silent=True) or {}
+        body = body_object()
         session = self.datamodel.session
-        township = session.get(Region, body["township_id"]) if isinstance(body.get("township_id"), int) else None
-        county = session.get(Region, body["county_id"]) if isinstance(body.get("county_id"), int) else None
+        township = session.get(Region, row_id(body.get("township_id"))) if row_id(body.get("township_id")) else None
+        county = session.get(Region, row_id(body.get("county_id"))) if row_id(body.get("county_id")) else None
         try:
             batch = create_batch(session, current_user(), county=county, township=township, note=body.get("note"))
             session.commit()

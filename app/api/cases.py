@@ -2,7 +2,6 @@
 the screens."""
 from __future__ import annotations
 
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from sqlalchemy import select
 
@@ -10,12 +9,14 @@ from app.models import Case, Household
 from app.rules import InputError
 from app.security.scope import current_user, scope_clause
 from app.services.intake import IntakeRefused, intake, preview
+from app.services.ids import row_id
 from app.services.rules import current_rules
 from app.security import masking
 from app.services.trail import case_trail
 from app.services.workflow import TransitionRefused, available, reevaluate, take
 from app.views.base import ScopedInterface, ScopedModelRestApi
 from app.views.cases import CASE_LABELS
+from app.web.bodies import body_object, optional_body
 
 CASE_COLUMNS = ["id", "number", "household.id", "household.head_name", "township.code", "county.code", "kind",
                 "category", "severity", "state", "application_date", "eligible", "approval_level",
@@ -58,12 +59,12 @@ class CaseApi(ScopedModelRestApi):
           requestBody: {content: {application/json: {schema: {type: object}}}}
           responses: {200: {description: the verdict}, 400: {description: bad input}, 404: {description: no such household}}
         """
-        body = request.get_json(silent=True) or {}
-        household = self._household(body.get("household_id"))
+        body = body_object()
+        household = self._household(row_id(body.get("household_id")))
         if household is None:
             return self.response_404()
         try:
-            return self.response(200, **preview(household, body.get("figures") or {}, current_rules()))
+            return self.response(200, **preview(household, body.get("figures", {}), current_rules()))
         except InputError as exc:
             return self._error("input", exc.message, exc.field)
 
@@ -77,13 +78,13 @@ class CaseApi(ScopedModelRestApi):
           requestBody: {content: {application/json: {schema: {type: object}}}}
           responses: {201: {description: the case}, 400: {description: bad input or refused}, 404: {description: no such household}}
         """
-        body = request.get_json(silent=True) or {}
-        household = self._household(body.get("household_id"))
+        body = body_object()
+        household = self._household(row_id(body.get("household_id")))
         if household is None:
             return self.response_404()
         session = self.datamodel.session
         try:
-            case = intake(session, household, body.get("figures") or {}, current_user(), current_rules())
+            case = intake(session, household, body.get("figures", {}), current_user(), current_rules())
             session.commit()
         except InputError as exc:
             session.rollback()
@@ -109,7 +110,7 @@ class CaseApi(ScopedModelRestApi):
             return self.response_404()
         session = self.datamodel.session
         try:
-            take(session, case, name, current_user(), request.get_json(silent=True) or {}, current_rules())
+            take(session, case, name, current_user(), optional_body(), current_rules())
             session.commit()
         except TransitionRefused as exc:
             session.rollback()

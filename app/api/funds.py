@@ -3,7 +3,6 @@ jurisdiction with their low-balance warning, recording money in, and every movem
 as the screens. Money is a string."""
 from __future__ import annotations
 
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
 
 from app.api.payments import money, money_fields
@@ -11,11 +10,13 @@ from app.models import FundMovement, Region, ReserveFund
 from app.models.audit import utcnow
 from app.rules.inputs import CST
 from app.security.scope import current_user
+from app.services.ids import row_id
 from app.services.money import fen
 from app.services.reserve_funds import FundRefused, allocate, low_balance_level
 from app.services.rules import current_rules
 from app.views.base import ScopedInterface, ScopedModelRestApi
 from app.views.funds import FUND_LABELS, MOVEMENT_LABELS
+from app.web.bodies import body_object
 
 FUND_COLUMNS = ["id", "township.id", "township.code", "township.name", "county.code", "balance", "created_at"]
 MOVEMENT_COLUMNS = ["id", "fund_id", "township.code", "kind", "amount", "balance_after", "reason", "user.username",
@@ -67,9 +68,9 @@ class ReserveFundApi(ScopedModelRestApi):
           requestBody: {content: {application/json: {schema: {type: object}}}}
           responses: {201: {description: the movement and the balance}, 400: {description: refused}}
         """
-        body = request.get_json(silent=True) or {}
+        body = body_object()
         session = self.datamodel.session
-        township = session.get(Region, body["township_id"]) if isinstance(body.get("township_id"), int) else None
+        township = session.get(Region, row_id(body.get("township_id"))) if row_id(body.get("township_id")) else None
         try:
             movement = allocate(session, township, body.get("kind", ""), body.get("amount", ""),
                                 body.get("reason", ""), current_user())

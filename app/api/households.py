@@ -5,7 +5,7 @@ from app.models import Household
 from app.security.scope import TOWNSHIPS_IN_SCOPE
 from app.views.base import ScopedInterface, ScopedModelRestApi
 from app.views.households import HOUSEHOLD_EDIT_COLUMNS, HOUSEHOLD_LABELS
-from app.views.validators import id_number_field
+from app.views.validators import id_number_field, person_name_field
 
 
 class HouseholdApi(ScopedModelRestApi):
@@ -22,7 +22,8 @@ class HouseholdApi(ScopedModelRestApi):
     label_columns = HOUSEHOLD_LABELS
     description_columns = dict(HOUSEHOLD_LABELS)
     order_columns = ["id", "head_name"]
-    validators_columns = {"id_number": id_number_field, "size": Range(min=1, max=50),
+    validators_columns = {"id_number": id_number_field, "head_name": person_name_field,
+                          "size": Range(min=1, max=50),
                           "area": OneOf(["urban", "rural"]),
                           "residency": OneOf(["local_hukou", "residence_permit", "none"])}
     add_query_rel_fields = edit_query_rel_fields = {"township": TOWNSHIPS_IN_SCOPE}

@@ -13,6 +13,7 @@ from app.models import Case, Payment
 from app.security import masking
 from app.security.scope import current_user, scope_clause
 from app.services.ledgers import LedgerRefused, Month, cash_ledger, disclosure_list
+from app.services.ids import row_id
 from app.services.payments import (
     PaymentRefused,
     payments_of,
@@ -27,6 +28,7 @@ from app.services.rules import current_rules
 from app.services.workflow import TransitionRefused
 from app.views.base import ScopedInterface, ScopedModelRestApi
 from app.views.payments import PAYMENT_LABELS
+from app.web.bodies import body_object, optional_body
 
 PAYMENT_COLUMNS = ["id", "case.id", "case.number", "household.id", "township.code", "township.name", "stage",
                    "method", "amount", "items", "paid_on", "paid_by.username", "recorded_at", "batch.number", "note",
@@ -93,8 +95,8 @@ class PaymentApi(ScopedModelRestApi):
           requestBody: {content: {application/json: {schema: {type: object}}}}
           responses: {201: {description: the payment and the case's progress}, 400: {description: refused}, 404: {description: no such case in your jurisdiction}}
         """
-        body = request.get_json(silent=True) or {}
-        case = self._case(body.get("case_id"))
+        body = body_object()
+        case = self._case(row_id(body.get("case_id")))
         if case is None:
             return self.response_404()
         session = self.datamodel.session
@@ -169,7 +171,7 @@ class PaymentApi(ScopedModelRestApi):
         payment = self.datamodel.get(pk)  # the jurisdiction applies (ScopedInterface)
         if payment is None:
             return self.response_404()
-        body = request.get_json(silent=True) or {}
+        body = optional_body()
         session = self.datamodel.session
         try:
             done = reverse_payment(session, payment, current_user(), body.get("reason"), current_rules(),

@@ -6,7 +6,6 @@ their charity has claimed the referral. Money is a string. A lost race for a cla
 """
 from __future__ import annotations
 
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from sqlalchemy import select
 
@@ -15,10 +14,12 @@ from app.models.referral import claimed_by_viewer
 from app.security import masking
 from app.security.scope import current_user, scope_clause, user_scope
 from app.services.case_aid import as_json, case_aid
+from app.services.ids import row_id
 from app.services.matching import projects_for
 from app.services.referrals import ReferralRefused, claim, close, record_aid, refer, release, withdraw
 from app.views.base import ScopedInterface, ScopedModelRestApi
 from app.views.referrals import REFERRAL_LABELS
+from app.web.bodies import body_object, optional_body
 
 PERSONAL = {"head_name": "name", "id_number": "id_number", "phone": "phone", "address": "address"}
 REFERRAL_COLUMNS = ["id", "case.id", "case.number", "household.head_name", "household.id_number", "county.code",
@@ -79,7 +80,7 @@ class ReferralApi(ScopedModelRestApi):
         if referral is None:
             return self.response_404()
         session = self.datamodel.session
-        body = request.get_json(silent=True) or {}
+        body = optional_body()
         try:
             extra = action(session, referral, body) or {}
             session.commit()
@@ -98,9 +99,9 @@ class ReferralApi(ScopedModelRestApi):
           requestBody: {content: {application/json: {schema: {type: object}}}}
           responses: {201: {description: the referral}, 400: {description: refused}, 404: {description: no such case}}
         """
-        body = request.get_json(silent=True) or {}
+        body = body_object()
         session = self.datamodel.session
-        case = session.scalar(select(Case).where(Case.id == body.get("case_id"), scope_clause(Case, current_user())))
+        case = session.scalar(select(Case).where(Case.id == row_id(body.get("case_id")), scope_clause(Case, current_user())))
         if case is None:
             return self.response_404()
         try:
@@ -145,7 +146,7 @@ class ReferralApi(ScopedModelRestApi):
           responses: {200: {description: the aid record and the project's remainder}, 400: {description: refused}, 404: {description: not visible}}
         """
         def act(session, referral, body):
-            project = session.get(CharityProject, body.get("project_id") or 0)
+            project = session.get(CharityProject, row_id(body.get("project_id")) or 0)
             record = record_aid(session, referral, current_user(), project, body.get("kind", ""),
                                 body.get("amount", ""), body.get("description"))
             return {"aid_record": {"id": record.id, "project_id": record.project_id, "kind": record.kind,

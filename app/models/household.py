@@ -8,7 +8,31 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.idnumber import normalise, problem
 from app.models.region import Region
+from app.names import clean_name, name_problem
+
+
+class InvalidField(ValueError):
+    """A value no door may store (the screens and the API word it on the field before it gets here)."""
+
+    def __init__(self, field: str, code: str):
+        super().__init__(f"{field}: {code}")
+        self.field = field
+        self.code = code
+
+
+def checked_id_number(number: str | None) -> str | None:
+    normal = normalise(number)
+    if normal is not None and problem(normal):
+        raise InvalidField("id_number", problem(normal))
+    return normal
+
+
+def checked_name(name: str | None) -> str | None:
+    if name is not None and name_problem(name):
+        raise InvalidField("name", name_problem(name))
+    return clean_name(name)
 
 
 class Household(Model):
@@ -43,8 +67,13 @@ class Household(Model):
 
     @validates("id_number")
     def _one_spelling(self, _key, number: str) -> str:
-        """``…001x`` and ``…001X`` are one person: stored upper-case, without spaces."""
-        return number.strip().upper() if number else number
+        """``…001x``, ``…001X`` and the full-width ``…００１Ｘ`` are one person: stored in the normal form
+        (:func:`app.idnumber.normalise`); what is no ID number is refused on every door, services too."""
+        return checked_id_number(number)
+
+    @validates("head_name")
+    def _visible_name(self, _key, name: str) -> str:
+        return checked_name(name)
 
     @validates("township")
     def _county_follows_township(self, _key, township: Region | None) -> Region | None:

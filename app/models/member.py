@@ -5,9 +5,9 @@ from typing import Optional
 
 from flask_appbuilder import Model
 from sqlalchemy import ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.models.household import Household
+from app.models.household import Household, checked_id_number, checked_name
 
 
 class HouseholdMember(Model):
@@ -21,6 +21,15 @@ class HouseholdMember(Model):
     relation: Mapped[Optional[str]] = mapped_column(String(16))  # 户主、配偶、子女、父母 …
 
     household: Mapped[Household] = relationship(backref="members")
+
+    @validates("id_number")
+    def _one_spelling(self, _key, number: str) -> str:
+        """Stored in the normal form, refused when it is no ID number, like the household's."""
+        return checked_id_number(number)
+
+    @validates("name")
+    def _visible_name(self, _key, name: str) -> str:
+        return checked_name(name)
 
     def __repr__(self) -> str:
         return self.name

@@ -18,6 +18,11 @@ Keys this project adds to the format (all optional, validated and exposed by
     whole number >= 1 — days a charity's claim on a referred case may sit without recorded aid before
     the case returns to the referral pool (二、(五)).
 
+``approval.amount_ceiling``  (harden-input)
+    amount > 0 (yuan) — no approval or adjustment of one case goes above this, whoever approves and with
+    whatever reason: an amount above the verdict's maximum needs a reason and a higher approver, and
+    stays within this ceiling (a typed 9,999,999,999.99 is a slip, not a decision).
+
 Values of ``bounds`` may be ``null`` on either side for an open bound (``[null, 3000]``).
 Key paths in faults are dotted; table rows and list items are written ``[n]``, numbered from 1.
 """
@@ -60,7 +65,8 @@ REQUIRED_LEAVES = (
 #: Numeric leaves a ``bounds`` entry may name (besides ``aid.<name>_tiers.multiplier`` / ``.from``).
 NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.illness_tiers",
                                                "aid.education_tiers", "aid.cap_at_cost"} | {
-    "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days"}
+    "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days"} | {
+    "approval.amount_ceiling"}
 
 #: Sections the county merges over the city (everything but the file's own description).
 MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity")
@@ -161,6 +167,7 @@ class ApprovalSchema(RuleSchema):
     emergency_pre_assist_hours = Count(1)
     emergency_registration_working_days = Count(1)
     expenditure_working_days = Count(1)
+    amount_ceiling = Amount()  # harden-input: the most any approval of one case may be
 
 
 class CasesSchema(RuleSchema):

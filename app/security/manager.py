@@ -8,10 +8,12 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from wtforms.validators import DataRequired
 
 from app.models.audit import LoginEvent, utcnow
 from app.models.user import TempaidUser
 from app.security import sessions
+from app.views.validators import PersonName
 
 
 class TempaidUserDBModelView(UserDBModelView):
@@ -25,6 +27,9 @@ class TempaidUserDBModelView(UserDBModelView):
     edit_columns = ["first_name", "last_name", "username", "active", "email", "region", "charity", "roles"]
     search_columns = ["first_name", "last_name", "username", "email", "active", "roles", "region"]
     label_columns = {**UserDBModelView.label_columns, "region": _l("Region"), "charity": _l("Charity")}
+    # FAB's own roles check reads a "groups" field this form does not have (a 500 when no role is chosen)
+    validators_columns = {"roles": [DataRequired(message=_l("Choose at least one role"))],
+                          "first_name": [PersonName()], "last_name": [PersonName()]}
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "active", "roles", "region", "charity", "login_count"]}),
         *UserDBModelView.show_fieldsets[1:],

@@ -6,7 +6,7 @@ remainder never falls below zero.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import Numeric, func, literal, select, type_coerce, update
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.models import AuditEntry, Charity, CharityProject, Region
 from app.models.audit import utcnow
 from app.security.scope import county_id_of, user_scope
+from app.services.money import MoneyInvalid, parse_money
 
 #: half a fen: SQLite keeps Numeric as binary floating point, so sums are compared within it
 HALF_FEN = Decimal("0.005")
@@ -27,15 +28,12 @@ class CharityRefused(Exception):
 
 
 def money(value, allow_zero: bool = True) -> Decimal:
-    """A sum in yuan and fen, as Decimal; raises CharityRefused("amount_invalid")."""
+    """A sum in yuan and fen, as Decimal, by the one rule for money (:func:`app.services.money.parse_money`);
+    raises CharityRefused("amount_invalid")."""
     try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, AttributeError):
-        raise CharityRefused("amount_invalid", "the amount must be a decimal number") from None
-    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero) \
-            or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e10"):
-        raise CharityRefused("amount_invalid", "the amount must be positive, in yuan and fen")
-    return amount.quantize(Decimal("0.01"))
+        return parse_money(value, allow_zero=allow_zero)
+    except MoneyInvalid as exc:
+        raise CharityRefused("amount_invalid", str(exc)) from None
 
 
 def fen(value) -> Decimal:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.models import Case, Household
 from app.models.audit import utcnow
-from app.rules import RuleSet, evaluate
+from app.rules import InputError, RuleSet, evaluate
+from app.rules.inputs import CST
 from app.security.scope import in_scope
 from app.services.audit import acting
 from app.services.deadlines import open_deadline
@@ -33,7 +34,12 @@ class IntakeRefused(Exception):
 
 
 def engine_input(household: Household, figures: dict) -> dict:
-    """The engine's input: what the stored household says, and the figures of this application."""
+    """The engine's input: what the stored household says, and the figures of this application (an
+    object, with ``household`` an object too, or an input error on that field)."""
+    if not isinstance(figures, dict):
+        raise InputError("figures", "must be an object of the application's figures")
+    if not isinstance(figures.get("household") or {}, dict):
+        raise InputError("household", "must be an object of the household's figures")
     data = {key: value for key, value in figures.items() if key != "household" and value not in (None, "")}
     data.update(county=household.county.code, residency=household.residency, area=household.area)
     data["household"] = {"size": household.size, "dibao": household.dibao, "tekun": household.tekun,
@@ -42,8 +48,37 @@ def engine_input(household: Household, figures: dict) -> dict:
     return data
 
 
-def preview(household: Household, figures: dict, rules: RuleSet) -> dict:
+#: the engine's date and time fields that record what already happened, so none lies after now
+PAST_DATES = ("application_date", "accepted_on", "pre_assisted_on")
+PAST_TIMES = ("reported_at",)
+
+
+def not_in_future(figures: dict, now: dt.datetime | None = None) -> None:
+    """An application, its acceptance, a report or a pre-assistance is never dated after now (China time):
+    a typed 2999-12-31 would open deadlines nobody meets. One check here, so screens, API and every other
+    door refuse alike (an InputError on the field; what is no date at all the engine names)."""
+    if not isinstance(figures, dict):
+        return  # engine_input names it
+    now = (now or utcnow()).astimezone(CST)
+    for name in PAST_DATES:
+        try:
+            day = dt.date.fromisoformat(str(figures[name]))
+        except (KeyError, ValueError):
+            continue
+        if day > now.date():
+            raise InputError(name, f"must not lie in the future (found {day.isoformat()})")
+    for name in PAST_TIMES:
+        try:
+            moment = dt.datetime.fromisoformat(str(figures[name]))
+        except (KeyError, ValueError):
+            continue
+        if (moment if moment.tzinfo else moment.replace(tzinfo=CST)) > now:
+            raise InputError(name, f"must not lie in the future (found {figures[name]})")
+
+
+def preview(household: Household, figures: dict, rules: RuleSet, now: dt.datetime | None = None) -> dict:
     """The verdict this application would get, without saving anything (raises InputError)."""
+    not_in_future(figures, now)
     return evaluate(engine_input(household, figures), rules)
 
 
@@ -82,10 +117,12 @@ def _repeat_warnings(session: Session, household: Household, category: str, days
     return [f"repeat_within_days:{days}:{number}" for number in helped]
 
 
-def intake(session: Session, household: Household, figures: dict, user, rules: RuleSet) -> Case:
+def intake(session: Session, household: Household, figures: dict, user, rules: RuleSet,
+           now: dt.datetime | None = None) -> Case:
     """Take in one application: evaluate, guard against repeats, open its deadlines, save."""
     if not in_scope(household, user):
         raise IntakeRefused("scope", "household outside your jurisdiction")
+    not_in_future(figures, now)
     data = engine_input(household, figures)
     verdict = evaluate(data, rules)
     application_date = dt.date.fromisoformat(verdict["as_of"])

@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session, aliased
 from app.idnumber import mask as mask_id
 from app.models import Case, FundMovement, Household, Payment, Region, TempaidUser
 from app.models.payment import BY_HAND
+from app.rules.inputs import FIRST_YEAR, LAST_YEAR
 from app.security.scope import scope_clause
+from app.services.ids import is_row_id
 from app.services.money import fen, sum_fen
 from app.services.payment_progress import standing_clauses
 from app.services.townships import township_in_scope
@@ -47,9 +49,11 @@ class Month:
 
     @classmethod
     def parse(cls, text: str | None) -> "Month":
-        """``"2026-11"`` → November 2026."""
+        """``"2026-11"`` → November 2026; a year outside the calendar the engine knows (``0000-01``,
+        ``9999-12``) is refused like a malformed month."""
         found = MONTH_RE.match((text or "").strip())
-        if not found or not 1 <= int(found.group(2)) <= 12:
+        if not found or not 1 <= int(found.group(2)) <= 12 \
+                or not FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
             raise LedgerRefused("month_invalid", "the month must be YYYY-MM")
         first = dt.date(int(found.group(1)), int(found.group(2)), 1)
         return cls(first, (first + dt.timedelta(days=32)).replace(day=1))
@@ -73,7 +77,7 @@ def public_name(name: str | None) -> str:
 
 
 def _township(session: Session, user, township_id) -> Region:
-    township = session.get(Region, township_id) if township_id not in (None, "") else None
+    township = session.get(Region, township_id) if is_row_id(township_id) else None
     if not township_in_scope(township, user):
         raise LedgerRefused("scope", "choose a township in your jurisdiction")
     return township

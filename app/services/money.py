@@ -6,7 +6,8 @@ fen of float noise (:data:`HALF_FEN`), and every value read back goes through :f
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from sqlalchemy import Numeric, func, type_coerce
 
@@ -16,18 +17,27 @@ ZERO = Decimal("0.00")
 CEILING = Decimal("1e10")
 
 
+#: what a caller may type for money: ASCII digits, at most two decimals — no sign, no exponent (``1e5``),
+#: no full-width or other digits (``Decimal("１００")`` would read them), no ``NaN``
+_MONEY_TEXT = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?").fullmatch
+
+
 class MoneyInvalid(ValueError):
     """Not a sum in yuan and fen."""
 
 
 def parse_money(value, allow_zero: bool = False) -> Decimal:
-    """``"1200"``, ``"1200.5"``, ``Decimal`` → ``Decimal("1200.50")``; never a float, never negative."""
-    if isinstance(value, float):
-        raise MoneyInvalid("amounts are given as text or Decimal, never as floating point")
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, AttributeError):
-        raise MoneyInvalid("the amount must be a decimal number") from None
+    """THE rule for money on every door (screens, API, services): ``"1200"``, ``"1200.5"`` or a ``Decimal``
+    → ``Decimal("1200.50")``. Text holds ASCII digits with at most two decimals; a JSON number (int or
+    float) is refused, so no float ever carries money; never negative, never beyond ``Numeric(12, 2)``."""
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, str) and _MONEY_TEXT(value.strip()):
+        amount = Decimal(value.strip())
+    elif isinstance(value, (int, float)):
+        raise MoneyInvalid('amounts are sent as text such as "1200.50", never as numbers')
+    else:
+        raise MoneyInvalid('the amount must be a number of yuan such as "1200" or "1200.50"')
     if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero) \
             or amount != amount.quantize(Decimal("0.01")) or amount >= CEILING:
         raise MoneyInvalid("the amount must be positive, in yuan and fen")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy.orm import Session, object_session
 
@@ -24,6 +24,7 @@ from app.services.audit import acting, sanctioned
 from app.services.deadlines import meet_deadline, open_deadline
 from app.services.guards import failing
 from app.services.intake import apply_verdict, money_in_fen
+from app.services.money import MoneyInvalid, parse_money
 from app.services.payment_progress import PAY, lock_case, progress
 from app.services.workflow_def import Flow, Transition, workflow
 
@@ -53,13 +54,25 @@ def available(case: Case, user) -> list[Transition]:
 
 
 def _amount(fields: dict) -> Decimal:
+    """The amount a step asks for, by the one rule for money (:func:`app.services.money.parse_money`)."""
     try:
-        amount = Decimal(str(fields["amount"]))
-    except (InvalidOperation, KeyError):
-        raise TransitionRefused("amount_invalid", "the amount must be a decimal number") from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise TransitionRefused("amount_invalid", "the amount must be positive, in yuan and fen")
-    return amount.quantize(Decimal("0.01"))
+        return parse_money(fields.get("amount"))
+    except MoneyInvalid as exc:
+        raise TransitionRefused("amount_invalid", str(exc)) from None
+
+
+def _within_ceiling(amount: Decimal, case: Case, rules: RuleSet | None) -> None:
+    """No amount of one case goes above the county's ``approval.amount_ceiling`` (in force on the
+    application date), whoever approves it and with whatever reason."""
+    if rules is None:
+        return
+    try:
+        ceiling = rules.effective(case.county.code, case.application_date)["approval"]["amount_ceiling"]["value"]
+    except KeyError:
+        return  # a county without a ceiling: Numeric(12, 2) is the only limit
+    if ceiling is not None and amount > Decimal(str(ceiling)):
+        raise TransitionRefused("above_ceiling", f"{amount} is above the county's ceiling of {ceiling} yuan for "
+                                                 "one case: no approval goes beyond it")
 
 
 def _action_date(fields: dict, case: Case, today: dt.date) -> dt.date:
@@ -130,6 +143,8 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
     today = now.astimezone(CST).date()
     on = _action_date(fields, case, today)
     amount = _amount(fields) if "amount" in transition.fields else None
+    if amount is not None:
+        _within_ceiling(amount, case, rules)
     guard = failing(session, case, transition.requires)
     if guard is not None:
         raise TransitionRefused(guard.code, guard.message)
@@ -188,7 +203,7 @@ def settled_states(flow: Flow) -> set[str]:
         found |= more
 
 
-def adjust(session: Session, case: Case, amount, reason: str, user) -> CaseAdjustment:
+def adjust(session: Session, case: Case, amount, reason: str, user, rules: RuleSet | None = None) -> CaseAdjustment:
     """Correct a decided amount: a recorded adjustment with its reason, by an approver of the case's
     level or higher; the decision itself is never edited. Never below what was already paid (money out of
     the door is undone only by a reversal), and not once the case is paid: its payments are complete."""
@@ -201,6 +216,7 @@ def adjust(session: Session, case: Case, amount, reason: str, user) -> CaseAdjus
     if not reason:
         raise TransitionRefused("field_required:reason", "an adjustment needs its reason")
     new_amount = _amount({"amount": amount})
+    _within_ceiling(new_amount, case, rules)
     paid = progress(session, case.id).paid
     if new_amount < paid:
         raise TransitionRefused("below_paid", f"{new_amount} is below the {paid} already paid on this case; "

@@ -16,19 +16,27 @@ import csv
 import io
 import json
 
-from flask import Response
+from flask import Response, request
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.exceptions import DatabaseException
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import BadRequest
 
 from app.security import masking
 from app.security.scope import JURISDICTION, current_user, in_scope
+from app.services.ids import is_row_id
+from app.web.errors import ApiRefusal
+from app.web.server_errors import database_refusal
+
+NOT_AN_ID = _l("Not the id of a record")
 
 
 class ScopedInterface(SQLAInterface):
@@ -46,6 +54,26 @@ class ScopedInterface(SQLAInterface):
     def _many_to_one(self):
         return [getattr(self.obj, rel.key) for rel in sa_inspect(self.obj).relationships
                 if rel.direction.name == "MANYTOONE"]
+
+    def add(self, item, commit: bool = True) -> None:
+        """A constraint the row breaks (an ID number registered already) is refused in words, never with the
+        database's text: FAB shows that text on the screen and sends it from the API."""
+        try:
+            super().add(item, commit)
+        except SQLAlchemyError as exc:
+            raise database_refusal(exc) from None
+
+    def edit(self, item, commit: bool = True) -> None:
+        try:
+            super().edit(item, commit)
+        except DatabaseException as exc:
+            raise database_refusal(exc.__cause__) from None
+
+    def delete(self, item, commit: bool = True) -> None:
+        try:
+            super().delete(item, commit)
+        except DatabaseException as exc:
+            raise database_refusal(exc.__cause__) from None
 
     def get(self, id, filters=None, select_columns=None, outer_default_load=False):
         if filters is None:
@@ -181,10 +209,20 @@ class ScopedModelRestApi(ModelRestApi):
         return response
 
     def post_headless(self) -> Response:
+        self._check_related_ids()
         return _masked_response(super().post_headless())
 
     def put_headless(self, pk) -> Response:
+        self._check_related_ids()
         return _masked_response(super().put_headless(pk))
+
+    def _check_related_ids(self) -> None:
+        """A related row is named by an id the database can hold (a 20-digit ``township`` overflows the
+        driver inside FAB's schema, a 500); anything else is refused on its field."""
+        body = request.get_json(silent=True)
+        for key, value in (body.items() if isinstance(body, dict) else ()):
+            if self.datamodel.is_relation(key) and value is not None and not is_row_id(value):
+                raise ApiRefusal(422, "invalid_id", NOT_AN_ID, key)
 
     def pre_add(self, item) -> None:
         _check_scope(item)

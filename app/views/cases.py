@@ -202,7 +202,7 @@ class CaseView(ScopedModelView):
         case = self._case_or_404(pk)
         try:
             adjust(self.datamodel.session, case, request.form.get("amount", ""), request.form.get("reason", ""),
-                   current_user())
+                   current_user(), current_rules())
             self.datamodel.session.commit()
             flash(str(_l("The adjustment was recorded.")), "success")
         except TransitionRefused as exc:

@@ -6,7 +6,7 @@ from app.security.scope import TOWNSHIPS_IN_SCOPE
 from app.views import choices
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.members import HouseholdMemberView
-from app.views.validators import IdNumber
+from app.views.validators import IdNumber, PersonName
 
 HOUSEHOLD_LABELS = {
     "head_name": _l("Head of household"), "id_number": _l("Resident ID number"),
@@ -38,7 +38,7 @@ class HouseholdView(ScopedModelView):
     search_columns = ["head_name", "township", "area", "residency", "dibao", "tekun"]
     base_order = ("id", "desc")
     label_columns = HOUSEHOLD_LABELS
-    validators_columns = {"id_number": [IdNumber()]}
+    validators_columns = {"id_number": [IdNumber()], "head_name": [PersonName()]}
     add_form_extra_fields = edit_form_extra_fields = choices.select_fields(HOUSEHOLD_LABELS, "area", "residency")
     formatters_columns = choices.formatters("area", "residency")
     add_form_query_rel_fields = edit_form_query_rel_fields = search_form_query_rel_fields = {

@@ -12,6 +12,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.idnumber import normalise
 from app.models import Household
 from app.rules import InputError
 from app.security.scope import current_user, scope_clause
@@ -29,7 +30,7 @@ class IntakeView(BaseView):
     def _household(self, id_number: str) -> Household | None:
         user = current_user()
         return self.appbuilder.session.scalar(select(Household).where(
-            Household.id_number == id_number.strip().upper(), scope_clause(Household, user)))
+            Household.id_number == normalise(id_number), scope_clause(Household, user)))
 
     def _choices(self, household: Household | None):
         rules = current_rules()

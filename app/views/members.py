@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import HouseholdMember
 from app.security.scope import JURISDICTION
 from app.views.base import ScopedInterface, ScopedModelView
-from app.views.validators import IdNumber
+from app.views.validators import IdNumber, PersonName
 
 MEMBER_LABELS = {"household": _l("Household"), "name": _l("Name"), "id_number": _l("Resident ID number"),
                  "relation": _l("Relation to the head")}
@@ -19,5 +19,5 @@ class HouseholdMemberView(ScopedModelView):
     list_columns = ["name", "id_number", "relation", "household"]
     show_columns = add_columns = edit_columns = ["household", "name", "id_number", "relation"]
     label_columns = MEMBER_LABELS
-    validators_columns = {"id_number": [IdNumber()]}
+    validators_columns = {"id_number": [IdNumber()], "name": [PersonName()]}
     add_form_query_rel_fields = edit_form_query_rel_fields = {"household": JURISDICTION}

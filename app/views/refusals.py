@@ -50,6 +50,7 @@ REFUSALS = {
     "field_required:amount": _l("Give the amount."),
     "field_required:date": _l("Give the date."),
     "field_required:items": _l("Say what was given in kind, or to whom the case was referred."),
+    "above_ceiling": _l("The amount is above the county's ceiling for one case: no approval goes beyond it."),
 }
 _FIGURES = re.compile(r"\d")
 

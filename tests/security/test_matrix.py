@@ -18,6 +18,7 @@ from app.models import Household, Region
 from app.security.roles import load_roles
 from app.services.users import home_region, username_for
 from tests.conftest import csrf_token
+from tests.support import fresh_id_number
 
 ROLES = load_roles()
 
@@ -64,7 +65,7 @@ def _case(session, township_code: str, n: int):
     from app.services.intake import intake
     from tests.services.test_workflow import CASES
 
-    household = _household(session, township_code, valid_id(f"3708111990010{n + 1:03d}"[:17]))
+    household = _household(session, township_code, fresh_id_number())
     city = current_app.appbuilder.sm.find_user(username="city_bureau")
     return intake(session, household, CASES[0]["figures"], city, load_rules(current_app.config["RULES_DIR"]))
 
@@ -72,9 +73,9 @@ def _case(session, township_code: str, n: int):
 def _member(session, township_code: str, n: int):
     from app.models import HouseholdMember
 
-    household = _household(session, township_code, valid_id(f"3708111991020{n + 1:03d}"[:17]))
+    household = _household(session, township_code, fresh_id_number())
     member = HouseholdMember(household=household, name="成员", relation="子女",
-                             id_number=valid_id(f"3708111992030{n + 1:03d}"[:17]))
+                             id_number=fresh_id_number())
     session.add(member)
     session.flush()
     return member

@@ -33,9 +33,9 @@ from app.services.users import home_region, username_for
 from tests.charity_support import make_project, region, user
 from tests.conftest import csrf_token
 from tests.security.test_matrix import (HOME_COUNTY, PLACES, ROLES, TRIED, Resource, _api_token, _case, _household,
-                                        _visible, valid_id)
+                                        _visible)
 from tests.security.test_matrix import test_role_matrix as _role_matrix  # aliased: collected once, there
-from tests.support import DEMO_PASSWORD_ENV
+from tests.support import DEMO_PASSWORD_ENV, fresh_id_number
 
 MARK = "测试户"          # what the matrix counts in an export (an aid record's description)
 OTHER_COUNTY = "370881"  # 曲阜市: home of the second charity's staff
@@ -156,7 +156,7 @@ class World:
 
 def _clone(session, template: Case, code: str, serial: str) -> Case:
     """A further case like ``template``, of a new household of township ``code`` (no intake needed)."""
-    household = _household(session, code, valid_id(f"37081119930{serial}"[:17]))
+    household = _household(session, code, fresh_id_number())
     columns = {c.key: getattr(template, c.key) for c in Case.__table__.columns
                if c.key not in ("id", "number", "household_id", "county_id", "township_id", "created_at")}
     case = Case(**columns, household_id=household.id, county_id=household.county_id,

@@ -59,7 +59,7 @@ def number(page: str, css: str) -> str:
     return re.search(rf'class="{css}">([^<]*)<', page).group(1).strip()
 
 
-def test_a_county_raises_its_dibao_standard_from_a_future_date(app, session, login_as, rules_dir):
+def test_a_county_raises_its_dibao_standard_from_a_future_date(app, session, login_as, rules_dir, monkeypatch):
     store = app.extensions["tempaid_rules"]
     caseworker = user(app, "township_caseworker_370811")
     poor = make_household(session, "370811")
@@ -110,6 +110,9 @@ def test_a_county_raises_its_dibao_standard_from_a_future_date(app, session, log
         **form, "category": "illness:leukemia", "application_date": TODAY.isoformat(), "action": "preview",
         "csrf_token": csrf_token(app, worker)}).get_data(as_text=True)
     assert 'id="verdict"' in today_preview and "panel-danger" in today_preview  # not eligible before the date
+    # the day the new standard takes effect comes (no application is dated after the day it is made)
+    import app.services.intake as intake_service
+    monkeypatch.setattr(intake_service, "utcnow", lambda: dt.datetime.combine(EFFECTIVE, dt.time(9), CST))
     new = worker.post(f"/intake/?id_number={margin.id_number}", data={
         **form, "category": "illness:leukemia", "application_date": EFFECTIVE.isoformat(), "action": "save",
         "csrf_token": csrf_token(app, worker)})
