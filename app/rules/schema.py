@@ -17,6 +17,11 @@ Keys this project adds to the format (all optional, validated and exposed by
 ``charity.claim_return_days``
     whole number >= 1 — days a charity's claim on a referred case may sit without recorded aid before
     the case returns to the referral pool (二、(五)).
+``approval.pre_assist_limit``
+    amount >= 0 (yuan) — 先行救助 (二、(二)1): the township or the county gives pre-assistance at once,
+    up to this amount, whatever approval level the full amount will need; the registration step is where
+    the verdict's level applies (config/workflow.yaml ``within: pre_assist_limit``). Jining: the township
+    limit.
 
 Values of ``bounds`` may be ``null`` on either side for an open bound (``[null, 3000]``).
 Key paths in faults are dotted; table rows and list items are written ``[n]``, numbered from 1.
@@ -60,7 +65,8 @@ REQUIRED_LEAVES = (
 #: Numeric leaves a ``bounds`` entry may name (besides ``aid.<name>_tiers.multiplier`` / ``.from``).
 NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.illness_tiers",
                                                "aid.education_tiers", "aid.cap_at_cost"} | {
-    "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days"}
+    "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days",
+    "approval.pre_assist_limit"}
 
 #: Sections the county merges over the city (everything but the file's own description).
 MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity")
@@ -161,6 +167,7 @@ class ApprovalSchema(RuleSchema):
     emergency_pre_assist_hours = Count(1)
     emergency_registration_working_days = Count(1)
     expenditure_working_days = Count(1)
+    pre_assist_limit = Amount()  # project key (module docstring)
 
 
 class CasesSchema(RuleSchema):

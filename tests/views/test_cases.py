@@ -125,8 +125,12 @@ def test_emergency_case_through_the_screens(app, session, login_as, household):
     case = session.scalar(select(Case).where(Case.household_id == household.id))
     assert case.flow == "emergency" and case.deadlines["pre_assist_due"]["due"] == "2026-11-21T21:30:00+08:00"
     approver = login_as("township_approver_370811")
-    for name, fields in (("pre_assist", {"amount": "800", "date": "2026-11-20"}), ("register", {"note": "补齐手续"})):
-        approver.post(f"/caseview/transition/{case.id}/{name}", data={"csrf_token": csrf_token(app, approver), **fields})
+    approver.post(f"/caseview/transition/{case.id}/pre_assist",
+                  data={"csrf_token": csrf_token(app, approver), "amount": "800", "date": "2026-11-20"})
+    registrar = login_as("county_approver_370811")  # whoever pre-assisted does not also register
+    registrar.post(f"/caseview/transition/{case.id}/register",
+                   data={"csrf_token": csrf_token(app, registrar), "note": "补齐手续"})
+    approver = login_as("township_approver_370811")
     session.expire_all()
     case = session.get(Case, case.id)
     assert case.state == "registered" and case.deadlines["registration_due"]["due"] == "2026-11-27"
