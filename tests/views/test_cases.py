@@ -68,12 +68,12 @@ def test_expenditure_case_from_intake_to_approval(app, session, login_as, househ
     trail = page.split('id="trail"', 1)[1]
     taken_in = case.created_at if case.created_at.tzinfo else case.created_at.replace(tzinfo=dt.timezone.utc)
     assert taken_in.astimezone(CST).strftime("%Y-%m-%d %H:%M") in trail  # China time, not UTC
-    assert '">录入申请</td>' in trail and ">intake" not in trail  # the action by name
+    assert '<td>录入申请</td>' in trail and ">intake" not in trail  # the action by name
 
     def step(client, name, **fields):
         response = client.post(f"/caseview/transition/{case.id}/{name}",
                                data={"csrf_token": csrf_token(app, client), **fields})
-        assert response.status_code == 302
+        assert response.status_code in (302, 422)  # done, or refused with the page shown again
         session.expire_all()
         return client.get(f"/caseview/show/{case.id}").get_data(as_text=True)
 
