@@ -22,6 +22,10 @@ Keys this project adds to the format (all optional, validated and exposed by
     up to this amount, whatever approval level the full amount will need; the registration step is where
     the verdict's level applies (config/workflow.yaml ``within: pre_assist_limit``). Jining: the township
     limit.
+``categories.<kind>.<code>.name_en``, ``.documents_en``
+    text, list of text — the category's name and its one-time checklist (一次性告知) in English, shown
+    to users who work in English (the Chinese ``name`` and ``documents`` otherwise; a category without
+    them shows its Chinese name). ``documents_en`` lists the same documents in the same order.
 
 Values of ``bounds`` may be ``null`` on either side for an open bound (``[null, 3000]``).
 Key paths in faults are dotted; table rows and list items are written ``[n]``, numbered from 1.
@@ -191,7 +195,9 @@ class CategorySchema(RuleSchema):
     """One category; ``name`` is required of the effective (merged) category, not of every file."""
 
     name = Text(dated=False)
+    name_en = Text(dated=False)  # project key (module docstring)
     documents = TextList(dated=False)
+    documents_en = TextList(dated=False)  # project key (module docstring)
     tiers = Text(dated=False, pattern=TIER_NAME.pattern, expected="the name of a tier table <name>_tiers under aid")
 
 

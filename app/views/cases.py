@@ -78,14 +78,14 @@ def transition_label(transition) -> str:
 
 
 def category_label(category: str, county: str | None = None) -> str:
-    """The category's name from the county's rule file in Chinese; its code in English."""
-    if not str(get_locale()).startswith("zh"):
-        return category.split(":", 1)[-1].replace("_", " ")
+    """The category's name from the county's rule file: ``name`` in Chinese, ``name_en`` in English (the
+    Chinese name when the file gives no English one); the code only for a category no file knows."""
+    zh = str(get_locale()).startswith("zh")
     rules = current_rules()
     for code in ([county] if county else []) + rules.counties():
         for found in rules.categories(code):
             if f"{found.kind}:{found.code}" == category:
-                return found.name
+                return found.name if zh or not found.name_en else found.name_en
     return category
 
 
@@ -296,7 +296,8 @@ class CaseView(ScopedModelView):
         category = next((c for c in current_rules().categories(case.county.code)
                          if f"{c.kind}:{c.code}" == case.category), None)
         return self.render_template("tempaid/notice.html", case=case, category=category,
-                                    county=case.county, household=case.household)
+                                    county=case.county, household=case.household,
+                                    zh=str(get_locale()).startswith("zh"))
 
 
 class DueWithinFilter(BaseFilter):
