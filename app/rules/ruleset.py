@@ -25,6 +25,8 @@ class Category(NamedTuple):
     name: str
     documents: tuple
     tiers: str
+    name_en: str = ""  # English name (rule key name_en); empty when the file gives none
+    documents_en: tuple = ()  # the checklist in English (rule key documents_en)
 
 
 def _leaves(tree: dict, prefix: str = ""):
@@ -53,7 +55,10 @@ class CountyRules:
             for code_, entry in tree.get("categories", {}).get(kind, {}).items():
                 table = entry["tiers"].value if "tiers" in entry else DEFAULT_TABLE.get(kind, "illness_tiers")
                 documents = entry["documents"].value if "documents" in entry else ()
-                self.category_map[f"{kind}:{code_}"] = Category(kind, code_, entry["name"].value, documents, table)
+                english = entry["name_en"].value if "name_en" in entry else ""
+                documents_en = entry["documents_en"].value if "documents_en" in entry else ()
+                self.category_map[f"{kind}:{code_}"] = Category(kind, code_, entry["name"].value, documents, table,
+                                                                english, documents_en)
         self._params: dict[int, dict] = {}
 
     def params(self, day: date) -> dict:

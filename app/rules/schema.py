@@ -17,8 +17,17 @@ Keys this project adds to the format (all optional, validated and exposed by
 ``charity.claim_return_days``
     whole number >= 1 — days a charity's claim on a referred case may sit without recorded aid before
     the case returns to the referral pool (二、(五)).
+``approval.pre_assist_limit``
+    amount >= 0 (yuan) — 先行救助 (二、(二)1): the township or the county gives pre-assistance at once,
+    up to this amount, whatever approval level the full amount will need; the registration step is where
+    the verdict's level applies (config/workflow.yaml ``within: pre_assist_limit``). Jining: the township
+    limit.
+``categories.<kind>.<code>.name_en``, ``.documents_en``
+    text, list of text — the category's name and its one-time checklist (一次性告知) in English, shown
+    to users who work in English (the Chinese ``name`` and ``documents`` otherwise; a category without
+    them shows its Chinese name). ``documents_en`` lists the same documents in the same order.
 
-``approval.amount_ceiling``  (harden-input)
+``approval.amount_ceiling``
     amount > 0 (yuan) — no approval or adjustment of one case goes above this, whoever approves and with
     whatever reason: an amount above the verdict's maximum needs a reason and a higher approver, and
     stays within this ceiling (a typed 9,999,999,999.99 is a slip, not a decision).
@@ -65,8 +74,8 @@ REQUIRED_LEAVES = (
 #: Numeric leaves a ``bounds`` entry may name (besides ``aid.<name>_tiers.multiplier`` / ``.from``).
 NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.illness_tiers",
                                                "aid.education_tiers", "aid.cap_at_cost"} | {
-    "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days"} | {
-    "approval.amount_ceiling"}
+    "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days",
+    "approval.pre_assist_limit", "approval.amount_ceiling"}
 
 #: Sections the county merges over the city (everything but the file's own description).
 MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity")
@@ -167,7 +176,8 @@ class ApprovalSchema(RuleSchema):
     emergency_pre_assist_hours = Count(1)
     emergency_registration_working_days = Count(1)
     expenditure_working_days = Count(1)
-    amount_ceiling = Amount()  # harden-input: the most any approval of one case may be
+    amount_ceiling = Amount()  # project key (module docstring)
+    pre_assist_limit = Amount()  # project key (module docstring)
 
 
 class CasesSchema(RuleSchema):
@@ -191,7 +201,9 @@ class CategorySchema(RuleSchema):
     """One category; ``name`` is required of the effective (merged) category, not of every file."""
 
     name = Text(dated=False)
+    name_en = Text(dated=False)  # project key (module docstring)
     documents = TextList(dated=False)
+    documents_en = TextList(dated=False)  # project key (module docstring)
     tiers = Text(dated=False, pattern=TIER_NAME.pattern, expected="the name of a tier table <name>_tiers under aid")
 
 

@@ -24,6 +24,6 @@ def case_trail(session: Session, case_id: int, whole: bool = False) -> list[dict
         .where(AuditEntry.case_id == case_id)
         .order_by(AuditEntry.id)
     ).all()
-    return [{"at": entry.at.isoformat(), "user": username, "action": entry.action, "target": entry.target,
+    return [{"at": entry.at.isoformat(), "user": username, "user_id": entry.user_id, "action": entry.action, "target": entry.target,
              "before": _masked(entry.before, whole), "after": _masked(entry.after, whole), "note": entry.note}
             for entry, username in rows]

@@ -13,9 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from app.models import Case, CaseAdjustment
+from app.models import AuditEntry, Case, CaseAdjustment
 from app.models.audit import utcnow
 from app.rules import RuleSet, evaluate
 from app.rules.inputs import CST
@@ -44,13 +45,68 @@ def role_names(user) -> set[str]:
 
 
 def available(case: Case, user) -> list[Transition]:
-    """The transitions this user may offer on this case now (the buttons a screen shows): never an
-    internal one, and none whose guards the case fails (``pay`` appears once the payments add up)."""
+    """The transitions this user may take on this case now (the buttons a screen shows): the checks of
+    :func:`take` that need no input — role, jurisdiction, self-approval, separation of duties, guards, the
+    approval level — so a township approver is offered no approval of a county-level case. Never an
+    internal transition."""
+    session = object_session(case)
     flow = workflow().flow_for(case.kind, case.severity)
-    roles = role_names(user)
-    offered = [t for t in flow.available(case.state) if not t.internal and roles & set(t.roles)
-               and (t.self_approval or case.created_by_id != user.id)]
-    return [t for t in offered if not t.requires or failing(object_session(case), case, t.requires) is None]
+    offered = []
+    for transition in flow.available(case.state):
+        if transition.internal:
+            continue
+        try:
+            _who_may(session, case, transition, user)
+            guard = failing(session, case, transition.requires) if transition.requires else None
+            if guard is not None:
+                continue
+            _may_decide(transition, Standing.of(case.verdict), user)
+        except TransitionRefused:
+            continue
+        offered.append(transition)
+    return offered
+
+
+def _who_may(session: Session, case: Case, transition: Transition, user) -> None:
+    """Refuse a user who may not take ``transition`` on ``case`` whatever they type: role, jurisdiction,
+    self-approval, and the separation of duties the transition declares (``not_by``)."""
+    if not role_names(user) & set(transition.roles):
+        raise TransitionRefused("role", f"your role may not {transition.name}")
+    if not in_scope(case, user):
+        raise TransitionRefused("scope", "case outside your jurisdiction")
+    if not transition.self_approval and case.created_by_id == user.id:
+        raise TransitionRefused("self_approval", "nobody decides a case they took in themselves")
+    if transition.not_by and session.scalar(
+            select(AuditEntry.id).where(AuditEntry.case_id == case.id, AuditEntry.user_id == user.id,
+                                        AuditEntry.action.in_(transition.not_by)).limit(1)) is not None:
+        raise TransitionRefused("not_by", f"whoever took {', '.join(transition.not_by)} on this case may not "
+                                          f"also {transition.name} it")
+
+
+def _may_decide(transition: Transition, standing: Standing, user) -> None:
+    """Refuse a decision the user may not take at the verdict's level: an approval (unless it is one given
+    ``within`` a limit, such as pre-assistance) and a step declared ``level: verdict``."""
+    if not (transition.approval or transition.level == "verdict"):
+        return
+    if not standing.eligible or standing.level is None:
+        raise TransitionRefused("not_eligible", "the verdict found the household not eligible")
+    if transition.approval and transition.within:
+        return
+    if not role_names(user) & set(workflow().approvers[standing.level]):
+        raise TransitionRefused("approval_level", f"approval at level {standing.level} is not yours")
+
+
+def _within_limit(transition: Transition, case: Case, amount: Decimal, rules: RuleSet, on: dt.date) -> None:
+    """An approval given ``within`` a rule key (先行救助): never above the county's amount in force."""
+    county = rules.county(case.county.code)
+    found = county.params(on).get(f"approval.{transition.within}") if county is not None else None
+    if found is None:
+        raise TransitionRefused(f"{transition.within}_missing",
+                                f"the county's rules set no approval.{transition.within} in force on {on}")
+    limit = money_in_fen(found.value)
+    if amount > limit:
+        raise TransitionRefused(f"above_{transition.within}",
+                                f"{amount} is above the {transition.within.replace('_', ' ')} of {limit}")
 
 
 def _amount(fields: dict) -> Decimal:
@@ -103,12 +159,14 @@ class Standing:
         return cls(verdict["eligible"], verdict["approval_level"], None if maximum is None else money_in_fen(maximum))
 
 
-def _check_approval(standing: Standing, user, amount: Decimal, fields: dict) -> None:
+def _check_approval(standing: Standing, user, amount: Decimal, fields: dict, level_checked: bool = False) -> None:
+    """The amount against the verdict's maximum (above it: a recorded reason and a higher approver); the
+    approver against the verdict's level unless the caller checked it (:func:`_may_decide`)."""
     wf = workflow()
     if not standing.eligible or standing.level is None:
         raise TransitionRefused("not_eligible", "the verdict found the household not eligible")
     roles = role_names(user)
-    if not roles & set(wf.approvers[standing.level]):
+    if not level_checked and not roles & set(wf.approvers[standing.level]):
         raise TransitionRefused("approval_level", f"approval at level {standing.level} is not yours")
     if standing.maximum is not None and amount > standing.maximum:
         level_rank = min(wf.approver_rank[r] for r in wf.approvers[standing.level])
@@ -131,12 +189,7 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
         raise TransitionRefused("not_available", f"{name} is not possible from {case.state}")
     if transition.internal and not internal:
         raise TransitionRefused("not_available", f"{name} is taken by the system only, never by hand")
-    if not role_names(user) & set(transition.roles):
-        raise TransitionRefused("role", f"your role may not {name}")
-    if not in_scope(case, user):
-        raise TransitionRefused("scope", "case outside your jurisdiction")
-    if not transition.self_approval and case.created_by_id == user.id:
-        raise TransitionRefused("self_approval", "nobody decides a case they took in themselves")
+    _who_may(session, case, transition, user)
     for field in transition.fields:
         if fields.get(field) in (None, ""):
             raise TransitionRefused(f"field_required:{field}", f"{name} needs {field}")
@@ -152,8 +205,11 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
     if transition.starts:  # the verdict is computed again from that day; approval is checked against it
         data = {**case.inputs, **{DEADLINE_START_FIELD[d]: on.isoformat() for d in transition.starts}}
         verdict = evaluate(data, rules)
+    _may_decide(transition, Standing.of(verdict), user)
+    if transition.approval and transition.within:
+        _within_limit(transition, case, amount, rules, on)
     if transition.approval:
-        _check_approval(Standing.of(verdict), user, amount, fields)
+        _check_approval(Standing.of(verdict), user, amount, fields, level_checked=True)
     # every check passed: only now is the case changed
     if transition.starts:
         apply_verdict(case, data, verdict, rules.digest)

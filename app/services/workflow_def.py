@@ -6,6 +6,11 @@ Faults are reported with file and line, all of them in one run.
 
 A transition may name guards it requires of the case (``requires``, from :mod:`app.services.guards`)
 and may be ``internal``: taken only by a service (a reversal taking a paid case back), never offered.
+
+先行救助 (二、(二)1) needs two more declarations: ``within: pre_assist_limit`` — an approval any of the
+transition's roles gives at once up to the county's ``approval.pre_assist_limit``, whatever level the
+verdict names — and, on the step after it, ``level: verdict`` (the verdict's approval level applies here)
+with ``not_by: [pre_assist]``: whoever took one of those transitions on the case may not take this one.
 """
 from __future__ import annotations
 
@@ -21,7 +26,10 @@ WORKFLOW_FILE = CONFIG_DIR / "workflow.yaml"
 FIELDS = {"reason", "amount", "note", "date"}
 DEADLINES = {"decision_due", "pre_assist_due", "registration_due"}
 TRANSITION_KEYS = {"from", "to", "label", "roles", "approval", "self_approval", "fields", "starts", "stops",
-                   "requires", "internal"}
+                   "requires", "internal", "within", "level", "not_by"}
+#: ``within``: the rule key (under ``approval``) an approval so declared is limited by instead of the level
+WITHIN = {"pre_assist_limit"}
+LEVELS = {"verdict"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,9 @@ class Transition:
     stops: tuple[str, ...]
     requires: tuple[str, ...] = ()  # guards of app.services.guards the case must pass
     internal: bool = False  # taken by a service only, never offered as a button
+    within: str | None = None  # an approval up to approval.<within>, by any of the roles, whatever the level
+    level: str | None = None  # "verdict": only an approver of the verdict's approval level may take it
+    not_by: tuple[str, ...] = ()  # transitions whose taker may not also take this one (separation of duties)
 
 
 @dataclass(frozen=True)
@@ -105,11 +116,17 @@ def load_workflow(path: Path = WORKFLOW_FILE, roles: set[str] | None = None) -> 
                 for value in _tuple(t.get(key)):
                     if value not in allowed:
                         fault(t, key, value, "one of " + ", ".join(sorted(allowed)))
+            for key, allowed in (("within", WITHIN), ("level", LEVELS)):
+                if key in t and t[key] not in allowed:
+                    fault(t, key, t[key], "one of " + ", ".join(sorted(allowed)))
+            for other in _tuple(t.get("not_by")):
+                if other not in spec["transitions"]:
+                    fault(t, "not_by", other, f"a transition of the flow {flow_name}")
             transitions[str(name)] = Transition(
                 str(name), _tuple(t["from"]), str(t["to"]), t["label"]["zh"], t["label"]["en"],
                 _tuple(t.get("roles")), bool(t.get("approval", False)), bool(t.get("self_approval", True)),
                 _tuple(t.get("fields")), _tuple(t.get("starts")), _tuple(t.get("stops")), _tuple(t.get("requires")),
-                bool(t.get("internal", False)))
+                bool(t.get("internal", False)), t.get("within"), t.get("level"), _tuple(t.get("not_by")))
         flows[str(flow_name)] = Flow(str(flow_name), str(spec["initial"]), _tuple(spec.get("deadlines")),
                                      transitions)
     approvers = {str(k): _tuple(v) for k, v in doc["approvers"].items()}

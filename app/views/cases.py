@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
@@ -78,14 +78,14 @@ def transition_label(transition) -> str:
 
 
 def category_label(category: str, county: str | None = None) -> str:
-    """The category's name from the county's rule file in Chinese; its code in English."""
-    if not str(get_locale()).startswith("zh"):
-        return category.split(":", 1)[-1].replace("_", " ")
+    """The category's name from the county's rule file: ``name`` in Chinese, ``name_en`` in English (the
+    Chinese name when the file gives no English one); the code only for a category no file knows."""
+    zh = str(get_locale()).startswith("zh")
     rules = current_rules()
     for code in ([county] if county else []) + rules.counties():
         for found in rules.categories(code):
             if f"{found.kind}:{found.code}" == category:
-                return found.name
+                return found.name if zh or not found.name_en else found.name_en
     return category
 
 
@@ -109,6 +109,40 @@ def due_marker(due_at: dt.datetime | None) -> Markup:
     css, text = MARKERS[status(due_at, utcnow())]
     shown = as_utc(due_at).astimezone(CST).strftime("%Y-%m-%d %H:%M")
     return Markup('<span class="label {}">{}</span> {}').format(css, text, shown) if css else Markup(shown)
+
+
+def person_name(user) -> str:
+    """A person by name (the login name is never shown)."""
+    if user is None:
+        return ""
+    if str(get_locale()).startswith("zh"):
+        return f"{user.first_name or ''}{user.last_name or ''}"
+    return " ".join(part for part in (user.first_name, user.last_name) if part)
+
+
+def money_or_blank(value) -> str:
+    from app.views.trail_text import money
+
+    return "" if value is None else money(value)
+
+
+def digest_short(digest: str | None) -> Markup:
+    """The rules digest shortened to its first eight characters, the whole on hover: enough to tell two
+    rule versions apart without a 64-character line on the page."""
+    if not digest:
+        return Markup("")
+    return Markup('<small class="text-muted" title="{}">{}…</small>').format(digest, digest[:8])
+
+
+#: the field of the case page's step form each refusal belongs to (others are shown above the buttons)
+REFUSAL_FIELDS = {"amount_invalid": "amount", "above_maximum": "amount", "above_pre_assist_limit": "amount",
+                  "date_invalid": "date"}
+
+
+def refusal_field(code: str) -> str | None:
+    if code.startswith("field_required:"):
+        return code.split(":", 1)[1]
+    return REFUSAL_FIELDS.get(code)
 
 
 class CaseView(ScopedModelView):
@@ -136,6 +170,10 @@ class CaseView(ScopedModelView):
         "severity": lambda v: SEVERITY_LABELS.get(v, v or ""),
         "eligible": lambda v: "" if v is None else (_l("Yes") if v else _l("No")),
         "created_at": lambda v: v and as_utc(v).astimezone(CST).strftime("%Y-%m-%d %H:%M"),
+        "created_by": lambda v: person_name(v),
+        "suggested_amount": lambda v: money_or_blank(v), "maximum_amount": lambda v: money_or_blank(v),
+        "approved_amount": lambda v: money_or_blank(v),
+        "rules_digest": lambda v: digest_short(v),
     }
 
     def _case_or_404(self, pk) -> Case:
@@ -147,21 +185,36 @@ class CaseView(ScopedModelView):
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
-        from app.views.payments import method_label  # that module builds on this one
+        return self._render_case(pk, self._case_or_404(pk))
 
-        case = self._case_or_404(pk)
+    def _render_case(self, pk, case: Case, step: str | None = None, typed: dict | None = None,
+                     refusal: tuple[str | None, str] | None = None):
+        """The case page; after a refused step, that step's form again with what was typed and the
+        refusal on its field (``refusal``: (field or None, sentence))."""
+        from app.views import case_values
+        from app.views.payments import method_label  # that module builds on this one
+        from app.views.trail_text import trail_lines
+
         widgets = self._show(pk)
         user = current_user()
-        lines = case_payments(self.datamodel.session, case, user) if case.decided else None
+        session = self.datamodel.session
+        lines = case_payments(session, case, user) if case.decided else None
         settled = case.state in settled_states(workflow().flow_for(case.kind, case.severity))
+        trail = case_trail(session, case.id, masking.viewer_sees_whole())
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=[],
             case=case, transitions=available(case, user), can_adjust=may_adjust(case, user),
             settled=settled, lines=lines, method_label=method_label, check_labels=CHECK_LABELS,
-            deadline_labels=DEADLINE_LABELS, trail_time=trail_time, action_label=action_label,
+            deadline_labels=DEADLINE_LABELS,
+            checks=case_values.check_rows(case.verdict, CHECK_LABELS),
+            deadlines=case_values.deadline_rows(case.deadlines, DEADLINE_LABELS),
+            warnings=[case_values.warning_text(w) for w in case.warnings or []],
+            notes=[case_values.note_text(n) for n in case.verdict.get("notes", [])],
+            amount=case_values.amount_text(case.verdict.get("amount")), money=money_or_blank,
             may_record=lines is not None and may_pay(case, user) and case.state in payable_states(case)
             and not lines.progress.complete,
-            trail=case_trail(self.datamodel.session, case.id, masking.viewer_sees_whole()),
+            trail=trail_lines(session, case, trail), step=step, typed=typed or {}, refusal=refusal,
+            today=utcnow().astimezone(CST).date().isoformat(),
             state_label=state_label, transition_label=transition_label, due_marker=due_marker,
         )
 
@@ -169,7 +222,8 @@ class CaseView(ScopedModelView):
     @has_access
     @permission_name("transition")
     def transition(self, pk, name):
-        """Take one transition with the fields from the case page's form."""
+        """Take one transition with the fields from the case page's form; a refused step shows the page
+        again with what was typed and the refusal on its field."""
         case = self._case_or_404(pk)
         fields = {key: request.form.get(key, "").strip() for key in ("reason", "amount", "note", "date")}
         try:
@@ -178,8 +232,31 @@ class CaseView(ScopedModelView):
             flash(str(_l("Done: %(state)s", state=state_label(case.state))), "success")
         except (TransitionRefused, InputError) as exc:
             self.datamodel.session.rollback()
-            flash(refusal_text(exc), "danger")
+            code = getattr(exc, "code", "input")
+            refused = (refusal_field(code), refusal_text(exc) if isinstance(exc, TransitionRefused) else
+                       str(_l("The figures of the case are incomplete: %(field)s", field=exc.field)))
+            return self._render_case(pk, self._case_or_404(pk), step=name, typed=fields, refusal=refused), 422
         return redirect(url_for(".show", pk=pk))
+
+    @expose("/basis")
+    @has_access
+    @permission_name("show")
+    def basis(self):
+        """依据: the rule file a verdict's figure comes from, its line marked (``?source=jining.yaml:66``).
+        Only the loaded rule files are shown: the policy figures are no secret, other files are none of
+        this page's business."""
+        rules = current_rules()
+        file, _, line = request.args.get("source", "").rpartition(":")
+        known = {rules.county(code).file for code in rules.counties()} | \
+            {rules.county(code).city_file for code in rules.counties()}
+        if file not in known or not line.isdigit():
+            abort(404)
+        from pathlib import Path
+
+        text = (Path(current_app.config["RULES_DIR"]) / file).read_text(encoding="utf-8")
+        return self.render_template("tempaid/rules_basis.html", file=file, line=int(line),
+                                    lines=list(enumerate(text.splitlines(), start=1)),
+                                    title=_l("Rule basis"))
 
     @expose("/reevaluate/<pk>", methods=["POST"])
     @has_access
@@ -219,7 +296,8 @@ class CaseView(ScopedModelView):
         category = next((c for c in current_rules().categories(case.county.code)
                          if f"{c.kind}:{c.code}" == case.category), None)
         return self.render_template("tempaid/notice.html", case=case, category=category,
-                                    county=case.county, household=case.household)
+                                    county=case.county, household=case.household,
+                                    zh=str(get_locale()).startswith("zh"))
 
 
 class DueWithinFilter(BaseFilter):

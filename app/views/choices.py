@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
-from wtforms.validators import DataRequired
+from wtforms import BooleanField, SelectField
+from wtforms.validators import DataRequired, Optional
 
 CHOICES = {
     "area": (("urban", _l("Urban")), ("rural", _l("Rural"))),
@@ -26,3 +26,14 @@ def select_fields(labels: dict, *columns: str) -> dict:
 
 def formatters(*columns: str) -> dict:
     return {column: (lambda value, column=column: label_of(column, value)) for column in columns}
+
+
+def flag_fields(labels: dict, *columns: str) -> dict:
+    """Tick boxes for non-nullable Boolean columns: FAB's generated field requires input, so an unticked
+    box (False — most applicants are neither dibao nor tekun) could not be saved."""
+    return {column: BooleanField(labels[column], default=False, validators=[Optional()]) for column in columns}
+
+
+def yes_no(value) -> str:
+    """A flag in words (是 / 否), never True or False on screen."""
+    return "" if value is None else str(_l("Yes") if value else _l("No"))

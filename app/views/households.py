@@ -1,4 +1,9 @@
-"""Household screens: the caseworker records a household once, found again by its ID number."""
+"""Household screens: the caseworker records a household once, found again by its ID number.
+
+The dibao and tekun flags are plain tick boxes that may stay unticked; a new household is shown at once
+after saving, and "register a new household" from a failed ID search starts with that ID number.
+"""
+from flask import g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.models import Household
@@ -39,7 +44,23 @@ class HouseholdView(ScopedModelView):
     base_order = ("id", "desc")
     label_columns = HOUSEHOLD_LABELS
     validators_columns = {"id_number": [IdNumber()], "head_name": [PersonName()]}
-    add_form_extra_fields = edit_form_extra_fields = choices.select_fields(HOUSEHOLD_LABELS, "area", "residency")
-    formatters_columns = choices.formatters("area", "residency")
+    add_form_extra_fields = edit_form_extra_fields = {
+        **choices.select_fields(HOUSEHOLD_LABELS, "area", "residency"),
+        **choices.flag_fields(HOUSEHOLD_LABELS, "dibao", "tekun")}
+    formatters_columns = {**choices.formatters("area", "residency"), "dibao": choices.yes_no,
+                          "tekun": choices.yes_no}
     add_form_query_rel_fields = edit_form_query_rel_fields = search_form_query_rel_fields = {
         "township": TOWNSHIPS_IN_SCOPE}
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        if request.method == "GET" and request.args.get("id_number") and not form.id_number.data:
+            form.id_number.data = request.args["id_number"].strip().upper()
+        return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    def post_add(self, item) -> None:
+        g.household_added = item.id
+
+    def post_add_redirect(self):
+        """Land on the household just saved (to add its members or take in its case)."""
+        added = g.pop("household_added", None)
+        return redirect(url_for(".show", pk=added)) if added else super().post_add_redirect()

@@ -20,6 +20,10 @@ REFUSALS = {
     "self_approval": _l("Nobody decides a case they took in themselves."),
     "not_eligible": _l("The verdict found the household not eligible."),
     "approval_level": _l("Approval at the level the verdict names is not yours."),
+    "not_by": _l("Whoever gave the pre-assistance does not also register it: another approver registers it."),
+    "above_pre_assist_limit": _l("The pre-assistance is above the county's limit for pre-assistance: give at most "
+                                 "the limit now, the rest is decided at registration."),
+    "pre_assist_limit_missing": _l("The county's rules set no limit for pre-assistance on this day."),
     "above_maximum": _l("The amount is above the verdict's maximum: it needs a recorded reason and a higher "
                         "approval."),
     "decided": _l("A decided case keeps the verdict it was decided on."),

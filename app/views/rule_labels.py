@@ -24,6 +24,7 @@ VALUE_LABELS = {
     "approval.emergency_registration_working_days": _l("Emergency registration within (working days)"),
     "approval.expenditure_working_days": _l("Expenditure decision within (working days)"),
     "approval.amount_ceiling": _l("No approval of one case above (yuan)"),
+    "approval.pre_assist_limit": _l("Pre-assistance at once, at most (yuan per household per time)"),
     "cases.repeat_warning_days": _l("Repeat-application warning within (days)"),
     "reserve_fund.low_balance": _l("Reserve fund low-balance warning below (yuan)"),
     "charity.claim_return_days": _l("A charity's claim returns to the pool after (days)"),

@@ -56,8 +56,10 @@ def test_emergency_case_through_the_api(app, household):
                           headers=caseworker).get_json()["id"]
     assert client.post(f"/api/v1/case/{case_id}/transition/pre_assist", json={"amount": "800", "date": "2026-11-20"},
                        headers=approver).get_json()["state"] == "pre_assisted"
+    refused = client.post(f"/api/v1/case/{case_id}/transition/register", json={"note": "补齐手续"}, headers=approver)
+    assert refused.status_code == 400 and refused.get_json()["message"]["error"]["code"] == "not_by"  # who pre-assisted does not register
     assert client.post(f"/api/v1/case/{case_id}/transition/register", json={"note": "补齐手续"},
-                       headers=approver).get_json()["state"] == "registered"
+                       headers=bearer(app, "county_approver_370811")).get_json()["state"] == "registered"
     shown = client.get(f"/api/v1/case/{case_id}", headers=caseworker).get_json()["result"]
     assert shown["deadlines"]["registration_due"]["due"] == "2026-11-27"
     assert shown["deadlines"]["pre_assist_due"]["met"] is not None

@@ -417,8 +417,11 @@ def test_removing_a_city_category_keeps_the_comments_of_what_follows(rules_dir):
     rule_file, _, proposal = edit(rules_dir, CITY, **{"cat:incident:natural_disaster:name": "x",
                                                       "cat:incident:natural_disaster:remove": "1"})
     removed, added = changed_lines(rule_file.text, proposal.text)
-    assert added == [] and removed[0] == "    # “等意外事件”：由市级补充的常见情形" and len(removed) == 10
-    assert removed[1:3] == ["    natural_disaster:", "      name: 自然灾害（洪涝、风雹、房屋倒塌等）"]
+    text = rule_file.text
+    block = text[text.index("    # “等意外事件”：由市级补充的常见情形"):text.index("  # 二、（一）1（2）急难型")]
+    assert block.splitlines()[1:3] == ["    natural_disaster:", "      name: 自然灾害（洪涝、风雹、房屋倒塌等）"]
+    assert added == [] and len(removed) == len(block.splitlines())  # its comment goes with it, nothing else
+    assert proposal.text == text.replace(block, "", 1)
     assert "  # 二、（一）1（2）急难型：家庭成员突发白血病、尿毒症等重大疾病；二、（三）1 支出型：患重特大疾病\n  illness:" \
            in proposal.text
 

@@ -114,7 +114,7 @@ def test_emergency_cash_from_the_reserve_fund_then_paid_once_registered(app, ses
     with pytest.raises(PaymentRefused) as early:
         settle(session, case, caseworker, rules, now=NOW)
     assert early.value.code == "not_available"
-    take(session, case, "register", user(app, "township_approver_370811"), {"note": "补齐手续"}, rules, now=NOW)
+    take(session, case, "register", user(app, "county_approver_370811"), {"note": "补齐手续"}, rules, now=NOW)
     settle(session, case, caseworker, rules, now=NOW)
     assert case.state == "paid"
     assert session.scalar(select(AuditEntry.note).where(AuditEntry.case_id == case.id, AuditEntry.action == "pay")) \

@@ -67,7 +67,7 @@ def test_an_emergency_paid_before_registration_is_offered_the_pay_step_once_regi
                                                                                          caseworker):
     case = emergency_case(app, session, rules, "800")
     pay(session, case, caseworker, "cash", "800", rules, paid_on="2026-11-20")
-    take(session, case, "register", user(app, "township_approver_370811"), {"note": "补齐手续"}, rules, now=NOW)
+    take(session, case, "register", user(app, "county_approver_370811"), {"note": "补齐手续"}, rules, now=NOW)
     assert "pay" in offered(case, caseworker)
     settle(session, case, caseworker, rules, now=NOW)
     assert case.state == "paid" and "pay" not in offered(case, caseworker)
@@ -202,7 +202,7 @@ def test_reversing_a_draw_gives_the_money_back_to_the_reserve_fund(app, session,
     case = emergency_case(app, session, rules, "800")
     fund = funded(app, session, case.township, "10000")
     payment = pay(session, case, caseworker, "cash", "800", rules, paid_on="2026-11-20", from_reserve_fund=True)
-    take(session, case, "register", user(app, "township_approver_370811"), {"note": "补齐手续"}, rules, now=NOW)
+    take(session, case, "register", user(app, "county_approver_370811"), {"note": "补齐手续"}, rules, now=NOW)
     settle(session, case, caseworker, rules, now=NOW)
     assert case.state == "paid" and reconcile(session, fund.id) == (Decimal("9200.00"), Decimal("9200.00"))
     done = reverse(session, payment, caseworker, rules, "重复登记")

@@ -77,3 +77,31 @@ def test_accepting_starts_the_twenty_working_day_clock(app, session, rules):
     due = aid.deadlines["decision_due"]["due"]
     assert dt.date.fromisoformat(due) == dt.date(2026, 11, 30)  # 20 working days after 2 November 2026
     assert aid.due_at is not None
+
+
+def test_every_approval_forbids_self_approval():
+    """No one decides a case they took in: every decision of config/workflow.yaml says so (the city bureau
+    once took in an emergency and pre-assisted it itself)."""
+    raw = YAML(typ="safe").load((Path(__file__).resolve().parents[2] / "config/workflow.yaml").read_text(encoding="utf-8"))
+    approvals = [(flow, name, t) for flow, spec in raw["flows"].items() for name, t in spec["transitions"].items()
+                 if t.get("approval") is True]
+    assert ("emergency", "pre_assist") in [(flow, name) for flow, name, _ in approvals]
+    assert [(flow, name) for flow, name, t in approvals if t.get("self_approval") is not False] == []
+
+
+def test_registration_declares_the_separation_from_pre_assistance():
+    emergency = load_workflow().flows["emergency"]
+    assert emergency.transitions["register"].not_by == ("pre_assist",)
+    assert emergency.transitions["register"].level == "verdict"
+    assert emergency.transitions["pre_assist"].within == "pre_assist_limit"
+
+
+def test_a_workflow_naming_an_unknown_separation_is_refused(tmp_path):
+    from app.services.workflow_def import WorkflowInvalid
+
+    text = (Path(__file__).resolve().parents[2] / "config/workflow.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "workflow.yaml"
+    path.write_text(text.replace("not_by: [pre_assist]", "not_by: [pre_asist]"), encoding="utf-8")
+    with pytest.raises(WorkflowInvalid) as caught:
+        load_workflow(path)
+    assert "not_by: found 'pre_asist'" in caught.value.faults[0]

@@ -127,7 +127,7 @@ def test_a_county_raises_its_dibao_standard_from_a_future_date(app, session, log
     assert kept.verdict == old_verdict and kept.rules_digest == old_digest
     assert kept.verdict["checks"][1]["limit"] == "915" and kept.approved_amount == 2000
     shown = login_as("township_approver_370811").get(f"/caseview/show/{decided.id}").get_data(as_text=True)
-    assert "<td>915</td>" in shown
+    assert "<td>915.00</td>" in shown
 
 
 def test_a_county_administrator_edits_only_their_own_county(app, session, login_as, rules_dir):
