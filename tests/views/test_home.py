@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import event
-
-from app.extensions import db
 from app.models.audit import utcnow
 from app.services.intake import intake
 from app.services.referrals import claim, refer
 from app.services.workflow import take
 from tests.charity_support import FIGURES, charity_staff, make_case, make_project, user
 from tests.support import make_household
+from tests.views.test_list_queries import _queries
 
 
 def _section(page: str, key: str) -> str:
@@ -122,28 +120,14 @@ def test_the_page_is_in_english_on_request(login_as):
     assert "Cases waiting for your step" in page and "Due soon and overdue" in page
 
 
-def _queries(client, url) -> int:
-    seen = []
-
-    def count(*_args, **_kwargs):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_the_to_do_list_costs_the_same_queries_for_one_case_or_many(app, session, rules, login_as):
     client = login_as("finance_officer_370811")
     make_case(app, session, rules)
     session.commit()
-    _queries(client, "/")  # warm-up
-    few = _queries(client, "/")
+    _queries(app, client, "/")  # warm-up
+    few = _queries(app, client, "/")
     for _ in range(5):
         make_case(app, session, rules)
     session.commit()
-    _queries(client, "/")  # the commit expired the logged-in user: reloaded once
-    assert _queries(client, "/") == few
+    _queries(app, client, "/")  # the commit expired the logged-in user: reloaded once
+    assert _queries(app, client, "/") == few
