@@ -30,7 +30,7 @@ from werkzeug.exceptions import BadRequest
 
 from app.rules.inputs import CST
 from app.security import masking
-from app.security.scope import JURISDICTION, current_user, in_scope
+from app.security.scope import JURISDICTION, current_user, in_scope, user_scope
 from app.services.spreadsheets import XLSX_MIMETYPE, table_csv, table_xlsx
 
 
@@ -96,6 +96,30 @@ def _masked_response(response: Response) -> Response:
         masking.mask_record(body["result"])
         response.set_data(json.dumps(body, ensure_ascii=False))
     return response
+
+
+#: a region column a list drops for a user who sees only one such region (scope → columns dropped)
+_ONE_REGION = {"township": ("county", "township"), "county": ("county",), "charity": ("county",),
+               "own_reports": ("county",), "city": ()}
+
+
+class RegionColumnsMixin:
+    """The list shows the county and the township of each row to a user who sees more than one of them
+    (the city sees counties and townships, a county its townships), and leaves out what is always the
+    same for the user. Declare ``region_list_columns`` (the list with both); the rows' regions load in the
+    list's own query."""
+
+    @property
+    def list_columns(self):
+        user = current_user()
+        if user is None or not user.is_authenticated:
+            return self.region_list_columns
+        dropped = _ONE_REGION[user_scope(user)]
+        return [c for c in self.region_list_columns if c not in dropped]
+
+    @list_columns.setter
+    def list_columns(self, columns):
+        self.region_list_columns = list(columns)
 
 
 class ScopedModelView(ModelView):
