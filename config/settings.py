@@ -13,6 +13,7 @@ Environment:
     SESSION_COOKIE_SECURE  "0" to allow the session cookie over plain HTTP (default: "1", except demo)
     TEMPAID_PROXIES        number of reverse proxies in front of the app (default 0)
     PASSWORD_MIN_LENGTH    the shortest password a user may set (default 10)
+    RESERVE_FUND_CONFIRM_ABOVE  a reserve-fund allocation above this (yuan) asks for confirmation (200000)
     RATELIMIT_STORAGE_URI  where login rate limits are counted, shared by all workers
                            (e.g. redis://127.0.0.1:6379/0; default: each worker's memory)
 """
@@ -95,6 +96,9 @@ def load_settings() -> dict:
         "FAB_PASSWORD_COMPLEXITY_ENABLED": True,
         "FAB_PASSWORD_COMPLEXITY_VALIDATOR": _password_rules,
         "PASSWORD_MIN_LENGTH": int(os.environ.get("PASSWORD_MIN_LENGTH", "10")),
+        # a reserve-fund allocation above this many yuan is recorded only once the officer confirms it
+        # (a plausibility check against typed zeros, not a limit of the notice)
+        "RESERVE_FUND_CONFIRM_ABOVE": os.environ.get("RESERVE_FUND_CONFIRM_ABOVE", "200000"),
         # Babel: Chinese first, English on request
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
