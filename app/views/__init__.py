@@ -24,6 +24,11 @@ def _add(appbuilder: AppBuilder, view, name: str, label, icon: str, category: st
 
 
 def register_views(appbuilder: AppBuilder) -> None:
+    from flask import current_app
+
+    from app.views.timefmt import china_time
+
+    current_app.jinja_env.filters["china_time"] = china_time
     from app.views.cases import CaseView, DueCaseView
     from app.views.households import HouseholdView
     from app.views.intake import IntakeView

@@ -9,7 +9,6 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 
 from app.models import PaymentBatch, Region
-from app.rules.inputs import CST
 from app.security import masking
 from app.security.scope import current_user
 from app.services.batches import (
@@ -25,6 +24,7 @@ from app.services.spreadsheets import XLSX_MIMETYPE
 from app.services.townships import counties_in_scope
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.refusals import refusal_text
+from app.views.timefmt import china_time
 
 BATCH_LABELS = {
     "number": _l("Batch number"), "county": _l("County"), "township": _l("Township"),
@@ -39,7 +39,7 @@ FILE_LABELS = {
 
 
 def _time(value) -> str:
-    return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else ""
+    return china_time(value)  # SQLite hands back UTC without its zone
 
 
 def _blank(value):
