@@ -12,6 +12,8 @@ Environment:
     TEMPAID_DEMO   "1" enables demo mode (demo users with printed passwords); only run.py sets it
     SESSION_COOKIE_SECURE  "0" to allow the session cookie over plain HTTP (default: "1", except demo)
     TEMPAID_PROXIES        number of reverse proxies in front of the app (default 0)
+    PASSWORD_MIN_LENGTH    the shortest password a user may set (default 10)
+    RESERVE_FUND_CONFIRM_ABOVE  a reserve-fund allocation above this (yuan) asks for confirmation (200000)
     RATELIMIT_STORAGE_URI  where login rate limits are counted, shared by all workers
                            (e.g. redis://127.0.0.1:6379/0; default: each worker's memory)
 """
@@ -61,6 +63,12 @@ def _database_url(instance: Path) -> str:
     return url
 
 
+def _password_rules(password: str) -> None:
+    from app.security.passwords import fab_validator  # the app package imports this module
+
+    fab_validator(password)
+
+
 def load_settings() -> dict:
     instance = instance_dir()
     demo = os.environ.get("TEMPAID_DEMO") == "1"
@@ -87,6 +95,13 @@ def load_settings() -> dict:
         "FAB_INDEX_VIEW": "app.views.home.HomeView",
         "FAB_ADD_SECURITY_API": False,
         "FAB_PASSWORD_HASH_METHOD": "scrypt",
+        # the project's password rules (app/security/passwords.py), on FAB's forms and our own
+        "FAB_PASSWORD_COMPLEXITY_ENABLED": True,
+        "FAB_PASSWORD_COMPLEXITY_VALIDATOR": _password_rules,
+        "PASSWORD_MIN_LENGTH": int(os.environ.get("PASSWORD_MIN_LENGTH", "10")),
+        # a reserve-fund allocation above this many yuan is recorded only once the officer confirms it
+        # (a plausibility check against typed zeros, not a limit of the notice)
+        "RESERVE_FUND_CONFIRM_ABOVE": os.environ.get("RESERVE_FUND_CONFIRM_ABOVE", "200000"),
         # Babel: Chinese first, English on request
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

@@ -58,3 +58,33 @@ def test_no_demo_data_outside_demo_mode(tmp_path, monkeypatch):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "DEMO_MODE": False})
     with app.app_context(), pytest.raises(RuntimeError):
         seed_demo()
+
+
+def test_the_demo_lets_every_step_be_tried_by_a_second_person(demo_app):
+    """Cases in several states in each county's home township, and a second approver and reviewer, so
+    that separation of duties and "nobody decides what they took in" can be tried with the demo logins."""
+    import run
+    from sqlalchemy import select
+
+    from app.models import Case
+    from tests.conftest import login
+
+    logins = {entry["username"]: entry["password"] for entry in run.prepare(demo_app)}
+    for county in ("370811", "370881"):
+        for key in ("township_approver", "county_reviewer", "county_approver"):
+            assert f"{key}_2_{county}" in logins
+    with demo_app.app_context():
+        session = demo_app.appbuilder.session
+        states = {}
+        for case in session.scalars(select(Case)):
+            states.setdefault(case.county.code, set()).add(case.state)
+        expected = {"submitted", "investigated", "reviewed", "approved", "reported", "pre_assisted"}
+        assert states == {"370811": expected, "370881": expected}
+        waiting = session.scalar(select(Case).where(Case.state == "pre_assisted", Case.county.has(code="370811")))
+    client = demo_app.test_client()
+    assert login(client, "township_approver_2_370811", logins["township_approver_2_370811"]).status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    assert waiting.number in home and "登记、补齐手续" in home, "the second approver may register the pre-assistance"
+    caseworker = demo_app.test_client()
+    login(caseworker, "township_caseworker_370811", logins["township_caseworker_370811"])
+    assert "已申请" in caseworker.get("/").get_data(as_text=True), "a new application waits for acceptance"

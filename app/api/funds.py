@@ -62,7 +62,8 @@ class ReserveFundApi(ScopedModelRestApi):
     @safe
     def allocate(self):
         """Money into a township's fund: ``{"township_id", "kind": "allocation_own|allocation_county|return",
-        "amount": "5000.00", "reason"}``; the fund is opened on its first allocation.
+        "amount": "5000.00", "reason"}``; the fund is opened on its first allocation. An amount above the
+        plausibility limit is refused with ``confirm_large`` until sent again with ``"confirm": true``.
         ---
         post:
           requestBody: {content: {application/json: {schema: {type: object}}}}
@@ -73,7 +74,7 @@ class ReserveFundApi(ScopedModelRestApi):
         township = session.get(Region, row_id(body.get("township_id"))) if row_id(body.get("township_id")) else None
         try:
             movement = allocate(session, township, body.get("kind", ""), body.get("amount", ""),
-                                body.get("reason", ""), current_user())
+                                body.get("reason", ""), current_user(), confirmed=body.get("confirm") is True)
             session.commit()
         except FundRefused as exc:
             session.rollback()

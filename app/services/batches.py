@@ -15,9 +15,7 @@ was reversed meanwhile (its snapshot is taken after the reversal committed).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import secrets
 
 from sqlalchemy import func, insert, select, update
@@ -29,7 +27,7 @@ from app.security.scope import scope_clause
 from app.services.audit import acting
 from app.services.money import fen, sum_fen
 from app.services.payment_progress import reversed_clause, standing_clauses
-from app.services.spreadsheets import safe_text
+from app.services.spreadsheets import table_csv, table_xlsx
 from app.services.townships import county_in_scope, township_in_scope
 
 #: the columns of the bank file, in order; the caller names them in the viewer's language
@@ -100,20 +98,29 @@ def batch_rows(session: Session, batch: PaymentBatch) -> list[dict]:
             for n, r in enumerate(session.execute(query), start=1)]
 
 
+def batch_table(batch: PaymentBatch, rows: list[dict], total_label: str,
+                shown=lambda kind, value: value) -> tuple[list[list], list]:
+    """The bank file's rows and its total row (the number of payments and the sum); amounts as Decimal,
+    account numbers as text. ``shown(kind, value)`` masks personal data for a viewer who may not see it whole."""
+    body = [[row["seq"], shown("name", row["payee"]), shown("id_number", row["id_number"]), row["bank_name"],
+             shown("bank_account", row["bank_account"]), row["amount"], row["case_number"], row["stage"],
+             row["paid_on"].isoformat()] for row in rows]
+    return body, [total_label, len(rows), "", "", "", fen(batch.total), "", "", ""]
+
+
 def batch_csv(batch: PaymentBatch, rows: list[dict], labels: dict[str, str], total_label: str,
               shown=lambda kind, value: value) -> str:
     """The bank file: UTF-8 with a byte-order mark (spreadsheet programs then keep the Chinese), a header,
-    one row per payment, a total row with the number of payments and the sum. ``shown(kind, value)``
-    masks personal data for a viewer who may not see it whole."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([labels[c] for c in BATCH_COLUMNS])
-    for row in rows:
-        writer.writerow([row["seq"], safe_text(shown("name", row["payee"])), shown("id_number", row["id_number"]),
-                         safe_text(row["bank_name"]), shown("bank_account", row["bank_account"]),
-                         f"{row['amount']:.2f}", row["case_number"], row["stage"], row["paid_on"].isoformat()])
-    writer.writerow([total_label, len(rows), "", "", "", f"{fen(batch.total):.2f}", "", "", ""])
-    return "\ufeff" + buffer.getvalue()
+    one row per payment, a total row with the number of payments and the sum."""
+    body, total = batch_table(batch, rows, total_label, shown)
+    return table_csv([labels[c] for c in BATCH_COLUMNS], body, total)
+
+
+def batch_xlsx(batch: PaymentBatch, rows: list[dict], labels: dict[str, str], total_label: str, title: str,
+               shown=lambda kind, value: value) -> bytes:
+    """The bank file as a workbook: account and ID numbers stay text (not 6.23E+15), amounts numbers."""
+    body, total = batch_table(batch, rows, total_label, shown)
+    return table_xlsx(title, [labels[c] for c in BATCH_COLUMNS], body, total, sheet=batch.number)
 
 
 def waiting(session: Session, user) -> list[dict]:

@@ -2,6 +2,13 @@
 a reserve fund in each demo township and a charity project in each demo county (so payments, funds and
 referrals can be tried at once).
 
+So that every step can be tried by a demo user: a second township approver, county reviewer and county
+approver in each county (separation of duties and "nobody decides what they took in" need two people),
+and cases in the home township of each county in several states — a new application, one waiting for
+review, one waiting for approval, one approved and waiting to be paid, an emergency reported and waiting
+for pre-assistance, one pre-assisted and waiting to be registered. The cases go through the services
+and the workflow like any other, with the demo users as the actors.
+
 Demo mode only: passwords are generated at random when the demo database is first filled and kept in
 ``instance/demo-logins.json`` (mode 600) so that run.py can print them again; no password is in code.
 """
@@ -17,10 +24,17 @@ from sqlalchemy import func, select
 
 from app.idnumber import check_digit
 from app.models import CharityProject, Household, Region
+from app.models.audit import utcnow
+from app.rules.inputs import CST
+from app.security.roles import load_roles
 from app.services.charities import charity_for_region, prepare_new_project
+from app.services.intake import intake
 from app.services.regions import load_regions
 from app.services.reserve_funds import allocate
-from app.services.users import create_role_users
+from app.services.rules import current_rules
+from app.services.users import create_role_users, home_region, username_for
+from app.services.workflow import take
+from app.services.workflow_def import workflow
 
 DEMO_COUNTIES = ("370811", "370881")  # 任城区, 曲阜市: two counties, so scoping can be seen
 
@@ -56,7 +70,10 @@ def seed_demo() -> list[dict]:
             phone="1380537" + body[-4:], bank_name="济宁农商银行", bank_account="6231" + body[-12:],
         ))
     logins = _create_users(regions)
+    logins += _second_users(regions)
     _funds_and_projects(session, regions)
+    session.flush()
+    _cases(session, regions)
     session.commit()
     path = _logins_file()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -87,3 +104,88 @@ def _funds_and_projects(session, regions: dict[str, Region]) -> None:
         project.categories = categories
         prepare_new_project(project)
         session.add(project)
+
+
+#: roles with a second demo user in each county, so that one may check or decide what the other did
+SECOND_USERS = ("township_approver", "county_reviewer", "county_approver")
+
+
+def _second_users(regions: dict[str, Region]) -> list[dict]:
+    sm = current_app.appbuilder.sm
+    declared = load_roles()
+    logins = []
+    for code in DEMO_COUNTIES:
+        for key in SECOND_USERS:
+            spec = declared[key]
+            region = home_region(spec.scope, regions[code])
+            username = f"{key}_2_{code}"
+            password = secrets.token_urlsafe(9)
+            user = sm.add_user(username, spec.name_zh + "（二）", region.name, f"{username}@tempaid.invalid",
+                               sm.find_role(key), password)
+            if user is None:
+                raise RuntimeError(f"could not create user {username}")
+            user.region = region
+            logins.append({"username": username, "password": password, "role": spec.name_zh + "（二）",
+                           "region": region.name})
+    return logins
+
+
+_INCOME = {"monthly_income": ["300"] * 12, "monthly_necessary_expenses": ["100"] * 6, "financial_assets": "1000",
+           "houses": 1, "vehicles": 0}
+#: head, ID body suffix (birth date and sequence), kind, the steps taken: (role, transition)
+DEMO_CASES = [
+    ("周一", "19700301011", "expenditure", ()),
+    ("吴二", "19680512021", "expenditure", (("township_caseworker", "accept"), ("township_caseworker", "investigate"))),
+    ("郑三", "19750720031", "expenditure", (("township_caseworker", "accept"), ("township_caseworker", "investigate"),
+                                           ("township_approver", "review"))),
+    ("冯四", "19811109041", "expenditure", (("township_caseworker", "accept"), ("township_caseworker", "investigate"),
+                                           ("township_approver", "review"), ("approver", "approve"))),
+    ("陈五", "19590215051", "emergency", ()),
+    ("褚六", "19880630061", "emergency", (("township_approver", "pre_assist"),)),
+]
+
+
+def _figures(kind: str, today) -> dict:
+    if kind == "emergency":
+        return {"kind": "emergency", "category": "incident:fire", "severity": "light",
+                "application_date": today.isoformat(), "reported_at": utcnow().astimezone(CST).isoformat(),
+                "requested_amount": "800"}
+    return {"kind": "expenditure", "category": "illness:uremia", "application_date": today.isoformat(),
+            "cost": "2000", "household": _INCOME}
+
+
+def _approver(case, code: str):
+    """A demo user allowed to approve at the level the verdict names."""
+    sm = current_app.appbuilder.sm
+    declared = load_roles()
+    role = workflow().approvers[case.approval_level][0]
+    return sm.find_user(username=username_for(role, declared[role].scope, code))
+
+
+def _step_fields(case, name: str, today) -> dict:
+    amount = str(case.suggested_amount or "800")
+    return {"investigate": {"note": "入户调查（演示）"}, "review": {"note": "审核（演示）"}, "approve": {"amount": amount},
+            "pre_assist": {"amount": amount, "date": today.isoformat()}}.get(name, {})
+
+
+def _cases(session, regions: dict[str, Region]) -> None:
+    sm = current_app.appbuilder.sm
+    rules = current_rules()
+    today = utcnow().astimezone(CST).date()
+    declared = load_roles()
+    for code in DEMO_COUNTIES:
+        town = home_region("township", regions[code])
+        actor = {key: sm.find_user(username=username_for(key, declared[key].scope, code))
+                 for key in ("township_caseworker", "township_approver")}
+        for head, suffix, kind, steps in DEMO_CASES:
+            body = code + suffix
+            household = Household(id_number=body + check_digit(body), head_name=head, township=town,
+                                  county=town.parent, area="urban", residency="local_hukou", size=3, dibao=False,
+                                  tekun=False, phone="1390537" + body[-4:], bank_name="济宁农商银行",
+                                  bank_account="6231" + body[-12:])
+            session.add(household)
+            session.flush()
+            case = intake(session, household, _figures(kind, today), actor["township_caseworker"], rules)
+            for role, name in steps:
+                user = _approver(case, code) if role == "approver" else actor[role]
+                take(session, case, name, user, _step_fields(case, name, today), rules)

@@ -14,10 +14,12 @@ the balance; the UPDATE itself bypasses the ORM hook on purpose.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import literal, select, update
+from flask import current_app
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -98,17 +100,41 @@ def _reason(reason) -> str:
     return text
 
 
+#: an amount as a person types it: ASCII digits, at most two decimals (no ``1e5``, no full-width digits)
+TYPED_AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+
+
 def _amount(value) -> Decimal:
+    if isinstance(value, str) and not TYPED_AMOUNT.fullmatch(value.strip()):
+        raise FundRefused("amount_invalid", "the amount is written with the digits 0-9 and at most two decimals")
     try:
         return parse_money(value)
     except MoneyInvalid as exc:
         raise FundRefused("amount_invalid", str(exc)) from None
 
 
+def confirm_above() -> Decimal:
+    """The allocation above which the officer confirms the amount (``RESERVE_FUND_CONFIRM_ABOVE``)."""
+    return Decimal(str(current_app.config["RESERVE_FUND_CONFIRM_ABOVE"]))
+
+
+def returnable(session: Session, fund: ReserveFund) -> Decimal:
+    """What may still be given back by hand: the draws less every return so far (one SUM)."""
+    drawn, returned = session.execute(
+        select(func.coalesce(func.sum(-FundMovement.amount).filter(FundMovement.kind == "draw"), 0),
+               func.coalesce(func.sum(FundMovement.amount).filter(FundMovement.kind == "return"), 0))
+        .where(FundMovement.fund_id == fund.id)).one()
+    return fen(drawn) - fen(returned)
+
+
 def allocate(session: Session, township: Region, kind: str, amount, reason: str, user,
-             now: dt.datetime | None = None) -> FundMovement:
+             now: dt.datetime | None = None, confirmed: bool = False) -> FundMovement:
     """Money into a township's fund: its own funds (``allocation_own``), a county allocation
-    (``allocation_county``) or money given back (``return``). Opens the fund on its first allocation."""
+    (``allocation_county``) or money given back (``return``). Opens the fund on its first allocation.
+
+    A return never exceeds what was drawn from the fund and not yet returned; an amount above the
+    plausibility limit (:func:`confirm_above`) is recorded only ``confirmed`` (a typo of three zeros
+    is the likelier story)."""
     if kind not in INFLOW_KINDS:
         raise FundRefused("kind_invalid", f"money comes in as one of {', '.join(INFLOW_KINDS)}")
     if township is None or township.level != "township":
@@ -116,7 +142,14 @@ def allocate(session: Session, township: Region, kind: str, amount, reason: str,
     if not township_in_scope(township, user):
         raise FundRefused("scope", "township outside your jurisdiction")
     value, why = _amount(amount), _reason(reason)
+    if value > confirm_above() and not confirmed:
+        raise FundRefused("confirm_large", f"{value} is above {confirm_above()}: confirm the amount")
     fund = _open_fund(session, township, user)
+    if kind == "return":
+        session.execute(select(ReserveFund.id).where(ReserveFund.id == fund.id).with_for_update())
+        if value > returnable(session, fund):
+            raise FundRefused("above_drawn", f"{value} is more than the {returnable(session, fund)} drawn and "
+                                             "not yet returned")
     movement = _move(session, fund, kind, value, why, user, now=now)
     if movement is None:  # adding money never leaves a balance below zero
         raise FundRefused("not_recorded", "the allocation was not recorded")

@@ -24,6 +24,11 @@ def _add(appbuilder: AppBuilder, view, name: str, label, icon: str, category: st
 
 
 def register_views(appbuilder: AppBuilder) -> None:
+    from flask import current_app
+
+    from app.views.timefmt import china_time
+
+    current_app.jinja_env.filters["china_time"] = china_time
     from app.views.cases import CaseView, DueCaseView
     from app.views.households import HouseholdView
     from app.views.intake import IntakeView
@@ -35,6 +40,9 @@ def register_views(appbuilder: AppBuilder) -> None:
     _add(appbuilder, DueCaseView, "Due soon and overdue", _l("Due soon and overdue"), "fa-clock-o", "Cases")
     _add(appbuilder, HouseholdView, "Households", _l("Households"), "fa-home", "Cases")
     appbuilder.add_view_no_menu(HouseholdMemberView)
+    from app.views.account import AccountView
+
+    appbuilder.add_view_no_menu(AccountView)  # in the user menu at the top right
     _add(appbuilder, RegionView, "Regions", _l("Regions"), "fa-map", "Settings")
     from app.views.charities import CharityProjectView, CharityView
     from app.views.referrals import AidRecordView, ReferralPoolView, ReferralView

@@ -8,13 +8,15 @@
 5. personal columns are masked for roles that do not work the case (lists, detail, exports, API), and
    nothing is sorted or filtered by what a mask hides (:func:`app.security.masking.reveals_personal`).
 
-Exports are CSV in UTF-8 with a byte-order mark, which spreadsheet programs open with Chinese intact.
+Every list exports the rows the user may see (its filters applied), as CSV or as an Excel workbook,
+through :mod:`app.services.spreadsheets` (formula cells neutralised there): headers by their labels in
+the user's language, values as on screen (words, China time, masked personal data), money as numbers.
 """
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 import json
+from decimal import Decimal
 
 from flask import Response, request
 from flask_babel import gettext
@@ -23,6 +25,7 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder import ModelRestApi, ModelView
+from markupsafe import Markup
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.exceptions import DatabaseException
 from sqlalchemy import inspect as sa_inspect
@@ -30,11 +33,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import BadRequest
 
+from app.rules.inputs import CST
 from app.security import masking
-from app.security.scope import JURISDICTION, current_user, in_scope
+from app.security.scope import JURISDICTION, current_user, in_scope, user_scope
 from app.services.ids import is_row_id
 from app.web.errors import ApiRefusal
 from app.web.server_errors import database_refusal
+
+from app.services.spreadsheets import XLSX_MIMETYPE, table_csv, table_xlsx
 
 NOT_AN_ID = _l("Not the id of a record")
 
@@ -112,9 +118,23 @@ def _refused_by_mask(model, column: str) -> bool:
     return masking.reveals_personal(model, column, masking.viewer_sees_whole())
 
 
-def _safe_cell(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def export_value(value):
+    """A value as a person reads it in a file: money and counts as numbers, the rest as words (no
+    ``None``, ``True``, HTML or UTC times)."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value.striptags()
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, (Decimal, int)):
+        return value
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _masked_response(response: Response) -> Response:
@@ -126,8 +146,33 @@ def _masked_response(response: Response) -> Response:
     return response
 
 
+#: a region column a list drops for a user who sees only one such region (scope → columns dropped)
+_ONE_REGION = {"township": ("county", "township"), "county": ("county",), "charity": ("county",),
+               "own_reports": ("county",), "city": ()}
+
+
+class RegionColumnsMixin:
+    """The list shows the county and the township of each row to a user who sees more than one of them
+    (the city sees counties and townships, a county its townships), and leaves out what is always the
+    same for the user. Declare ``region_list_columns`` (the list with both); the rows' regions load in the
+    list's own query."""
+
+    @property
+    def list_columns(self):
+        user = current_user()
+        if user is None or not user.is_authenticated:
+            return self.region_list_columns
+        dropped = _ONE_REGION[user_scope(user)]
+        return [c for c in self.region_list_columns if c not in dropped]
+
+    @list_columns.setter
+    def list_columns(self, columns):
+        self.region_list_columns = list(columns)
+
+
 class ScopedModelView(ModelView):
     base_filters = JURISDICTION
+    list_template = "tempaid/list.html"  # FAB's list with the export buttons
     export_columns: list[str] | None = None  # default: show_columns
 
     def __init__(self, **kwargs):
@@ -142,18 +187,31 @@ class ScopedModelView(ModelView):
     @permission_name("export")
     def export(self):
         """The rows of the list the user may see, as a CSV file, personal data masked as on screen."""
+        headers, rows = self._export_table()
+        return Response(table_csv(headers, rows), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={self._export_name()}.csv"})
+
+    @expose("/export/xlsx/")
+    @has_access
+    @permission_name("export")
+    def export_xlsx(self):
+        """The same rows as an Excel workbook (money as numbers, account numbers as text)."""
+        headers, rows = self._export_table()
+        data = table_xlsx(str(self.list_title), headers, rows, sheet=str(self.list_title))
+        return Response(data, mimetype=XLSX_MIMETYPE,
+                        headers={"Content-Disposition": f"attachment; filename={self._export_name()}.xlsx"})
+
+    def _export_name(self) -> str:
+        return self.datamodel.obj.__tablename__
+
+    def _export_table(self) -> tuple[list[str], list[list]]:
+        """Headers in the user's language and the rows of the filtered list (the list's own query)."""
         columns = self.export_columns or self.show_columns
         get_filter_args(self._filters)
         filters = self._filters.get_joined_filters(self._base_filters)
         _count, items = self.datamodel.query(filters, *self.base_order)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([str(self.label_columns.get(c, c)) for c in columns])
-        for item in items:
-            writer.writerow([self._export_cell(item, c) for c in columns])
-        name = self.datamodel.obj.__tablename__
-        return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+        headers = [str(self.label_columns.get(c, c)) for c in columns]
+        return headers, [[self._export_cell(item, c) for c in columns] for item in items]
 
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", **kwargs):
         """FAB sorts a list by any ``_oc_<View>`` it is given (``_oc_HouseholdView=id_number`` ordered the
@@ -165,11 +223,12 @@ class ScopedModelView(ModelView):
         return super()._get_list_widget(filters, actions=actions, order_column=order_column,
                                         order_direction=order_direction, **kwargs)
 
-    def _export_cell(self, item, column: str) -> str:
-        value = getattr(item, column)
-        formatter = self.formatters_columns.get(column)
-        text_value = formatter(value) if formatter else value
-        return "" if text_value is None else _safe_cell(str(text_value))
+    def _export_cell(self, item, column: str):
+        value = self.datamodel._get_attr_value(item, column)
+        last = column.split(".")[-1]  # household.id_number is masked like id_number
+        formatter = self.formatters_columns.get(column) or (
+            self.formatters_columns.get(last) if last in masking.PERSONAL_COLUMNS else None)
+        return export_value(formatter(value) if formatter else value)
 
     def pre_add(self, item) -> None:
         _check_scope(item)

@@ -9,13 +9,22 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 
 from app.models import PaymentBatch, Region
-from app.rules.inputs import CST
 from app.security import masking
 from app.security.scope import current_user
-from app.services.batches import BATCH_COLUMNS, BatchRefused, batch_csv, batch_rows, create_batch, waiting
+from app.services.batches import (
+    BATCH_COLUMNS,
+    BatchRefused,
+    batch_csv,
+    batch_rows,
+    batch_xlsx,
+    create_batch,
+    waiting,
+)
+from app.services.spreadsheets import XLSX_MIMETYPE
 from app.services.townships import counties_in_scope
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.refusals import refusal_text
+from app.views.timefmt import china_time
 
 BATCH_LABELS = {
     "number": _l("Batch number"), "county": _l("County"), "township": _l("Township"),
@@ -30,7 +39,7 @@ FILE_LABELS = {
 
 
 def _time(value) -> str:
-    return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else ""
+    return china_time(value)  # SQLite hands back UTC without its zone
 
 
 def _blank(value):
@@ -81,6 +90,18 @@ class PaymentBatchView(ScopedModelView):
                          {key: str(label) for key, label in FILE_LABELS.items()}, str(_l("Total")), masking.shown)
         return Response(text, mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename=batch-{batch.number}.csv"})
+
+    @expose("/file/<pk>/xlsx", methods=["GET"])
+    @has_access
+    @permission_name("export")
+    def file_xlsx(self, pk):
+        """The bank file as an Excel workbook: account numbers as text, amounts as numbers."""
+        batch = self._batch_or_404(pk)
+        data = batch_xlsx(batch, batch_rows(self.datamodel.session, batch),
+                          {key: str(label) for key, label in FILE_LABELS.items()}, str(_l("Total")),
+                          str(_l("Bank transfer batch %(number)s", number=batch.number)), masking.shown)
+        return Response(data, mimetype=XLSX_MIMETYPE, headers={
+            "Content-Disposition": f"attachment; filename=batch-{batch.number}.xlsx"})
 
     @expose("/create/", methods=["GET", "POST"])
     @has_access

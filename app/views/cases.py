@@ -36,7 +36,7 @@ from app.services.workflow import (
     take,
 )
 from app.services.workflow_def import workflow
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import RegionColumnsMixin, ScopedInterface, ScopedModelView
 from app.views.refusals import refusal_text
 
 CASE_LABELS = {
@@ -145,18 +145,18 @@ def refusal_field(code: str) -> str | None:
     return REFUSAL_FIELDS.get(code)
 
 
-class CaseView(ScopedModelView):
+class CaseView(RegionColumnsMixin, ScopedModelView):
     datamodel = ScopedInterface(Case)
     base_permissions = ["can_list", "can_show", "can_export", "can_transition"]
     list_title = _l("Cases")
     show_title = _l("Case")
     show_template = "tempaid/case_show.html"
-    list_columns = ["number", "household", "township", "kind", "category", "state", "approval_level",
-                    "suggested_amount", "due_at"]
+    region_list_columns = ["number", "household", "county", "township", "kind", "category", "state", "approval_level",
+                           "suggested_amount", "due_at"]
     show_columns = ["number", "household", "county", "township", "kind", "category", "severity", "state",
                     "application_date", "eligible", "approval_level", "suggested_amount", "maximum_amount",
                     "approved_amount", "due_at", "created_by", "created_at", "rules_digest"]
-    export_columns = ["number", "household", "township", "kind", "category", "state", "approval_level",
+    export_columns = ["number", "household", "county", "township", "kind", "category", "state", "approval_level",
                       "suggested_amount", "approved_amount", "application_date", "due_at"]
     search_columns = ["number", "state", "kind", "category", "township", "application_date", "due_at"]
     order_columns = ["number", "application_date", "due_at", "suggested_amount"]

@@ -17,11 +17,12 @@ from app.models.reserve_fund import INFLOW_KINDS
 from app.rules.inputs import CST
 from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user
 from app.services.money import fen
-from app.services.reserve_funds import FundRefused, allocate, low_balance_level, standing
+from app.services.reserve_funds import FundRefused, allocate, confirm_above, low_balance_level, standing
 from app.services.rules import current_rules
 from app.services.townships import townships_in_scope
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.refusals import refusal_text
+from app.views.timefmt import china_time
 
 KIND_LABELS = {"allocation_own": _l("Township's own funds"), "allocation_county": _l("County allocation"),
                "return": _l("Returned to the fund"), "draw": _l("Drawn for a payment")}
@@ -38,7 +39,7 @@ def kind_label(kind: str | None) -> str:
 
 
 def _time(value) -> str:
-    return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else ""
+    return china_time(value)  # SQLite hands back UTC without its zone
 
 
 def _blank(value):
@@ -117,19 +118,22 @@ class ReserveFundView(ScopedModelView):
         """Money into a township's fund, with why; opens the fund on its first allocation."""
         session = self.datamodel.session
         form = request.form
+        confirm_needed = False
         if request.method == "POST":
             township = session.get(Region, form.get("township_id", type=int) or 0)
             try:
                 movement = allocate(session, township, form.get("kind", ""), form.get("amount", ""),
-                                    form.get("reason", ""), current_user())
+                                    form.get("reason", ""), current_user(), confirmed=form.get("confirm") == "1")
                 session.commit()
                 flash(str(_l("Recorded: %(kind)s %(amount)s, balance %(balance)s.", kind=kind_label(movement.kind),
                              amount=movement.amount, balance=movement.balance_after)), "success")
                 return redirect(url_for(".show", pk=movement.fund_id))
             except FundRefused as exc:
                 session.rollback()
-                flash(refusal_text(exc), "danger")
-        return self.render_template("tempaid/fund_allocate.html", title=_l("Record money into a reserve fund"),
+                confirm_needed = exc.code == "confirm_large"
+                flash(refusal_text(exc), "warning" if confirm_needed else "danger")
+        return self.render_template("tempaid/fund_allocate.html", confirm_needed=confirm_needed,
+                                    confirm_above=confirm_above(), title=_l("Record money into a reserve fund"),
                                     townships=townships_in_scope(session, current_user()), form=form,
                                     kinds=[(k, kind_label(k)) for k in INFLOW_KINDS],
                                     chosen=request.values.get("township_id", type=int))

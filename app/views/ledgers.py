@@ -17,7 +17,7 @@ from app.rules.inputs import CST
 from app.security import masking
 from app.security.scope import current_user
 from app.services.ledgers import LedgerRefused, Month, cash_ledger, disclosure_list
-from app.services.spreadsheets import table_xlsx
+from app.services.spreadsheets import XLSX_MIMETYPE, table_csv, table_xlsx
 from app.services.townships import townships_in_scope
 from app.views.cases import category_label
 from app.views.payments import method_label
@@ -96,15 +96,28 @@ class _Monthly(BaseView):
     @has_access
     @permission_name("export")
     def xlsx(self):
+        return self._file("xlsx")
+
+    @expose("/csv", methods=["GET"])
+    @has_access
+    @permission_name("export")
+    def csv(self):
+        return self._file("csv")
+
+    def _file(self, kind: str) -> Response:
+        """The list as a workbook or as CSV (UTF-8 with a byte-order mark), formula cells neutralised."""
         _townships, township_id, month = self._choice()
         made = self._made(township_id, month)
         if made is None:
             return Response(status=400)
         headers, rows, total = self.table(made)
-        data = table_xlsx(self.heading(made), headers, rows, total, sheet=str(made.month))
-        name = f"{self.file_name}-{made.township.code}-{made.month}.xlsx"
-        return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f"attachment; filename={name}"})
+        name = f"{self.file_name}-{made.township.code}-{made.month}.{kind}"
+        if kind == "csv":
+            data, mimetype = table_csv(headers, rows, total), "text/csv"
+        else:
+            data = table_xlsx(self.heading(made), headers, rows, total, sheet=str(made.month))
+            mimetype = XLSX_MIMETYPE
+        return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 class LedgerView(_Monthly):

@@ -32,6 +32,7 @@ from app.services.workflow import TransitionRefused
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.cases import category_label, state_label
 from app.views.refusals import refusal_text
+from app.views.timefmt import china_time
 
 METHOD_LABELS = {"bank_transfer": _l("Bank transfer"), "cash": _l("Cash"), "in_kind": _l("In kind"),
                  "referral": _l("Referral service")}
@@ -53,7 +54,7 @@ def _blank(value):
 
 
 def _time(value) -> str:
-    return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else ""
+    return china_time(value)  # SQLite hands back UTC without its zone
 
 
 def _reverses(value) -> str:

@@ -23,6 +23,7 @@ from app.views.cases import category_label
 from app.views.cases import state_label as case_state_label
 from app.views.masked import MaskingInterface
 from app.views.refusals import refusal_text
+from app.views.timefmt import china_time
 
 #: the household's personal data a referral shows, masked until the viewer's charity claims it
 HOUSEHOLD_PERSONAL = {"household.head_name": "name", "household.id_number": "id_number",
@@ -67,7 +68,7 @@ def _blank(value):
 
 
 def _time(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+    return china_time(value)
 
 
 class ReferralView(ScopedModelView):

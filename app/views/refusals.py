@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 REFUSALS = {
@@ -55,6 +56,25 @@ REFUSALS = {
     "field_required:date": _l("Give the date."),
     "field_required:items": _l("Say what was given in kind, or to whom the case was referred."),
     "above_ceiling": _l("The amount is above the county's ceiling for one case: no approval goes beyond it."),
+    # reserve funds and charity linkage (ui-comfort)
+    "above_drawn": _l("A return cannot exceed what was drawn from the fund and not yet returned."),
+    "confirm_large": _l("This amount is unusually large: check it, tick the confirmation and record again."),
+    "not_recorded": _l("Nothing was recorded: try again."),
+    "already_claimed": _l("Another charity claimed or closed this referral first."),
+    "budget_below_spent": _l("The budget cannot be less than what was already spent."),
+    "budget_exceeded": _l("The project has less left than this."),
+    "field_required:description": _l("Describe the goods or services given."),
+    "field_required:need": _l("State the need."),
+    "gap_required": _l("State the gap in money, goods or services."),
+    "not_charity_staff": _l("Only staff of a charity claim and help."),
+    "not_claimed": _l("The referral is not claimed by your charity."),
+    "not_closable": _l("Only your own claim with recorded aid can be closed."),
+    "not_fit": _l("No project of your charity serves this referral."),
+    "not_releasable": _l("Only your own claim without recorded aid can be released."),
+    "not_withdrawable": _l("A claimed or closed referral is not withdrawn."),
+    "project_does_not_fit": _l("The project does not serve this referral."),
+    "project_not_yours": _l("The project is not your charity's."),
+    "referral_exists": _l("The case already has a referral that is not closed."),
 }
 _FIGURES = re.compile(r"\d")
 
@@ -64,6 +84,7 @@ def refusal_text(exc) -> str:
     sentence = REFUSALS.get(exc.code)
     if sentence is None:
         return str(_l("Refused: %(message)s", message=exc.message))
-    if _FIGURES.search(exc.message or ""):
+    # the service's sentence is English: a Chinese screen keeps to its own sentence, without an English tail
+    if _FIGURES.search(exc.message or "") and not str(get_locale()).startswith("zh"):
         return str(_l("%(sentence)s (%(detail)s)", sentence=sentence, detail=exc.message))
     return str(sentence)

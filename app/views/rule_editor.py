@@ -23,6 +23,7 @@ from app.security.scope import current_user
 from app.services import rule_edits
 from app.services.rules import current_rules
 from app.views import rule_labels as labels
+from app.views.timefmt import china_time
 
 
 def _today() -> dt.date:
@@ -30,7 +31,7 @@ def _today() -> dt.date:
 
 
 def _time(value: dt.datetime | None) -> str:
-    return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else ""
+    return china_time(value)  # SQLite hands back UTC without its zone
 
 
 class RuleEditorView(BaseView):

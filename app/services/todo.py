@@ -1,0 +1,127 @@
+"""A user's to-do list for the landing page: what waits for them, in their jurisdiction.
+
+Why here and not in a view: "what waits for this user" is the workflow's question (which transitions may
+this user take on which case), asked of config/workflow.yaml, not written down per role. Every list is one
+bounded query (a count and the first ``limit`` rows, their neighbours loaded with them), so the page
+costs the same few queries however many cases a county has.
+
+- :func:`my_steps` — cases in a state from which a transition of the user's roles leads on (refusals and
+  transitions needing a guard, such as "mark paid", are not a to-do of their own), not their own intake
+  where the step forbids self-approval; each row says which steps are open (:func:`app.services.workflow.available`).
+- :func:`due` — open cases due within the given span or overdue, soonest first.
+- :func:`to_pay` — decided cases in a payable state whose payments do not cover the approved amount.
+- :func:`pool` / :func:`claims` — the referrals waiting for the user's charity, and those it claimed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.models import Case, Payment, Referral
+from app.models.referral import POOL_STATES
+from app.security.scope import scope_clause
+from app.services.money import sum_fen
+from app.services.payment_progress import PAY
+from app.services.workflow import available, role_names
+from app.services.workflow_def import workflow
+
+REFUSED = "rejected"  # a refusal is never the step a case waits for
+
+
+@dataclass
+class Section:
+    """``count`` rows in all, the first of them in ``rows``; ``steps`` maps a case id to its open steps."""
+
+    count: int
+    rows: list
+    steps: dict = field(default_factory=dict)
+
+
+def _flow_clause(name: str):
+    """The cases the flow ``name`` runs (``major`` for major hardship of either kind, else the kind)."""
+    if name == "major":
+        return Case.severity == "major"
+    return and_(Case.kind == name, or_(Case.severity.is_(None), Case.severity != "major"))
+
+
+def waiting_clause(user):
+    """SQL: the case waits for a step of one of the user's roles (from config/workflow.yaml)."""
+    roles = role_names(user)
+    alternatives = []
+    for name, flow in workflow().flows.items():
+        for transition in flow.transitions.values():
+            if transition.internal or transition.requires or transition.target == REFUSED \
+                    or not roles & set(transition.roles):
+                continue
+            condition = [_flow_clause(name), Case.state.in_(transition.sources)]
+            if not transition.self_approval:
+                condition.append(Case.created_by_id != user.id)
+            alternatives.append(and_(*condition))
+    return or_(*alternatives) if alternatives else false()
+
+
+def _cases(session: Session, where: list, order, limit: int) -> tuple[int, list[Case]]:
+    count = session.scalar(select(func.count(Case.id)).where(*where))
+    rows = session.scalars(select(Case).where(*where).order_by(*order).limit(limit)
+                           .options(joinedload(Case.household), joinedload(Case.township),
+                                    joinedload(Case.county))).unique().all()
+    return count, list(rows)
+
+
+def my_steps(session: Session, user, limit: int = 10) -> Section:
+    """Cases waiting for this user's step, soonest due first, each with the steps the user may take."""
+    where = [scope_clause(Case, user), waiting_clause(user)]
+    count, rows = _cases(session, where, (Case.due_at.is_(None), Case.due_at, Case.id), limit)
+    steps = {case.id: [t for t in available(case, user) if t.target != REFUSED] for case in rows}
+    return Section(count, rows, steps)
+
+
+def due(session: Session, user, now: dt.datetime, within: dt.timedelta, limit: int = 10) -> Section:
+    """Open cases due within ``within`` of ``now`` or overdue, in the user's jurisdiction."""
+    where = [scope_clause(Case, user), Case.due_at.is_not(None), Case.due_at <= now + within,
+             Case.state != "closed"]
+    return Section(*_cases(session, where, (Case.due_at, Case.id), limit))
+
+
+def _payable_clause():
+    """SQL: the case is in a state where it takes payments (its approval leads there, up to ``pay``)."""
+    alternatives = []
+    for name, flow in workflow().flows.items():
+        pay = flow.transitions.get(PAY)
+        if pay is None:
+            continue
+        states = set(pay.sources) | {t.target for t in flow.transitions.values() if t.approval}
+        alternatives.append(and_(_flow_clause(name), Case.state.in_(states)))
+    return or_(*alternatives) if alternatives else false()
+
+
+def to_pay(session: Session, user, limit: int = 10) -> Section:
+    """Decided cases whose recorded payments do not yet cover the approved amount (one query, a sum)."""
+    paid = (select(sum_fen(Payment.amount)).where(Payment.case_id == Case.id).correlate(Case).scalar_subquery())
+    where = [scope_clause(Case, user), _payable_clause(), Case.approved_amount.is_not(None),
+             paid < Case.approved_amount]
+    return Section(*_cases(session, where, (Case.decided_at, Case.id), limit))
+
+
+def _referrals(session: Session, where: list, order, limit: int) -> Section:
+    count = session.scalar(select(func.count(Referral.id)).where(*where))
+    rows = session.scalars(select(Referral).where(*where).order_by(*order).limit(limit)
+                           .options(joinedload(Referral.township), joinedload(Referral.case))).unique().all()
+    return Section(count, list(rows))
+
+
+def pool(session: Session, user, limit: int = 10) -> Section:
+    """Referrals waiting to be claimed that the user may see (for charity staff: those their projects fit)."""
+    return _referrals(session, [scope_clause(Referral, user), Referral.state.in_(POOL_STATES)],
+                      (Referral.referred_at, Referral.id), limit)
+
+
+def claims(session: Session, user, limit: int = 10) -> Section:
+    """Referrals the user's charity claimed and has not closed yet."""
+    if user.charity_id is None:
+        return Section(0, [])
+    return _referrals(session, [Referral.claimed_by_charity_id == user.charity_id, Referral.state == "claimed"],
+                      (Referral.claimed_at, Referral.id), limit)
