@@ -36,19 +36,22 @@ def test_the_impact_of_halving_quick_aid_counts_last_years_quick_cases(app, sess
     caseworker = user(app, "township_caseworker_370811")
     fire = {"kind": "emergency", "category": "incident:fire", "severity": "light", "requested_amount": "1000",
             "application_date": (TODAY - dt.timedelta(days=10)).isoformat()}
-    intake(session, make_household(session, "370811"), fire, caseworker, store.current)
-    intake(session, make_household(session, "370811"), {**fire, "requested_amount": "300"}, caseworker,
-           store.current)
+    for requested in ("1000", "1000", "300"):
+        intake(session, make_household(session, "370811"), {**fire, "requested_amount": requested}, caseworker,
+               store.current)
     session.commit()
     admin = login_as("rule_admin_370811")
     page = admin.get("/ruleeditor/edit/370811").get_data(as_text=True)
     preview = editor_post(app, admin, "370811", page, **{"effective": EFFECTIVE.isoformat(), QUICK: "0.5",
                                                          "reason": "小额快救调整为半个月低保标准"}).get_data(as_text=True)
-    assert "小额快救件数（调整前 → 调整后）" in preview
-    assert number(preview, "impact-quick") == "2 → 2"
-    # 任城's urban dibao is 915: one month 915, half a month 457.5; the 300 asked for stays 300
-    assert number(preview, "impact-quick-total") == "1215 → 757.5"
-    assert number(preview, "impact-amount") == "1"
+    assert "小额快救件数（修改前 / 修改后）" in preview
+    assert number(preview, "impact-quick") == "3 → 3"
+    # 任城's urban dibao is 915: one month 915, half a month 457.5; the 300 asked for stays 300 — and the
+    # sums are written as money is (1215, never 1215.0)
+    assert number(preview, "impact-quick-total") == "2130 → 1215"
+    assert number(preview, "impact-amount") == "2"
+    assert "1215 → 2130" not in preview and "1215.0" not in preview
+    assert re.search(r"符合条件 · 乡镇（街道） · 457\.5", preview)  # the examples name the level and write the amount
     assert 'id="save"' in preview
 
 
