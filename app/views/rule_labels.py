@@ -104,6 +104,13 @@ def choice_label(option: str):
     return CHOICE_LABELS.get(option, option)
 
 
+def setting_text(value: str) -> str:
+    """A dated entry of a setting as the form lists it (``true``, ``local_hukou, none``), in words."""
+    if value in FLAG_LABELS:
+        return str(FLAG_LABELS[value])
+    return " / ".join(str(choice_label(option)) for option in value.split(", ") if option)
+
+
 def group_label(group: str):
     return GROUP_LABELS.get(group, OTHER_GROUP)
 

@@ -25,6 +25,8 @@ def test_the_new_keys_are_shown_with_the_citys_bounds_and_statuses_as_checkboxes
     for status in ("local_hukou", "residence_permit", "none"):
         assert re.search(rf'name="setting:eligibility.emergency_residency:{status}"[^>]*checked', page)
     assert "均无（临时遇困人员）" in page
+    # its dated entry in words, not code names
+    assert "2026-01-29: <strong>本地户籍 / " in page and "local_hukou, residence_permit, none" not in page
     assert admin.get("/lang/en").status_code == 302
     english = admin.get("/ruleeditor/edit/370811").get_data(as_text=True)
     assert "Quick aid, at most (months of the urban dibao standard)" in english and "City bounds: 0 to 1" in english
