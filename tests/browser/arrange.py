@@ -35,3 +35,34 @@ def new_household(server, county: str = "370811", **fields) -> SimpleNamespace:
         session.commit()
         return SimpleNamespace(id=row.id, id_number=row.id_number, head_name=row.head_name,
                                township=row.township.name)
+
+
+def approved_case(server, county: str = "370811", amount: str = "2000") -> SimpleNamespace:
+    """An expenditure case of a new household, taken in, investigated, reviewed and approved today
+    through the services (what the expenditure flow test does on the screen)."""
+    import datetime as dt
+
+    from app.rules.inputs import CST
+    from app.services.intake import intake
+    from app.services.rules import current_rules
+    from app.services.workflow import take
+
+    household = new_household(server, county)
+    with server.app.app_context():
+        session, sm = server.app.appbuilder.session, server.app.appbuilder.sm
+        from app.models import Household
+
+        found = session.get(Household, household.id)
+        rules = current_rules()
+        figures = {"kind": "expenditure", "category": "illness:uremia", "cost": amount,
+                   "application_date": dt.datetime.now(CST).date().isoformat(),
+                   "household": {"monthly_income": INCOMES, "monthly_necessary_expenses": EXPENSES,
+                                 "financial_assets": "1000", "houses": 1, "vehicles": 0}}
+        case = intake(session, found, figures, sm.find_user(username=f"township_caseworker_{county}"), rules)
+        for role, name, fields in (("township_caseworker", "accept", {}),
+                                   ("township_caseworker", "investigate", {"note": "入户调查"}),
+                                   ("county_reviewer", "review", {"note": "审核"}),
+                                   ("township_approver", "approve", {"amount": amount})):
+            take(session, case, name, sm.find_user(username=f"{role}_{county}"), fields, rules)
+        session.commit()
+        return SimpleNamespace(id=case.id, number=case.number, household=household, url=f"/caseview/show/{case.id}")

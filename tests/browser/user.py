@@ -106,7 +106,12 @@ class BrowserUser:
 
     def named(self, name: str, within=None):
         """A field of a hand-written form (whose labels are not tied to their inputs) by its name."""
-        return (within or self.page).locator(f"[name='{name}']")
+        return (within or self.page).locator(f":is(input, select, textarea)[name='{name}']")
+
+    def fill_named(self, **by_name: str) -> "BrowserUser":
+        for name, value in by_name.items():
+            self.named(name).fill(value)
+        return self
 
     def fill(self, **by_label: str) -> "BrowserUser":
         for label, value in by_label.items():
