@@ -37,11 +37,30 @@ def new_household(server, county: str = "370811", **fields) -> SimpleNamespace:
                                township=row.township.name)
 
 
+def category_codes(server, county: str) -> tuple[str, ...]:
+    """The category codes of the county: the editor's 代码 column shows them, as the key a rule
+    administrator gives a new category (the one place a code is what the user works with)."""
+    with server.app.app_context():
+        from app.services.rules import current_rules
+
+        return tuple(sorted({c.code for c in current_rules().categories(county)}, key=len, reverse=True))
+
+
+REVIEWED = (("township_caseworker", "accept", {}),
+            ("township_caseworker", "investigate", {"note": "入户调查"}),
+            ("county_reviewer", "review", {"note": "审核"}))
+
+
 def approved_case(server, county: str = "370811", amount: str = "2000") -> SimpleNamespace:
     """An expenditure case of a new household, taken in, investigated, reviewed and approved today
     through the services (what the expenditure flow test does on the screen)."""
+    return _case_through(server, county, amount, steps=REVIEWED + (("township_approver", "approve", {"amount": amount}),))
+
+
+def _case_through(server, county: str, cost: str, steps) -> SimpleNamespace:
     import datetime as dt
 
+    from app.models import Household
     from app.rules.inputs import CST
     from app.services.intake import intake
     from app.services.rules import current_rules
@@ -50,19 +69,24 @@ def approved_case(server, county: str = "370811", amount: str = "2000") -> Simpl
     household = new_household(server, county)
     with server.app.app_context():
         session, sm = server.app.appbuilder.session, server.app.appbuilder.sm
-        from app.models import Household
-
-        found = session.get(Household, household.id)
         rules = current_rules()
-        figures = {"kind": "expenditure", "category": "illness:uremia", "cost": amount,
+        figures = {"kind": "expenditure", "category": "illness:uremia", "cost": cost,
                    "application_date": dt.datetime.now(CST).date().isoformat(),
                    "household": {"monthly_income": INCOMES, "monthly_necessary_expenses": EXPENSES,
                                  "financial_assets": "1000", "houses": 1, "vehicles": 0}}
-        case = intake(session, found, figures, sm.find_user(username=f"township_caseworker_{county}"), rules)
-        for role, name, fields in (("township_caseworker", "accept", {}),
-                                   ("township_caseworker", "investigate", {"note": "入户调查"}),
-                                   ("county_reviewer", "review", {"note": "审核"}),
-                                   ("township_approver", "approve", {"amount": amount})):
+        case = intake(session, session.get(Household, household.id), figures,
+                      sm.find_user(username=f"township_caseworker_{county}"), rules)
+        for role, name, fields in steps:
             take(session, case, name, sm.find_user(username=f"{role}_{county}"), fields, rules)
         session.commit()
-        return SimpleNamespace(id=case.id, number=case.number, household=household, url=f"/caseview/show/{case.id}")
+        return SimpleNamespace(id=case.id, number=case.number, household=household, url=f"/caseview/show/{case.id}",
+                               level=case.approval_level)
+
+def taken_in_case(server, county: str = "370811", cost: str = "2000") -> SimpleNamespace:
+    """An expenditure case of a new household, just taken in (waiting for 受理)."""
+    return _case_through(server, county, cost, steps=())
+
+
+def reviewed_case(server, county: str = "370811", cost: str = "2000") -> SimpleNamespace:
+    """An expenditure case accepted, investigated and reviewed: waiting for its decision."""
+    return _case_through(server, county, cost, steps=REVIEWED)

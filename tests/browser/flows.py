@@ -37,7 +37,7 @@ def fill_time(locator, when: dt.datetime) -> None:
 def find_household(user, id_number: str) -> None:
     user.goto("/intake/")
     user.named("id_number").first.fill(id_number)
-    user.submit("查找家庭")
+    user.submit(user.page.get_by_role("button", name=re.compile(r"^(查找家庭|Find household)$")))
 
 
 def take_in(user, household, kind: str, category: str, **figures) -> str:
