@@ -35,6 +35,8 @@ setup(
         "test": [
             "pytest>=8",
             "hypothesis>=6.100",
+            # the browser suite (tests/browser/) drives Debian's Chromium; no browser download
+            "playwright>=1.45",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
         "prod": ["gunicorn>=22"],
