@@ -18,10 +18,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('ab_user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
+    # in place, also on SQLite: a batch copy of ab_user would break the tables that refer to it
+    op.add_column('ab_user', sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('ab_user', schema=None) as batch_op:
-        batch_op.drop_column('session_generation')
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE ab_user DROP COLUMN session_generation")
+    else:
+        op.drop_column('ab_user', 'session_generation')

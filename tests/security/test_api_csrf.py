@@ -3,6 +3,7 @@ our own origin; a bearer-token call does not (another site cannot add one)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -97,3 +98,13 @@ def test_bearer_tokens_are_unaffected(app, session, case):
 def test_reading_needs_no_token(login_as, case):
     client = login_as(CASEWORKER)
     assert client.get(f"/api/v1/case/{case.id}", headers={"Origin": EVIL}).status_code == 200
+
+
+def test_the_swagger_page_sends_the_token_it_was_given(app, login_as):
+    """Our one page whose script calls the API with the session: its "Try it out" carries the token."""
+    client = login_as("admin")
+    page = client.get("/swagger/v1").get_data(as_text=True)
+    sent = re.search(r'request\.headers\["X-CSRFToken"\] = "([^"]+)"', page).group(1)
+    household = _new_household(app, None)
+    created = client.post("/api/v1/household/", json=household, headers={"X-CSRFToken": sent})
+    assert created.status_code == 201, created.get_data(as_text=True)

@@ -33,11 +33,12 @@ def test_info_choices_are_the_roles_jurisdiction(role, app, session):
     for county in (HOME_COUNTY, OTHER_COUNTY):
         make_household(session, county, head_name=f"选项户{county}")
     session.commit()
+    apis = {name: api for name, api in _apis(app).items() if "can_info" in ROLES[role].permissions.get(name, ())}
+    if not apis:
+        pytest.skip("the role reads no API's _info")
     user = app.appbuilder.sm.find_user(username=_username(role))
     client, auth = app.test_client(), bearer(app, _username(role))
-    for name, api in _apis(app).items():
-        if "can_info" not in ROLES[role].permissions.get(name, ()):
-            continue
+    for name, api in apis.items():
         info = client.get(f"/api/v1/{api.resource_name}/_info", headers=auth)
         assert info.status_code == 200, name
         body = info.get_json()
