@@ -21,7 +21,7 @@ from decimal import Overflow as DecimalOverflow
 from flask import Flask, g, has_request_context, render_template, request
 from flask_appbuilder.api import BaseApi
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.web.errors import ApiRefusal, error_response
@@ -35,6 +35,7 @@ DUPLICATE_ID = _l("This resident ID number is already registered: search for the
 BUSY = _l("Someone else was saving at the same moment: nothing was saved, please try again")
 TOO_DEEP = _l("The request is nested too deeply")
 TOO_LARGE = _l("A number in the request is too large")
+DOES_NOT_FIT = _l("A value does not fit (too long or out of range)")
 #: formatted with the request id at answer time (in the caller's language)
 SERVER = "Something went wrong on the server; nothing was saved. Quote request %(id)s to the administrator"
 _l(SERVER)  # for the catalogue
@@ -86,6 +87,8 @@ def worded(exc: BaseException):
         return 409, "conflict", DUPLICATE_ID if field == "id_number" else CONFLICT, field
     if _locked(exc):
         return 409, "busy", BUSY, None
+    if isinstance(exc, DataError):  # PostgreSQL: a value too long or out of range for its column
+        return 400, "invalid_value", DOES_NOT_FIT, None
     if isinstance(exc, RecursionError):
         return 400, "too_deep", TOO_DEEP, None
     if isinstance(exc, (OverflowError, DecimalOverflow)):  # a number beyond what the database or Decimal holds
