@@ -33,10 +33,14 @@ DEADLINE_START_FIELD = {"decision_due": "accepted_on", "registration_due": "pre_
 
 
 class TransitionRefused(Exception):
-    def __init__(self, code: str, message: str):
+    """A refused step: a code, an English sentence (the API's), and the figures it names (``amount``,
+    ``limit``) for a screen to word the refusal in the user's language."""
+
+    def __init__(self, code: str, message: str, **figures):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.figures = figures
 
 
 def role_names(user) -> set[str]:
@@ -105,7 +109,8 @@ def _within_limit(transition: Transition, case: Case, amount: Decimal, rules: Ru
     limit = money_in_fen(found.value)
     if amount > limit:
         raise TransitionRefused(f"above_{transition.within}",
-                                f"{amount} is above the {transition.within.replace('_', ' ')} of {limit}")
+                                f"{amount} is above the {transition.within.replace('_', ' ')} of {limit}",
+                                amount=amount, limit=limit)
 
 
 def _amount(fields: dict) -> Decimal:
@@ -161,7 +166,7 @@ def _check_approval(standing: Standing, user, amount: Decimal, fields: dict, lev
         if not fields.get("reason") or user_rank <= level_rank:
             raise TransitionRefused(
                 "above_maximum", f"{amount} is above the verdict's maximum {standing.maximum}: "
-                "it needs a recorded reason and a higher approval")
+                "it needs a recorded reason and a higher approval", amount=amount, limit=standing.maximum)
 
 
 def take(session: Session, case: Case, name: str, user, fields: dict, rules: RuleSet,
