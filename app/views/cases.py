@@ -298,14 +298,15 @@ class CaseView(ScopedModelView):
     @permission_name("transition")
     def adjust(self, pk):
         case = self._case_or_404(pk)
+        typed = {key: request.form.get(key, "").strip() for key in ("amount", "reason")}
         try:
-            adjust(self.datamodel.session, case, request.form.get("amount", ""), request.form.get("reason", ""),
-                   current_user())
+            adjust(self.datamodel.session, case, typed["amount"], typed["reason"], current_user())
             self.datamodel.session.commit()
             flash(str(_l("The adjustment was recorded.")), "success")
         except TransitionRefused as exc:
             self.datamodel.session.rollback()
-            flash(refusal_text(exc), "danger")
+            refused = (None, step_refusal(exc))  # shown above the steps; the form keeps what was typed
+            return self._render_case(pk, self._case_or_404(pk), step="adjust", typed=typed, refusal=refused), 422
         return redirect(url_for(".show", pk=pk))
 
     @expose("/notice/<pk>")
