@@ -2,10 +2,13 @@
 
 Every transition is checked in the same order — it exists from this state (and is not internal, unless a
 service takes it), the user's role may take it, the case is in the user's jurisdiction, nobody approves
-what they took in themselves, the fields it asks for are given, the guards it requires pass (``pay``:
-the recorded payments cover the approved amount), an approval is by an approver of the verdict's level
-and within the verdict's maximum (or above it with a reason and a higher approver) — then applied and
-written to the trail. :func:`available` offers only what would pass the checks that need no input.
+what they took in themselves, nobody takes a step whose ``not_by`` transitions they took on the case
+(whoever pre-assisted does not register), the fields it asks for are given, the guards it requires pass
+(``pay``: the recorded payments cover the approved amount), an approval is by an approver of the verdict's
+level — or, declared ``within: pre_assist_limit``, by any of its roles up to the county's limit — and within
+the verdict's maximum (or above it with a reason and a higher approver); a step declared ``level: verdict``
+is by an approver of the verdict's level — then applied and written to the trail. :func:`available` offers
+only what would pass the checks that need no input, so a screen shows no button its user would be refused.
 """
 from __future__ import annotations
 
