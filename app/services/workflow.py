@@ -2,10 +2,13 @@
 
 Every transition is checked in the same order — it exists from this state (and is not internal, unless a
 service takes it), the user's role may take it, the case is in the user's jurisdiction, nobody approves
-what they took in themselves, the fields it asks for are given, the guards it requires pass (``pay``:
-the recorded payments cover the approved amount), an approval is by an approver of the verdict's level
-and within the verdict's maximum (or above it with a reason and a higher approver) — then applied and
-written to the trail. :func:`available` offers only what would pass the checks that need no input.
+what they took in themselves, nobody takes a step whose ``not_by`` transitions they took on the case
+(whoever pre-assisted does not register), the fields it asks for are given, the guards it requires pass
+(``pay``: the recorded payments cover the approved amount), an approval is by an approver of the verdict's
+level — or, declared ``within: pre_assist_limit``, by any of its roles up to the county's limit — and within
+the verdict's maximum (or above it with a reason and a higher approver); a step declared ``level: verdict``
+is by an approver of the verdict's level — then applied and written to the trail. :func:`available` offers
+only what would pass the checks that need no input, so a screen shows no button its user would be refused.
 """
 from __future__ import annotations
 
@@ -34,10 +37,14 @@ DEADLINE_START_FIELD = {"decision_due": "accepted_on", "registration_due": "pre_
 
 
 class TransitionRefused(Exception):
-    def __init__(self, code: str, message: str):
+    """A refused step: a code, an English sentence (the API's), and the figures it names (``amount``,
+    ``limit``) for a screen to word the refusal in the user's language."""
+
+    def __init__(self, code: str, message: str, **figures):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.figures = figures
 
 
 def role_names(user) -> set[str]:
@@ -106,7 +113,8 @@ def _within_limit(transition: Transition, case: Case, amount: Decimal, rules: Ru
     limit = money_in_fen(found.value)
     if amount > limit:
         raise TransitionRefused(f"above_{transition.within}",
-                                f"{amount} is above the {transition.within.replace('_', ' ')} of {limit}")
+                                f"{amount} is above the {transition.within.replace('_', ' ')} of {limit}",
+                                amount=amount, limit=limit)
 
 
 def _amount(fields: dict) -> Decimal:
@@ -174,7 +182,7 @@ def _check_approval(standing: Standing, user, amount: Decimal, fields: dict, lev
         if not fields.get("reason") or user_rank <= level_rank:
             raise TransitionRefused(
                 "above_maximum", f"{amount} is above the verdict's maximum {standing.maximum}: "
-                "it needs a recorded reason and a higher approval")
+                "it needs a recorded reason and a higher approval", amount=amount, limit=standing.maximum)
 
 
 def take(session: Session, case: Case, name: str, user, fields: dict, rules: RuleSet,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.views import choices
@@ -39,7 +40,7 @@ def _value(name: str, value) -> str:
     if value is None:
         return "—"
     if isinstance(value, list):
-        return "、".join(_value(name, v) for v in value)
+        return ("、" if str(get_locale()).startswith("zh") else ", ").join(_value(name, v) for v in value)
     if name == "residency":
         return choices.label_of("residency", value)
     return money(value) if name in MONEY_CHECKS else str(value)

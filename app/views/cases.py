@@ -139,6 +139,26 @@ REFUSAL_FIELDS = {"amount_invalid": "amount", "above_maximum": "amount", "above_
                   "date_invalid": "date"}
 
 
+#: refusals of a step worded with their figures (the service's sentence is English)
+FIGURED_REFUSALS = {
+    "above_maximum": _l("%(amount)s yuan is above the verdict's maximum of %(limit)s yuan: give a reason, and a "
+                        "higher approver decides."),
+    "above_pre_assist_limit": _l("%(amount)s yuan is above the county's limit for pre-assistance of %(limit)s yuan: "
+                                 "give at most the limit now, the rest is decided at registration."),
+}
+
+
+def step_refusal(exc) -> str:
+    """A refused step in the user's language, with the figures it names."""
+    from app.views.trail_text import money
+
+    sentence = FIGURED_REFUSALS.get(exc.code)
+    figures = getattr(exc, "figures", None) or {}
+    if sentence is not None and {"amount", "limit"} <= set(figures):
+        return str(sentence) % {"amount": money(figures["amount"]), "limit": money(figures["limit"])}
+    return refusal_text(exc)
+
+
 def refusal_field(code: str) -> str | None:
     if code.startswith("field_required:"):
         return code.split(":", 1)[1]
@@ -215,6 +235,7 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
             and not lines.progress.complete,
             trail=trail_lines(session, case, trail), step=step, typed=typed or {}, refusal=refusal,
             today=utcnow().astimezone(CST).date().isoformat(),
+            colon="：" if str(get_locale()).startswith("zh") else ": ",
             state_label=state_label, transition_label=transition_label, due_marker=due_marker,
         )
 
@@ -233,7 +254,7 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
         except (TransitionRefused, InputError) as exc:
             self.datamodel.session.rollback()
             code = getattr(exc, "code", "input")
-            refused = (refusal_field(code), refusal_text(exc) if isinstance(exc, TransitionRefused) else
+            refused = (refusal_field(code), step_refusal(exc) if isinstance(exc, TransitionRefused) else
                        str(_l("The figures of the case are incomplete: %(field)s", field=exc.field)))
             return self._render_case(pk, self._case_or_404(pk), step=name, typed=fields, refusal=refused), 422
         return redirect(url_for(".show", pk=pk))
@@ -277,14 +298,16 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
     @permission_name("transition")
     def adjust(self, pk):
         case = self._case_or_404(pk)
+        typed = {key: request.form.get(key, "").strip() for key in ("amount", "reason")}
         try:
-            adjust(self.datamodel.session, case, request.form.get("amount", ""), request.form.get("reason", ""),
-                   current_user(), current_rules())
+            adjust(self.datamodel.session, case, typed["amount"], typed["reason"], current_user(),
+                   current_rules())
             self.datamodel.session.commit()
             flash(str(_l("The adjustment was recorded.")), "success")
         except TransitionRefused as exc:
             self.datamodel.session.rollback()
-            flash(refusal_text(exc), "danger")
+            refused = (None, step_refusal(exc))  # shown above the steps; the form keeps what was typed
+            return self._render_case(pk, self._case_or_404(pk), step="adjust", typed=typed, refusal=refused), 422
         return redirect(url_for(".show", pk=pk))
 
     @expose("/notice/<pk>")

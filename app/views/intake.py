@@ -2,7 +2,9 @@
 
 The caseworker finds the household by its ID number (one household per number: intake never creates a
 twin), picks kind, category and severity (the choices come from the county's rule file), enters the
-figures the engine needs, previews the verdict with its reasons, then saves.
+figures the engine needs, previews the verdict with its reasons, then saves. The categories offered
+follow the chosen kind (an expenditure case takes the kinds the engine accepts for it), and every error is
+shown on its field in the user's language.
 """
 from __future__ import annotations
 
@@ -15,11 +17,25 @@ from sqlalchemy import select
 from app.idnumber import normalise
 from app.models import Household
 from app.rules import InputError
+from app.rules.engine import EXPENDITURE_CATEGORY_KINDS
 from app.security.scope import current_user, scope_clause
 from app.services.intake import IntakeRefused, intake, preview
 from app.services.rules import current_rules
-from app.views.cases import CHECK_LABELS, LEVEL_LABELS, category_label
-from app.views.intake_form import IntakeForm, figures_from_form
+from app.views import case_values
+from app.views.refusals import refusal_text
+from app.views.cases import CHECK_LABELS, DEADLINE_LABELS, LEVEL_LABELS, category_label
+from app.views.intake_form import figures_from_form, input_error, intake_form, month_labels, today_in_china
+
+#: the category kinds each kind of case takes (the engine's own list for expenditure; emergency takes all)
+KIND_CATEGORIES = {"expenditure": EXPENDITURE_CATEGORY_KINDS}
+
+
+def intake_refusal(exc: IntakeRefused) -> str:
+    """An intake refusal in the user's language (the open case named by its number)."""
+    if exc.code == "open_case_exists":
+        number = exc.message.split("open case ", 1)[-1].split(" ", 1)[0]
+        return str(_l("The household already has an open case of this category: %(number)s.", number=number))
+    return refusal_text(exc)
 
 
 class IntakeView(BaseView):
@@ -32,15 +48,24 @@ class IntakeView(BaseView):
         return self.appbuilder.session.scalar(select(Household).where(
             Household.id_number == normalise(id_number), scope_clause(Household, user)))
 
+    def _county(self, household: Household | None) -> str:
+        return household.county.code if household else current_rules().counties()[0]
+
     def _choices(self, household: Household | None):
+        """(code, name, the option's ``data-kind``) for every category of the household's county."""
         rules = current_rules()
-        counties = [household.county.code] if household else rules.counties()[:1]
-        seen = {}
-        for county in counties:
-            for category in rules.categories(county):
-                key = f"{category.kind}:{category.code}"
-                seen.setdefault(key, category_label(key, county))
-        return list(seen.items())
+        county = self._county(household)
+        return [(f"{c.kind}:{c.code}", category_label(f"{c.kind}:{c.code}", county), {"data-kind": c.kind})
+                for c in rules.categories(county)]
+
+    def _months(self, household: Household | None) -> tuple[int, int]:
+        """How many months of income and of necessary expenses the county's rules compare today."""
+        params = current_rules().county(self._county(household)).params(today_in_china())
+        net = params.get("eligibility.expenditure.net_income_months")
+        income = params.get("eligibility.expenditure.income_months")
+        net_months = int(net.value) if net else 6
+        income_months = int(income.value) if income else 12
+        return max(net_months, income_months), net_months
 
     @expose("/", methods=["GET", "POST"])
     @has_access
@@ -48,7 +73,8 @@ class IntakeView(BaseView):
     def index(self):
         id_number = request.values.get("id_number", "")
         household = self._household(id_number) if id_number else None
-        form = IntakeForm(request.form if request.method == "POST" else None)
+        income_months, expense_months = self._months(household)
+        form = intake_form(request.form if request.method == "POST" else None, income_months, expense_months)
         form.category.choices = self._choices(household)
         verdict = error = None
         if id_number and household is None:
@@ -65,10 +91,25 @@ class IntakeView(BaseView):
                 verdict = preview(household, figures, current_rules())
             except InputError as exc:
                 session.rollback()
-                error = f"{exc.field}: {exc.message}"
+                field, sentence = input_error(exc)
+                target = getattr(form, field, None) if field else None
+                if target is not None:
+                    target.errors = list(target.errors) + [sentence]
+                else:
+                    error = sentence
             except IntakeRefused as exc:
                 session.rollback()
-                error = exc.message
-        return self.render_template("tempaid/intake.html", form=form, household=household, id_number=id_number,
-                                    verdict=verdict, error=error, title=_l("Intake"), check_labels=CHECK_LABELS,
-                                    level_labels=LEVEL_LABELS)
+                error = intake_refusal(exc)
+        shown = None
+        if verdict is not None:
+            shown = {"checks": case_values.check_rows(verdict, CHECK_LABELS),
+                     "deadlines": case_values.deadline_rows(verdict["deadlines"], DEADLINE_LABELS),
+                     "warnings": [case_values.warning_text(w) for w in verdict["warnings"]],
+                     "notes": [case_values.note_text(n) for n in verdict["notes"]],
+                     "amount": case_values.amount_text(verdict["amount"])}
+        return self.render_template(
+            "tempaid/intake.html", form=form, household=household, id_number=id_number, verdict=verdict,
+            shown=shown, error=error, title=_l("Intake"), level_labels=LEVEL_LABELS,
+            kind_categories={k: list(v) for k, v in KIND_CATEGORIES.items()},
+            income_labels=month_labels(form.application_date.data, income_months),
+            expense_labels=month_labels(form.application_date.data, expense_months))

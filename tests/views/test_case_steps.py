@@ -74,7 +74,7 @@ def test_pre_assistance_above_the_limit_is_refused_on_its_field_keeping_what_was
     form = re.search(r'<form[^>]*id="step-pre_assist"(.*?)</form>', page, re.S).group(1)
     assert 'value="3500"' in form and 'value="2026-11-20"' in form and 'value="火灾损失大"' in form
     error = re.search(r'has-error"><input[^>]*name="amount"[^>]*><span class="help-block field-error">([^<]+)<', form)
-    assert error and "先行救助限额" in error.group(1)
+    assert error and error.group(1) == "3,500.00 元超过本县先行救助限额 3,000.00 元：现在至多按限额救助，其余在登记时按审批权限决定。"
     session.expire_all()
     assert session.get(type(case), case.id).state == "reported"
 
@@ -104,3 +104,17 @@ def test_the_rule_basis_is_a_small_link_to_the_rule_files_line(app, session, rul
     assert marked and "residency" in marked.group(1)
     assert client.get("/caseview/basis?source=../config/settings.py:1").status_code == 404
     assert client.get("/caseview/basis?source=jining.yaml").status_code == 404
+
+
+def test_in_english_the_category_and_its_checklist_read_in_english(app, session, rules, login_as):
+    case = _case(app, session, rules, EXPENDITURE)
+    client = login_as("township_caseworker_370811")
+    client.get("/lang/en")
+    page = client.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert "Uraemia" in page and ">uremia<" not in page and "Local hukou" in page
+    trail = page.split('id="trail"', 1)[1]
+    assert "Category: Uraemia" in re.sub(r"<[^>]+>", "", trail) and "：" not in trail
+    notice = client.get(f"/caseview/notice/{case.id}").get_data(as_text=True)
+    assert "Record of haemodialysis or peritoneal dialysis" in notice and "血液透析" not in notice
+    client.get("/lang/zh")
+    assert "血液透析或腹膜透析治疗记录" in client.get(f"/caseview/notice/{case.id}").get_data(as_text=True)

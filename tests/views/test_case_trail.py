@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from app.models import Payment
 from app.services.batches import create_batch
 from app.services.payments import record_payment
-from app.services.referrals import claim, record_aid, refer, return_stale
+from app.services.referrals import claim, close, record_aid, refer, release, return_stale, withdraw
 from app.services.reversals import reverse_payment
 from app.services.workflow import adjust, reevaluate, take
 from tests.charity_support import charity_staff, make_project
@@ -63,6 +63,7 @@ def test_an_expenditure_case_with_payments_batch_reversal_adjustment_and_charity
     claim(session, referral, staff)
     project = make_project(session, staff.charity, name="大病关爱", regions=(case.township.code,))
     record_aid(session, referral, staff, project, "money", "600", "透析补助")
+    close(session, referral, staff, note="已资助透析费用")
     session.commit()
     for lang in ("zh", "en"):
         client = login_as("supervisor_370811")
@@ -73,7 +74,8 @@ def test_an_expenditure_case_with_payments_batch_reversal_adjustment_and_charity
         if lang == "zh":
             for words in ("录入申请", "受理", "审批同意", "县级审批人员", "乡镇经办人员", "财务人员",
                           "审批金额：1,800.00 → 1,900.00", "发放", "冲正", "转介", "认领", "慈善", "银行代发",
-                          "办理状态：已审核 → 已审批", "补充医疗票据", "金额录错", "透析费用缺口"):
+                          "办理状态：已审核 → 已审批", "补充医疗票据", "金额录错", "透析费用缺口", "慈善组织办结转介",
+                          "已资助透析费用"):
                 assert words in text, words
         else:
             for words in ("Taken in", "Approve", "County approver", "Township caseworker", "Finance officer",
@@ -113,8 +115,12 @@ def test_a_claim_returned_by_the_daily_job_and_a_verdict_computed_again(app, ses
     referral = refer(session, case, user(app, "township_caseworker_370811"), "生活困难", gap_money="1000")
     claim(session, referral, staff, now=NOW - dt.timedelta(days=30))
     return_stale(session, rules, now=NOW)
+    claim(session, referral, staff, now=NOW)
+    release(session, referral, staff, note="本会项目资金已用完")
+    withdraw(session, referral, user(app, "township_caseworker_370811"), "已由医疗救助解决", now=NOW)
     session.commit()
     text = _text(_trail(login_as("county_reviewer_370811"), case))
     _no_raw(text)
-    for words in ("重新测算", "建议救助金额：2,000.00 → 2,500.00", "系统", "退回转介池", "7 天内没有登记救助情况"):
+    for words in ("重新测算", "建议救助金额：2,000.00 → 2,500.00", "系统", "退回转介池", "7 天内没有登记救助情况",
+                  "慈善组织放弃认领", "本会项目资金已用完", "撤回转介", "已由医疗救助解决"):
         assert words in text, words
