@@ -69,3 +69,11 @@ def test_no_raw_values_on_the_screens(login_as, world, username, lang):
         found = sorted({m.group(0) for m in RAW.finditer(text)}
                        | ({m.group(0) for m in CODES.finditer(text)} if lang == "zh" else set()))
         assert not found, (url, found)
+
+
+def test_the_confirmation_dialogs_are_in_the_users_language(login_as, world):
+    text = login_as("supervisor_370811").get("/charityview/list/").get_data(as_text=True)
+    dialogs = text[text.find('id="modal-confirm"'):]
+    assert 'id="modal-confirm"' in text and 'id="modal-alert"' in dialogs
+    assert ">取消<" in dialogs and ">确定<" in dialogs
+    assert ">Cancel<" not in dialogs and ">OK<" not in dialogs
