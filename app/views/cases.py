@@ -338,6 +338,6 @@ class DueCaseView(CaseView):
 
     route_base = "/duecases"
     list_title = _l("Due soon and overdue")
-    base_permissions = ["can_list"]
+    base_permissions = ["can_list", "can_export"]
     base_filters = CaseView.base_filters + [["due_at", DueWithinFilter, SOON],
                                             ["state", FilterNotEqual, "closed"]]

@@ -196,3 +196,31 @@ def test_a_payment_row_reads_like_the_list(app, session, rules, login_as):
     rows = _csv(login_as("finance_officer_370811").get("/paymentview/export/"))
     text = "\n".join(",".join(r) for r in rows)
     assert "现金" in text and "cash" not in text and "None" not in text
+
+
+def test_the_due_list_exports_only_what_is_due(app, session, rules, login_as):
+    import datetime as dt
+
+    from app.models.audit import utcnow
+
+    due = approved_case(app, session, rules, "1800", head_name="到期户")
+    due.due_at = utcnow() + dt.timedelta(hours=5)
+    later = approved_case(app, session, rules, "1800", head_name="远期户")
+    later.due_at = utcnow() + dt.timedelta(days=40)
+    session.commit()
+    client = login_as("township_approver_370811")
+    assert 'href="/duecases/export/xlsx/' in client.get("/duecases/list/").get_data(as_text=True)
+    text = "\n".join(",".join(r) for r in _csv(client.get("/duecases/export/")))
+    assert "到期户" in text and "远期户" not in text
+
+
+def test_the_reserve_funds_export_with_balances_as_numbers(app, session, login_as):
+    from tests.payment_support import funded
+
+    funded(app, session, user(app, "township_caseworker_370811").region, "12345.60")
+    session.commit()
+    client = login_as("finance_officer_370811")
+    assert 'href="/reservefundview/export/xlsx/' in client.get("/reservefundview/list/").get_data(as_text=True)
+    ws = _sheet(client.get("/reservefundview/export/xlsx/"))
+    assert 12345.6 in [c.value for c in _cells(ws) if c.data_type == "n"]
+    assert login_as("township_caseworker_370811").get("/reservefundview/export/").status_code in (302, 403)

@@ -96,7 +96,8 @@ def test_a_county_raises_its_dibao_standard_from_a_future_date(app, session, log
                         **{"effective": EFFECTIVE.isoformat(), URBAN: "960", "reason": "提高城市低保标准"})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/ruleeditor/history/370811")
     history = admin.get("/ruleeditor/history/370811").get_data(as_text=True)
-    assert "提高城市低保标准" in history and "rule_admin_370811" in history
+    assert "提高城市低保标准" in history and "规则管理员任城区" in history  # the person by name, not the login
+    assert "rule_admin_370811" not in history and "查看修改内容" in history
     assert f"      {EFFECTIVE.isoformat()}: 960\n" in (rules_dir / RENCHENG).read_text(encoding="utf-8")
     revision = session.scalar(select(RuleRevision).where(RuleRevision.file == RENCHENG))
     assert revision.effective == EFFECTIVE and revision.reason == "提高城市低保标准"
