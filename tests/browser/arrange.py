@@ -34,7 +34,7 @@ def new_household(server, county: str = "370811", **fields) -> SimpleNamespace:
         row = make_household(session, county, id_number=id_number, head_name=next(NAMES), **fields)
         session.commit()
         return SimpleNamespace(id=row.id, id_number=row.id_number, head_name=row.head_name,
-                               township=row.township.name)
+                               township=row.township.name, bank_account=row.bank_account)
 
 
 def category_codes(server, county: str) -> tuple[str, ...]:

@@ -52,7 +52,8 @@ def browser():
         _unavailable("playwright is not installed (pip install -e '.[test]')")
     executable = _chromium()
     if executable is None:
-        _unavailable("no Chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM)")
+        _unavailable(f"no Chromium at {os.environ.get('CHROMIUM') or '/usr/bin/chromium'} "
+                     "(apt-get install chromium, or set CHROMIUM)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, headless=True,
                                               args=["--no-sandbox", "--disable-dev-shm-usage"])

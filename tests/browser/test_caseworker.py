@@ -39,7 +39,7 @@ def test_caseworker_takes_in_an_expenditure_case(open_as, live_server):
     household = new_household(live_server)
     caseworker = open_as(CASEWORKER)
     case_url = take_in(caseworker, household, "支出型", "尿毒症", **{"个人自负费用或损失": "20000"})
-    caseworker.sees(household.head_name, "支出型", "尿毒症", "已提交", "受理")
+    caseworker.sees(household.head_name, "支出型", "尿毒症", "已申请", "受理")
     caseworker.goto("/caseview/list/")
     caseworker.sees(household.head_name)
     assert case_url in caseworker.page.locator("a[href*='/caseview/show/']").evaluate_all(

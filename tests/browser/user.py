@@ -40,8 +40,9 @@ class BrowserUser:
     def text(self) -> str:
         return self.page.inner_text("body")
 
-    def checked(self, expect_status: int | None = None, allowed: tuple[str, ...] = ()) -> "BrowserUser":
-        """Fail on a server error (or another status than ``expect_status``) and on raw values."""
+    def checked(self, expect_status: int | None = None, allowed: tuple[str, ...] = (),
+                raw: bool = True) -> "BrowserUser":
+        """Fail on a server error (or another status than ``expect_status``) and (``raw``) on raw values."""
         self.page.wait_for_load_state()
         statuses, self._statuses = self._statuses, []
         for status, url in statuses:
@@ -49,6 +50,8 @@ class BrowserUser:
                 assert status == expect_status, f"{url} answered {status}, expected {expect_status}"
             else:
                 assert status < 500, f"{url} answered {status}"
+        if not raw:
+            return self
         found = raw_values(self.text, allowed) + [f"in a dialog: {v}" for d in self.dialogs for v in raw_values(d)]
         if found and WARN_ONLY:
             print(f"raw values on {self.page.url}:\n  " + "\n  ".join(found))
