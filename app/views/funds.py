@@ -85,7 +85,7 @@ class FundMovementView(ScopedModelView):
 
 class ReserveFundView(ScopedModelView):
     datamodel = FundInterface(ReserveFund)
-    base_permissions = ["can_list", "can_show", "can_export", "can_allocate"]
+    base_permissions = ["can_list", "can_show", "can_allocate"]
     list_title = _l("Township reserve funds")
     show_title = _l("Township reserve fund")
     list_template = "tempaid/fund_list.html"

@@ -212,15 +212,3 @@ def test_the_due_list_exports_only_what_is_due(app, session, rules, login_as):
     assert 'href="/duecases/export/xlsx/' in client.get("/duecases/list/").get_data(as_text=True)
     text = "\n".join(",".join(r) for r in _csv(client.get("/duecases/export/")))
     assert "到期户" in text and "远期户" not in text
-
-
-def test_the_reserve_funds_export_with_balances_as_numbers(app, session, login_as):
-    from tests.payment_support import funded
-
-    funded(app, session, user(app, "township_caseworker_370811").region, "12345.60")
-    session.commit()
-    client = login_as("finance_officer_370811")
-    assert 'href="/reservefundview/export/xlsx/' in client.get("/reservefundview/list/").get_data(as_text=True)
-    ws = _sheet(client.get("/reservefundview/export/xlsx/"))
-    assert 12345.6 in [c.value for c in _cells(ws) if c.data_type == "n"]
-    assert login_as("township_caseworker_370811").get("/reservefundview/export/").status_code in (302, 403)
