@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised by the app factory."""
+from flask import has_request_context
 from flask_appbuilder.models.sqla.base import SQLA
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
@@ -37,11 +38,14 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
-    """``BEGIN IMMEDIATE`` where the engine says so (the app's own SQLite engine, see
-    :func:`sqlite_writes_queue`): a transaction takes the write lock when it starts, so two requests that
-    both read, then write, queue one after the other instead of one of them failing on the upgrade."""
+    """``BEGIN IMMEDIATE`` for a request's transaction where the engine says so (the app's own SQLite engine,
+    see :func:`sqlite_writes_queue`): it takes the write lock when it starts, so two requests that both read,
+    then write, queue one after the other instead of one of them failing on the upgrade. Outside a request
+    (start-up, migrations, the CLI) transactions stay deferred: code there may hold a session open while
+    another connection migrates or seeds, which an immediate lock would make wait for itself."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(SQLITE_IMMEDIATE) else "BEGIN")
+        immediate = conn.get_execution_options().get(SQLITE_IMMEDIATE) and has_request_context()
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def sqlite_writes_queue(config: dict) -> None:
