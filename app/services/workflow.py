@@ -25,6 +25,7 @@ from app.services.deadlines import meet_deadline, open_deadline
 from app.services.guards import failing
 from app.services.intake import apply_verdict, money_in_fen
 from app.services.payment_progress import PAY, lock_case, progress
+from app.services.posting import open_posting
 from app.services.workflow_def import Flow, Transition, workflow
 
 #: the input field of the engine that each started deadline counts from
@@ -45,7 +46,7 @@ def role_names(user) -> set[str]:
 def available(case: Case, user) -> list[Transition]:
     """The transitions this user may offer on this case now (the buttons a screen shows): never an
     internal one, and none whose guards the case fails (``pay`` appears once the payments add up)."""
-    flow = workflow().flow_for(case.kind, case.severity)
+    flow = workflow().flow_of(case)
     roles = role_names(user)
     offered = [t for t in flow.available(case.state) if not t.internal and roles & set(t.roles)
                and (t.self_approval or case.created_by_id != user.id)]
@@ -112,7 +113,7 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
     the caller is the service an internal transition belongs to (screens and the API never pass it)."""
     now = now or utcnow()
     lock_case(session, case)  # every check below reads the case as committed, and no one else moves it meanwhile
-    flow = workflow().flow_for(case.kind, case.severity)
+    flow = workflow().flow_of(case)
     transition = flow.transitions.get(name)
     if transition is None or case.state not in transition.sources:
         raise TransitionRefused("not_available", f"{name} is not possible from {case.state}")
@@ -153,6 +154,8 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
     elif amount is not None and not case.decided:
         case.approved_amount = amount  # a proposal (the major-case plan), decided by the approval
     case.state = transition.target
+    if transition.opens_posting:  # 公示 before aid: the posting runs from this step (the review)
+        open_posting(session, case, user, rules, on)
     note = fields.get("reason") or fields.get("note") or fields.get("date")
     with acting(session, user.id, name, note=str(note)[:500] if note else None):
         session.flush()
@@ -195,7 +198,7 @@ def adjust(session: Session, case: Case, amount, reason: str, user) -> CaseAdjus
     if not case.decided or case.approved_amount is None:
         raise TransitionRefused("not_decided", "only a decided amount is adjusted")
     lock_case(session, case)  # a payment recorded meanwhile waits, then tests itself against the new amount
-    if case.state in settled_states(workflow().flow_for(case.kind, case.severity)):
+    if case.state in settled_states(workflow().flow_of(case)):
         raise TransitionRefused("payments_complete", f"the case is {case.state}: its payments are complete, so its "
                                                      "approved amount is no longer adjusted")
     if not reason:

@@ -1,5 +1,7 @@
 """Household screens: the caseworker records a household once, found again by its ID number."""
 from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
+from wtforms.validators import Optional
 
 from app.models import Household
 from app.security.scope import TOWNSHIPS_IN_SCOPE
@@ -14,11 +16,34 @@ HOUSEHOLD_LABELS = {
     "area": _l("Urban or rural"), "residency": _l("Residency"), "size": _l("Household size"),
     "dibao": _l("Dibao household"), "tekun": _l("Tekun person"), "phone": _l("Phone"),
     "bank_name": _l("Bank"), "bank_account": _l("Bank account"),
+    "dibao_edge": _l("Dibao-edge household"), "rigid_expense": _l("Household with heavy necessary expenses"),
+    "dibao_recognised_on": _l("Dibao recognised on"), "dibao_edge_recognised_on": _l("Dibao-edge recognised on"),
+    "rigid_expense_recognised_on": _l("Heavy expenses recognised on"),
+    "passing_through": _l("Person passing through"), "home_region": _l("Home place"),
+    "home_place": _l("Home place outside the city"),
 }
+#: the 2026 opinion's statuses (低保边缘, 刚性支出) and the day each status was recognised (认定)
+RECOGNITION_COLUMNS = ["dibao_edge", "rigid_expense", "dibao_recognised_on", "dibao_edge_recognised_on",
+                       "rigid_expense_recognised_on"]
 HOUSEHOLD_EDIT_COLUMNS = [
     "head_name", "id_number", "township", "address", "area", "residency", "size", "dibao", "tekun",
     "phone", "bank_name", "bank_account",
-]
+] + RECOGNITION_COLUMNS
+
+
+def _status_fields() -> dict:
+    """Optional checkboxes for the new statuses: FAB would make a non-nullable Boolean a required box,
+    so an unticked one (False) could not be saved."""
+    return {column: BooleanField(HOUSEHOLD_LABELS[column], validators=[Optional()])
+            for column in ("dibao_edge", "rigid_expense")}
+
+
+def yes_no(value) -> str:
+    return str(_l("Yes")) if value else str(_l("No"))
+
+
+def day(value) -> str:
+    return value.isoformat() if value else ""
 
 
 class HouseholdView(ScopedModelView):
@@ -33,13 +58,17 @@ class HouseholdView(ScopedModelView):
     show_columns = [
         "head_name", "id_number", "county", "township", "address", "area", "residency", "size",
         "dibao", "tekun", "phone", "bank_name", "bank_account",
-    ]
+    ] + RECOGNITION_COLUMNS + ["passing_through", "home_region", "home_place"]
     add_columns = edit_columns = HOUSEHOLD_EDIT_COLUMNS
     search_columns = ["head_name", "township", "area", "residency", "dibao", "tekun"]
     base_order = ("id", "desc")
     label_columns = HOUSEHOLD_LABELS
     validators_columns = {"id_number": [IdNumber()]}
-    add_form_extra_fields = edit_form_extra_fields = choices.select_fields(HOUSEHOLD_LABELS, "area", "residency")
-    formatters_columns = choices.formatters("area", "residency")
+    add_form_extra_fields = edit_form_extra_fields = {
+        **choices.select_fields(HOUSEHOLD_LABELS, "area", "residency"), **_status_fields()}
+    formatters_columns = {**choices.formatters("area", "residency"),
+                          **{c: yes_no for c in ("dibao_edge", "rigid_expense", "passing_through")},
+                          **{c: day for c in RECOGNITION_COLUMNS[2:]},
+                          "home_region": lambda v: v.name if v else "", "home_place": lambda v: v or ""}
     add_form_query_rel_fields = edit_form_query_rel_fields = search_form_query_rel_fields = {
         "township": TOWNSHIPS_IN_SCOPE}
