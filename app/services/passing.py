@@ -42,6 +42,22 @@ class Person:
     residency: str = "none"
 
 
+def person_from_body(session: Session, body: dict) -> Person:
+    """A :class:`Person` from the API's JSON: regions by their codes (config/regions.csv)."""
+    def region(code) -> Region | None:
+        if code in (None, ""):
+            return None
+        found = session.scalar(select(Region).where(Region.code == str(code)))
+        if found is None:
+            raise IntakeRefused("region_unknown", f"no region with code {code}")
+        return found
+
+    text = {key: body.get(key) if isinstance(body.get(key), str) else None
+            for key in ("name", "id_number", "phone", "home_place", "incident_place", "incident")}
+    return Person(**text, township=region(body.get("township")), home_region=region(body.get("home_region")),
+                  area=str(body.get("area") or "urban"), residency=str(body.get("residency") or "none"))
+
+
 def _checked(person: Person, user) -> Person:
     if not (person.name or "").strip():
         raise IntakeRefused("field_required:name", "the person's name is required")

@@ -18,7 +18,11 @@ from app.security.scope import current_user, scope_clause
 from app.services.intake import IntakeRefused, intake, preview
 from app.services.rules import current_rules
 from app.views.cases import CHECK_LABELS, LEVEL_LABELS, category_label
+from app.views.policy_labels import note_label
+from app.views.refusals import refusal_text
 from app.views.intake_form import IntakeForm, figures_from_form
+from app.views.passing_form import PassingForm, fill_choices, person_from_form
+from app.services.passing import intake_passing, preview_passing
 
 
 class IntakeView(BaseView):
@@ -71,3 +75,33 @@ class IntakeView(BaseView):
         return self.render_template("tempaid/intake.html", form=form, household=household, id_number=id_number,
                                     verdict=verdict, error=error, title=_l("Intake"), check_labels=CHECK_LABELS,
                                     level_labels=LEVEL_LABELS)
+
+    @expose("/passing", methods=["GET", "POST"])
+    @has_access
+    @permission_name("intake")
+    def passing(self):
+        """临时遇困人员: an emergency of a person with no household in the county, helped where it happened."""
+        session = self.appbuilder.session
+        user = current_user()
+        form = PassingForm(request.form if request.method == "POST" else None)
+        fill_choices(form, session, user)
+        form.category.choices = [c for c in self._choices(None) if c[0].startswith("emergency:")]
+        verdict = error = None
+        if request.method == "POST" and form.validate():
+            person, figures = person_from_form(form, session), figures_from_form(form)
+            try:
+                if request.form.get("action") == "save":
+                    case = intake_passing(session, person, figures, user, current_rules())
+                    session.commit()
+                    flash(str(_l("Case %(number)s taken in.", number=case.number)), "success")
+                    return redirect(url_for("CaseView.show", pk=case.id))
+                verdict = preview_passing(session, person, figures, user, current_rules())
+            except InputError as exc:
+                session.rollback()
+                error = f"{exc.field}: {exc.message}"
+            except IntakeRefused as exc:
+                session.rollback()
+                error = refusal_text(exc)
+        return self.render_template("tempaid/intake_passing.html", form=form, verdict=verdict, error=error,
+                                    title=_l("Person passing through"), check_labels=CHECK_LABELS,
+                                    level_labels=LEVEL_LABELS, note_label=note_label)
