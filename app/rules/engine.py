@@ -14,6 +14,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 from app.rules.faults import InputError
 from app.rules.inputs import CST, parse_input
 from app.rules.jsonout import money, number
+from app.rules.recognition import WAIVED, WAIVED_CHECKS, recognised, within
 from app.rules.tiers import find_row
 
 _CONTEXT = Context(prec=50, rounding=ROUND_HALF_UP)
@@ -42,8 +43,10 @@ def _check(name, passed, value, limit, source) -> dict:
     return {"name": name, "passed": passed, "value": value, "limit": limit, "source": source}
 
 
-def _expenditure_checks(req, p, explain: bool = True) -> list:
-    """The five checks of an expenditure case; without ``explain``, only whether each passed."""
+def _expenditure_checks(req, p, explain: bool = True, waived: bool = False) -> list:
+    """The five checks of an expenditure case; without ``explain``, only whether each passed.
+    ``waived`` (a recognised household within its period): income and assets pass unexamined, still
+    listed with their limits, so the verdict shows what was not checked and why."""
     n = _need(p, "eligibility.expenditure.net_income_months", req).value
     m = _need(p, "eligibility.expenditure.income_months", req).value
     dibao = _need(p, f"standards.dibao_monthly.{req.area}", req)
@@ -62,22 +65,33 @@ def _expenditure_checks(req, p, explain: bool = True) -> list:
     net = sum(incomes[:n]) - sum(expenses[:n])
     total = sum(incomes[:m])
     assets_limit = months.value * dibao.value
-    passed = (net < dibao.value * n * size, total < income_limit.value * size,
-              req.financial_assets <= assets_limit * size, req.houses <= houses.value, req.vehicles <= vehicles.value)
+    if waived:
+        passed = (net < dibao.value * n * size, True, True, True, True)
+    else:
+        passed = (net < dibao.value * n * size, total < income_limit.value * size,
+                  req.financial_assets <= assets_limit * size, req.houses <= houses.value,
+                  req.vehicles <= vehicles.value)
     if not explain:
         return list(passed)
-    return [
+    checks = [
         _check("net_income", passed[0], _ratio(net, n * size), money(dibao.value), dibao.source),
         _check("income", passed[1], _ratio(total, size), money(income_limit.value), income_limit.source),
         _check("financial_assets", passed[2], _ratio(req.financial_assets, size), money(assets_limit), months.source),
         _check("houses", passed[3], req.houses, houses.value, houses.source),
         _check("vehicles", passed[4], req.vehicles, vehicles.value, vehicles.source),
     ]
+    if waived:
+        for check in checks:
+            if check["name"] in WAIVED_CHECKS:
+                check["value"] = None
+                check["waived"] = WAIVED
+    return checks
 
 
-def _amount(req, p, category, eligible: bool, explain: bool = True):
+def _amount(req, p, category, eligible: bool, explain: bool = True, quick=None):
     """The amount block and the suggested amount (parameters are required even when not eligible);
-    without ``explain``, no block."""
+    without ``explain``, no block. ``quick`` is the Val of ``aid.quick_cap_dibao_months`` when the case
+    is 小额快救: its maximum is that many months of the urban standard instead of the light cap."""
     base = _need(p, "standards.dibao_monthly.urban", req).value
     persons = req.beneficiaries
     if req.severity == "major":
@@ -85,7 +99,7 @@ def _amount(req, p, category, eligible: bool, explain: bool = True):
                  "suggested": None, "maximum": None, "case_by_case": True}
         return (block if eligible else None), None
     if req.kind == "emergency" and req.severity == "light":
-        maximum = _need(p, "aid.emergency_light_cap", req).value
+        maximum = quick.value * base if quick is not None else _need(p, "aid.emergency_light_cap", req).value
         requested = req.requested
         suggested = maximum if requested is None or requested > maximum else requested
         tier = multiplier = None
@@ -107,7 +121,9 @@ def _amount(req, p, category, eligible: bool, explain: bool = True):
     return block, suggested
 
 
-def _deadlines(req, p, calendar):
+def _deadlines(req, p, calendar, quick: bool = False):
+    """The clocks of the case. A 小额快救 case is handled within ``approval.quick_days`` calendar days
+    of the day it was reported (China time): ``quick_due`` stands in place of ``registration_due``."""
     if req.kind == "expenditure":
         days = _need(p, "approval.expenditure_working_days", req).value
         due, warnings = calendar.add_working_days(req.accepted_on, days)
@@ -115,6 +131,10 @@ def _deadlines(req, p, calendar):
     hours = _need(p, "approval.emergency_pre_assist_hours", req).value
     days = _need(p, "approval.emergency_registration_working_days", req).value
     pre_due = (req.reported_at + timedelta(hours=hours)).astimezone(CST)
+    quick_days = p.get("approval.quick_days") if quick else None
+    if quick_days is not None:
+        quick_due = req.reported_at.astimezone(CST).date() + timedelta(days=quick_days.value)
+        return {"pre_assist_due": pre_due.isoformat(timespec="seconds"), "quick_due": quick_due.isoformat()}, ()
     due, warnings = calendar.add_working_days(req.pre_assisted_on, days)
     return {"pre_assist_due": pre_due.isoformat(timespec="seconds"), "registration_due": due.isoformat()}, warnings
 
@@ -134,6 +154,7 @@ class Decision(NamedTuple):
     eligible: bool
     approval_level: str | None
     suggested: Decimal | None
+    quick: bool = False  # 小额快救 (the verdict's note quick_aid)
 
 
 def evaluate_request(req, rules, explain: bool = True):
@@ -151,15 +172,29 @@ def evaluate_request(req, rules, explain: bool = True):
         raise InputError("category", f"an expenditure case takes an illness, education or other category, "
                                      f"not {req.category}")
     p = county.params(req.application_date)
+    # the 2026 keys: where one has no value in force, the 2018 rule applies (spec/policy-2026.md)
+    quick = p.get("aid.quick_cap_dibao_months") if req.kind == "emergency" and req.severity == "light" else None
+    months = p.get("eligibility.expenditure.recognised_months")
+    waived = posting = False
+    if months is not None and recognised(req):
+        if req.recognised_on is None:
+            raise InputError("household.recognised_on",
+                             "missing required field for a dibao, dibao_edge or rigid_expense household while "
+                             f"eligibility.expenditure.recognised_months is in force on {req.application_text}")
+        if req.kind == "expenditure":
+            waived = within(req.recognised_on, req.application_date, months.value)
+            posting = req.dibao_edge or req.rigid_expense
     with localcontext(_CONTEXT):
-        residency = _need(p, "eligibility.residency", req)
+        residency = p.get("eligibility.emergency_residency") if req.kind == "emergency" else None
+        if residency is None:
+            residency = _need(p, "eligibility.residency", req)
         resident = req.residency in residency.value
         checks = [_check("residency", resident, req.residency, list(residency.value), residency.source)
                   if explain else resident]
         if req.kind == "expenditure":
-            checks.extend(_expenditure_checks(req, p, explain))
+            checks.extend(_expenditure_checks(req, p, explain, waived))
         eligible = all(check["passed"] for check in checks) if explain else all(checks)
-        amount, suggested = _amount(req, p, category, eligible, explain)
+        amount, suggested = _amount(req, p, category, eligible, explain, quick)
         # the limit is looked up even when not eligible: a verdict never depends on eligibility for
         # whether the rules in force are complete enough to answer
         limit = None if req.severity == "major" else _need(p, "approval.township_limit", req).value
@@ -170,9 +205,15 @@ def evaluate_request(req, rules, explain: bool = True):
         else:
             level = "township" if suggested <= limit else "county"
         if not explain:
-            return Decision(eligible, level, suggested)
-        deadlines, warnings = _deadlines(req, p, rules.calendar)
-    notes = ["verify_necessary_expenses"] if req.kind == "expenditure" and (req.dibao or req.tekun) else []
+            return Decision(eligible, level, suggested, quick is not None)
+        deadlines, warnings = _deadlines(req, p, rules.calendar, quick is not None)
+    notes = []
+    if quick is not None:
+        notes.append("quick_aid")
+    if req.kind == "expenditure" and (req.dibao or req.tekun or waived):
+        notes.append("verify_necessary_expenses")
+    if posting:
+        notes.append("public_posting_before_aid")
     return {
         "county": req.county,
         "kind": req.kind,

@@ -45,7 +45,7 @@ class Outcome:
             decision = evaluate_request(req, rules, explain=False)
         except InputError as exc:
             return cls(None, None, None, f"{exc.field}: {exc.message}")
-        return cls(*decision)
+        return cls(decision.eligible, decision.approval_level, decision.suggested)
 
 
 @dataclass

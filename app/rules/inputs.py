@@ -23,7 +23,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999  # keeps every deadline computation inside th
 TOP_FIELDS = ("county", "kind", "category", "application_date", "residency", "area", "household", "cost",
               "beneficiaries", "severity", "requested_amount", "accepted_on", "reported_at", "pre_assisted_on")
 HOUSEHOLD_FIELDS = ("size", "monthly_income", "monthly_necessary_expenses", "financial_assets", "houses",
-                    "vehicles", "dibao", "tekun")
+                    "vehicles", "dibao", "tekun", "dibao_edge", "rigid_expense", "recognised_on")
 KINDS = ("expenditure", "emergency")
 RESIDENCIES = ("local_hukou", "residence_permit", "none")
 AREAS = ("urban", "rural")
@@ -44,7 +44,7 @@ class Request:
 
     __slots__ = ("county", "kind", "category", "category_kind", "application_date", "application_text",
                  "residency", "area", "size", "incomes", "expenses", "financial_assets", "houses", "vehicles",
-                 "dibao", "tekun", "cost", "beneficiaries", "severity", "requested", "accepted_on",
+                 "dibao", "tekun", "dibao_edge", "rigid_expense", "recognised_on", "cost", "beneficiaries", "severity", "requested", "accepted_on",
                  "reported_at", "pre_assisted_on")
 
 
@@ -170,9 +170,19 @@ def parse_input(data) -> Request:
     req.vehicles = count(get("vehicles"), "household.vehicles", 0) if "vehicles" in household else None
     req.dibao = flag(get("dibao"), "household.dibao") if "dibao" in household else False
     req.tekun = flag(get("tekun"), "household.tekun") if "tekun" in household else False
+    req.dibao_edge = flag(get("dibao_edge"), "household.dibao_edge") if "dibao_edge" in household else False
+    req.rigid_expense = flag(get("rigid_expense"), "household.rigid_expense") if "rigid_expense" in household else False
+    recognised_on = day(get("recognised_on"), "household.recognised_on") if "recognised_on" in household else None
+    if recognised_on is not None and recognised_on > req.application_date:
+        raise InputError("household.recognised_on",
+                         f"must not be after application_date (found {household['recognised_on']})")
+    req.recognised_on = recognised_on
 
     req.cost = money(data["cost"], "cost") if "cost" in data else None
     req.beneficiaries = count(data["beneficiaries"], "beneficiaries", 1) if "beneficiaries" in data else 1
+    if req.beneficiaries > req.size:
+        raise InputError("beneficiaries", f"must not be more than household.size ({req.size}), "
+                                          f"found {req.beneficiaries}")
     severity = choice(data["severity"], "severity", SEVERITIES) if "severity" in data else None
     if kind == "expenditure" and severity not in (None, "major"):
         raise InputError("severity", "an expenditure case may only say major (or leave severity out)")

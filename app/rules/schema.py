@@ -18,6 +18,25 @@ Keys this project adds to the format (all optional, validated and exposed by
     whole number >= 1 — days a charity's claim on a referred case may sit without recorded aid before
     the case returns to the referral pool (二、(五)).
 
+The 2026 national opinion (``spec/policy-2026.md``) adds four keys the engine reads — all optional,
+and where one has no value in force on the application date the 2018 rule applies, never an input
+error — and one the application reads:
+
+``eligibility.emergency_residency``
+    list of ``local_hukou``, ``residence_permit``, ``none`` — who may receive emergency aid (急难发生地
+    实施救助); without a value in force, ``eligibility.residency`` applies.
+``aid.quick_cap_dibao_months``
+    number >= 0 — 小额快救: a light emergency's maximum in months of the urban dibao standard; the
+    city's ``bounds`` may hold it, a county may never raise it.
+``approval.quick_days``
+    whole number >= 0 — 小额快救 handled within this many calendar days of the report.
+``eligibility.expenditure.recognised_months``
+    whole number >= 0 — a dibao / 低保边缘 / 刚性支出 household recognised at most this many months
+    before the application is not checked again for income and assets.
+``cases.posting_working_days``
+    whole number >= 0 — the 公示 period before a ``public_posting_before_aid`` case may be approved
+    (not read by the engine).
+
 Values of ``bounds`` may be ``null`` on either side for an open bound (``[null, 3000]``).
 Key paths in faults are dotted; table rows and list items are written ``[n]``, numbered from 1.
 """
@@ -33,6 +52,7 @@ from app.rules.keyed_fields import CATEGORY_KINDS, RAISABLE, Bounds, Categories,
 from app.rules.yamlsource import key_pos, node_pos
 
 RESIDENCY = ("local_hukou", "residence_permit")
+EMERGENCY_RESIDENCY = RESIDENCY + ("none",)
 TIER_NAME = re.compile(r"[a-z][a-z0-9_]*_tiers")
 
 #: Leaves every county's effective rules (city merged with county) must give.
@@ -60,7 +80,9 @@ REQUIRED_LEAVES = (
 #: Numeric leaves a ``bounds`` entry may name (besides ``aid.<name>_tiers.multiplier`` / ``.from``).
 NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.illness_tiers",
                                                "aid.education_tiers", "aid.cap_at_cost"} | {
-    "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days"}
+    "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days",
+    "aid.quick_cap_dibao_months", "approval.quick_days", "eligibility.expenditure.recognised_months",
+    "cases.posting_working_days"}
 
 #: Sections the county merges over the city (everything but the file's own description).
 MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity")
@@ -112,11 +134,13 @@ class ExpenditureSchema(RuleSchema):
     net_income_months = Count(1)
     income_months = Count(1)
     assets = Section(AssetsSchema)
+    recognised_months = Count(0)
 
 
 class EligibilitySchema(RuleSchema):
     residency = TextList(choices=RESIDENCY, non_empty=True)
     expenditure = Section(ExpenditureSchema)
+    emergency_residency = TextList(choices=EMERGENCY_RESIDENCY, non_empty=True)
 
 
 class AidSchema(RuleSchema):
@@ -126,6 +150,7 @@ class AidSchema(RuleSchema):
     illness_tiers = TierTable()
     education_tiers = TierTable()
     cap_at_cost = Flag()
+    quick_cap_dibao_months = Amount()
 
     def extra_key(self, key) -> bool:
         return isinstance(key, str) and bool(TIER_NAME.fullmatch(key))
@@ -161,10 +186,12 @@ class ApprovalSchema(RuleSchema):
     emergency_pre_assist_hours = Count(1)
     emergency_registration_working_days = Count(1)
     expenditure_working_days = Count(1)
+    quick_days = Count(0)
 
 
 class CasesSchema(RuleSchema):
     repeat_warning_days = Count(0)
+    posting_working_days = Count(0)
 
 
 class ReserveFundSchema(RuleSchema):

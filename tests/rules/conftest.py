@@ -9,6 +9,7 @@ from app.rules import load_rules
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
+FIXTURES_2026 = HERE / "fixtures-2026"
 BROKEN = HERE / "broken"
 CASES = HERE / "cases"
 
@@ -27,3 +28,10 @@ def fixture_rules_without_calendar(tmp_path_factory):
     target = tmp_path_factory.mktemp("nocalendar") / "rules"
     shutil.copytree(FIXTURES, target, ignore=shutil.ignore_patterns("calendar.yaml"))
     return load_rules(target)
+
+
+@pytest.fixture(scope="session")
+def rules_2026():
+    """The fixture rule set with the 2026 opinion: the city from 2026-01-29, 曲阜 (370881) from a later
+    date of its own (2026-04-01, half a month of dibao, 2 days, 6 months)."""
+    return load_rules(FIXTURES_2026)

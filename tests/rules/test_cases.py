@@ -4,7 +4,8 @@ Each file has a ``base`` input and ``cases``; a case's ``input`` is deep-merged 
 (mappings merge, anything else replaces), ``remove`` lists dotted fields to drop, and ``expect`` is a
 subset of the output JSON that must match exactly — or ``error: {field, message_contains?}`` for an
 input error. ``expect.checks`` may be a mapping ``{check name: subset}`` instead of the full list.
-``without_calendar_yaml: true`` runs the case on the fixture rules minus calendar.yaml.
+``without_calendar_yaml: true`` runs the case on the fixture rules minus calendar.yaml; a file whose
+top level says ``rules: fixtures-2026`` runs on the fixture rules with the 2026 opinion.
 """
 from __future__ import annotations
 
@@ -58,11 +59,12 @@ def _load_cases():
     for path in sorted(CASES.glob("*.yaml")):
         doc = _plain(yaml.load(path.read_text(encoding="utf-8")))
         base = doc.get("base", {})
+        rules = doc.get("rules", "fixtures")
         names = set()
         for case in doc["cases"]:
             assert case["name"] not in names, f"duplicate case name in {path.name}: {case['name']}"
             names.add(case["name"])
-            params.append(pytest.param(path.stem, base, case, id=f"{path.stem}: {case['name']}"))
+            params.append(pytest.param(path.stem, base, case, rules, id=f"{path.stem}: {case['name']}"))
     return params
 
 
@@ -86,14 +88,16 @@ def _match(expected, actual, where):
         assert type(actual) is type(expected) and actual == expected, f"{where}: {actual!r} != {expected!r}"
 
 
-@pytest.mark.parametrize("theme, base, case", _load_cases())
-def test_case(theme, base, case, fixture_rules, fixture_rules_without_calendar):
+@pytest.mark.parametrize("theme, base, case, rules_name", _load_cases())
+def test_case(theme, base, case, rules_name, fixture_rules, fixture_rules_without_calendar, rules_2026):
     data = _merge(copy.deepcopy(base), case.get("input", {}))
     for dotted in case.get("remove", []):
         _remove(data, dotted)
     if "raw_input" in case:
         data = case["raw_input"]
     rules = fixture_rules_without_calendar if case.get("without_calendar_yaml") else fixture_rules
+    if rules_name == "fixtures-2026":
+        rules = rules_2026
     expect = case["expect"]
     for warning in expect.get("warnings", []):
         year = int(warning.split(":")[1])
@@ -113,7 +117,7 @@ def test_case(theme, base, case, fixture_rules, fixture_rules_without_calendar):
     decision = evaluate_request(parse_input(data), rules, explain=False)
     suggested = (output["amount"] or {}).get("suggested")
     assert decision == (output["eligible"], output["approval_level"],
-                        None if suggested is None else Decimal(suggested))
+                        None if suggested is None else Decimal(suggested), "quick_aid" in output["notes"])
 
 
 def test_every_theme_has_cases():

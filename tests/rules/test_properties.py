@@ -50,7 +50,7 @@ def applications(draw, kind=None):
             "dibao": draw(st.booleans()), "tekun": draw(st.booleans()),
         },
         "cost": money_text(draw(amounts)),
-        "beneficiaries": draw(st.integers(1, 4)),
+        "beneficiaries": draw(st.integers(1, min(4, size))),
     }
     if severity:
         data["severity"] = severity
