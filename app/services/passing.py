@@ -85,13 +85,14 @@ def _record(session: Session, person: Person) -> Household:
                                              "take the application in on that household")
     if household is None:
         household = Household(id_number=id_number, size=1, passing_through=True)
-        session.add(household)
-    household.head_name = person.name.strip()[:64]
-    household.phone = (person.phone or "").strip()[:20] or None
-    household.township = person.township
-    household.area, household.residency = person.area, person.residency
-    household.home_region = person.home_region
-    household.home_place = None if person.home_region is not None else person.home_place.strip()[:200]
+    with session.no_autoflush:  # the record is complete before anything of it is written
+        household.head_name = person.name.strip()[:64]
+        household.phone = (person.phone or "").strip()[:20] or None
+        household.township = person.township
+        household.area, household.residency = person.area, person.residency
+        household.home_region = person.home_region
+        household.home_place = None if person.home_region is not None else person.home_place.strip()[:200]
+    session.add(household)
     return household
 
 
@@ -105,7 +106,8 @@ def preview_passing(session: Session, person: Person, figures: dict, user, rules
     """The verdict the person would get, saving nothing."""
     _checked(person, user)
     probe = Household(id_number=person.id_number, head_name=person.name, size=1, passing_through=True,
-                      township=person.township, area=person.area, residency=person.residency)
+                      township=person.township, area=person.area, residency=person.residency,
+                      dibao=False, tekun=False, dibao_edge=False, rigid_expense=False)
     return preview(probe, _emergency(figures), rules)
 
 

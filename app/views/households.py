@@ -32,10 +32,11 @@ HOUSEHOLD_EDIT_COLUMNS = [
 
 
 def _status_fields() -> dict:
-    """Optional checkboxes for the new statuses: FAB would make a non-nullable Boolean a required box,
-    so an unticked one (False) could not be saved."""
+    """Optional checkboxes for the statuses: FAB makes a non-nullable Boolean a required box, so an
+    unticked one (False) could not be saved — a household that is neither dibao nor tekun could not be
+    added at all."""
     return {column: BooleanField(HOUSEHOLD_LABELS[column], validators=[Optional()])
-            for column in ("dibao_edge", "rigid_expense")}
+            for column in ("dibao", "tekun", "dibao_edge", "rigid_expense")}
 
 
 def yes_no(value) -> str:
@@ -67,8 +68,9 @@ class HouseholdView(ScopedModelView):
     add_form_extra_fields = edit_form_extra_fields = {
         **choices.select_fields(HOUSEHOLD_LABELS, "area", "residency"), **_status_fields()}
     formatters_columns = {**choices.formatters("area", "residency"),
-                          **{c: yes_no for c in ("dibao_edge", "rigid_expense", "passing_through")},
+                          **{c: yes_no for c in ("dibao", "tekun", "dibao_edge", "rigid_expense", "passing_through")},
                           **{c: day for c in RECOGNITION_COLUMNS[2:]},
-                          "home_region": lambda v: v.name if v else "", "home_place": lambda v: v or ""}
+                          "home_region": lambda v: v.name if v else "",
+                          **{c: (lambda v: v or "") for c in ("home_place", "address", "bank_name")}}
     add_form_query_rel_fields = edit_form_query_rel_fields = search_form_query_rel_fields = {
         "township": TOWNSHIPS_IN_SCOPE}

@@ -35,9 +35,9 @@ class IntakeView(BaseView):
         return self.appbuilder.session.scalar(select(Household).where(
             Household.id_number == id_number.strip().upper(), scope_clause(Household, user)))
 
-    def _choices(self, household: Household | None):
+    def _choices(self, household: Household | None, county: str | None = None):
         rules = current_rules()
-        counties = [household.county.code] if household else rules.counties()[:1]
+        counties = [household.county.code] if household else [county] if county else rules.counties()[:1]
         seen = {}
         for county in counties:
             for category in rules.categories(county):
@@ -85,7 +85,10 @@ class IntakeView(BaseView):
         user = current_user()
         form = PassingForm(request.form if request.method == "POST" else None)
         fill_choices(form, session, user)
-        form.category.choices = [c for c in self._choices(None) if c[0].startswith("emergency:")]
+        region = user.region
+        county = region.code if region is not None and region.level == "county" else \
+            region.parent.code if region is not None and region.level == "township" else None
+        form.category.choices = self._choices(None, county if county in current_rules().counties() else None)
         verdict = error = None
         if request.method == "POST" and form.validate():
             person, figures = person_from_form(form, session), figures_from_form(form)
