@@ -25,6 +25,7 @@ class HomeCountyCaseView(ModelView):
     search_columns: list[str] = []
     order_columns = ["number", "application_date"]
     base_order = ("application_date", "desc")
-    label_columns = {**CASE_LABELS, "household": _l("Name"), "county": _l("Helped by")}
+    label_columns = {**CASE_LABELS, "household": _l("Person's name"), "county": _l("Helped by")}
     formatters_columns = {"household": lambda h: public_name(h.head_name), "state": state_label,
-                          "category": category_label}
+                          "category": category_label,
+                          **{c: (lambda v: "" if v is None else str(v)) for c in ("suggested_amount", "approved_amount")}}

@@ -8,7 +8,7 @@ from app.security.scope import TOWNSHIPS_IN_SCOPE
 from app.views import choices
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.members import HouseholdMemberView
-from app.views.validators import IdNumber
+from app.views.validators import IdNumber, RecognisedDay, not_in_future
 
 HOUSEHOLD_LABELS = {
     "head_name": _l("Head of household"), "id_number": _l("Resident ID number"),
@@ -35,8 +35,12 @@ def _status_fields() -> dict:
     """Optional checkboxes for the statuses: FAB makes a non-nullable Boolean a required box, so an
     unticked one (False) could not be saved — a household that is neither dibao nor tekun could not be
     added at all."""
-    return {column: BooleanField(HOUSEHOLD_LABELS[column], validators=[Optional()])
-            for column in ("dibao", "tekun", "dibao_edge", "rigid_expense")}
+    fields = {column: BooleanField(HOUSEHOLD_LABELS[column], validators=[Optional()])
+              for column in ("dibao", "tekun")}
+    for column in ("dibao", "dibao_edge", "rigid_expense"):  # a recognised status comes with its day
+        fields[column] = BooleanField(HOUSEHOLD_LABELS[column],
+                                      validators=[Optional(), RecognisedDay(f"{column}_recognised_on")])
+    return fields
 
 
 def yes_no(value) -> str:
@@ -64,7 +68,8 @@ class HouseholdView(ScopedModelView):
     search_columns = ["head_name", "township", "area", "residency", "dibao", "tekun"]
     base_order = ("id", "desc")
     label_columns = HOUSEHOLD_LABELS
-    validators_columns = {"id_number": [IdNumber()]}
+    validators_columns = {"id_number": [IdNumber()],
+                          **{column: [not_in_future] for column in RECOGNITION_COLUMNS[2:]}}
     add_form_extra_fields = edit_form_extra_fields = {
         **choices.select_fields(HOUSEHOLD_LABELS, "area", "residency"), **_status_fields()}
     formatters_columns = {**choices.formatters("area", "residency"),

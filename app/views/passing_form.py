@@ -19,7 +19,7 @@ OUTSIDE_CITY = ""
 
 class PassingForm(IntakeForm):
     kind = HiddenField(default="emergency", validators=[AnyOf(["emergency"])])  # always an emergency
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Person's name"), validators=[DataRequired(), Length(max=64)])
     id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), IdNumber()])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     township = SelectField(_l("Township where it happened"), validators=[DataRequired()])

@@ -265,3 +265,16 @@ def test_a_person_passing_through_is_taken_in_through_the_api(app, session, logi
     bad = qufu.post("/api/v1/case/intake_passing",
                     json={"person": {**person, "township": _town(session, "370811").code}, "figures": light_emergency()})
     assert bad.status_code == 400 and bad.get_json()["message"]["error"]["code"] == "scope"
+
+
+def test_a_ticked_status_needs_the_day_it_was_recognised(app, session, login_as):
+    client = login_as("township_caseworker_370811")
+    number = _id("37081119850505003")
+    form = {"head_name": "吴三", "id_number": number, "township": str(_town(session, "370811").id), "area": "urban",
+            "residency": "local_hukou", "size": "2", "rigid_expense": "y"}
+    refused = _post(app, client, "/householdview/add", **form)
+    assert refused.status_code == 200 and "请填写该身份的认定日期。" in refused.get_data(as_text=True)
+    assert session.scalar(select(Household).where(Household.id_number == number)) is None
+    future = (china_now().date() + dt.timedelta(days=3)).isoformat()
+    refused = _post(app, client, "/householdview/add", **form, rigid_expense_recognised_on=future)
+    assert refused.status_code == 200 and "认定日期不能晚于今天。" in refused.get_data(as_text=True)
