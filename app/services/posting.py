@@ -64,8 +64,9 @@ def period_days(rules: RuleSet, case: Case) -> int:
 def open_posting(session: Session, case: Case, user, rules: RuleSet, on: dt.date) -> CasePosting | None:
     """Post the case from ``on`` (the review) if its verdict asks for it; a case posted once stays posted
     with its first period (a second review never restarts the clock)."""
-    if not needs_posting(case) or posting_of(session, case) is not None:
-        return None
+    with session.no_autoflush:  # the transition's own changes are written with its name, not before
+        if not needs_posting(case) or posting_of(session, case) is not None:
+            return None
     days = period_days(rules, case)
     ends_on, _warnings = rules.calendar.add_working_days(on, days) if days else (on, ())
     posting = CasePosting(case_id=case.id, opened_on=on, working_days=days, ends_on=ends_on,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import cli
-from app.models import Region
+from app.models import AuditEntry, Region
 from app.services import posting as posting_service
 from app.services.deadlines import CST, overdue_cases
 from app.services.home_county import home_county_cases
@@ -120,6 +120,9 @@ def test_a_dibao_edge_case_is_posted_from_its_review_for_five_working_days(app, 
     assert found.posting.opened_on == china_now().date() and found.posting.working_days == 5
     assert found.posting.ends_on == rules_2026.calendar.add_working_days(china_now().date(), 5)[0]
     assert found.days_left == 5
+    # the trail names the review for the case's move and for the posting it opened (nothing unnamed)
+    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.case_id == case.id)).all()
+    assert "edit" not in actions and actions.count("review") == 2
 
 
 def test_approval_is_refused_while_the_posting_runs_or_an_objection_is_open(app, session, rules_2026, monkeypatch):

@@ -157,6 +157,7 @@ def test_the_case_page_shows_the_posting_and_refuses_the_approval_while_it_runs(
     page = approver.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert 'id="posting"' in page and "（5个工作日）" in page and "剩余5个工作日" in page
     assert "审批同意" not in page  # the button is not offered while the posting runs
+    assert "免于重复核对（已认定家庭）" in page  # recognised today: income and assets not checked again
     refused = _post(app, approver, f"/caseview/transition/{case.id}/approve", amount="1000")
     assert refused.status_code == 302
     flashed = approver.get(f"/caseview/show/{case.id}").get_data(as_text=True)
