@@ -103,6 +103,8 @@ def main() -> int:
     print(f"impact on {as_of}: {result.applications:,} applications, {result.changed:,} change "
           f"(eligibility {result.changed_eligibility:,}, approval level {result.changed_level:,}, "
           f"amount {result.changed_amount:,}); total suggested {result.total_before:,} -> {result.total_after:,}")
+    print(f"quick aid (小额快救): {result.quick_before:,} → {result.quick_after:,} applications, "
+          f"{result.quick_total_before} → {result.quick_total_after} yuan")
     print(f"impact of {result.applications:,} applications: {seconds:.2f} s "
           f"({2 * result.applications / seconds:,.0f} evaluations/s; target < {TARGET_SECONDS:.0f} s)")
     ok = seconds < TARGET_SECONDS

@@ -18,6 +18,7 @@ import click
 
 from app.rules.jsonout import answer, dumps, money
 from app.rules.loader import check_directory
+from app.rules.schema import OPINION_2026_KEYS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -136,6 +137,8 @@ def _text_lines(tree: dict, prefix: str):
             yield f"{path}:  [{where}]"
             for item in value:
                 yield f"  - {item}"
+        elif value is None and path in OPINION_2026_KEYS:
+            yield f"{path} = (no value in force: the 2018 rule applies)  [{where}]"
         else:
             yield f"{path} = {_shown(value)}  [{where}]"
 

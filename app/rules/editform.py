@@ -30,14 +30,14 @@ from app.rules.editing import CategoryEdit, Changes, RuleFile
 from app.rules.faults import Fault
 from app.rules.keyed_fields import BOUNDABLE_TABLE, CATEGORY_KINDS
 from app.rules.ruleset import CATEGORY_ORDER
-from app.rules.schema import NUMERIC_LEAVES, REQUIRED_LEAVES, RESIDENCY
+from app.rules.schema import EMERGENCY_RESIDENCY, NUMERIC_LEAVES, REQUIRED_LEAVES, RESIDENCY
 from app.rules.series import Series, parse_date
 
 #: numeric leaves in the order of the format (required first), then the project's optional keys
 VALUE_PATHS = tuple(p for p in REQUIRED_LEAVES if p in NUMERIC_LEAVES) + tuple(
     sorted(NUMERIC_LEAVES - set(REQUIRED_LEAVES)))
-#: the required leaves that are not numbers or tables: lists of choices (with the schema's choices) and flags
-CHOICE_PATHS = {"eligibility.residency": RESIDENCY}
+#: the leaves that are not numbers or tables: lists of choices (with the schema's choices) and flags
+CHOICE_PATHS = {"eligibility.residency": RESIDENCY, "eligibility.emergency_residency": EMERGENCY_RESIDENCY}
 FLAG_PATHS = ("aid.cap_at_cost",)
 BLANK_ROWS = 2
 MAX_ROWS = 60
@@ -63,6 +63,7 @@ class ValueField:
     source: str
     inherited: bool
     entries: list[SeriesEntry]
+    bound: tuple[str, str] | None = None  # the city's [min, max] at this path ("" for an open side)
 
     @property
     def name(self) -> str:
@@ -170,6 +171,10 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _bound_texts(pair) -> tuple[str, str]:
+    return tuple(_text(getattr(side, "text", side)) for side in pair)
+
+
 def _setting_text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -193,11 +198,14 @@ def _entries(leaf, on: date, convert=_text, rel: str = ""):
 def editor_form(rule_file: RuleFile, on: date) -> EditorForm:
     """The form of ``rule_file`` showing the rules in force on ``on``."""
     form = EditorForm(rule_file, on)
+    bounds = (rule_file.city_tree if rule_file.role == "county" else rule_file.tree).get("bounds", {})
     for path in VALUE_PATHS:
         leaf = rule_file.leaf(path)
         val = leaf.at(on) if leaf is not None else None
+        bound = bounds.get(path)
         form.values.append(ValueField(path, _text(val.value) if val else "", val.source if val else "",
-                                      not rule_file.own(path), _entries(leaf, on, rel=rule_file.rel) if leaf is not None else []))
+                                      not rule_file.own(path), _entries(leaf, on, rel=rule_file.rel) if leaf is not None else [],
+                                      _bound_texts(bound.value) if bound is not None else None))
     for path in (*CHOICE_PATHS, *FLAG_PATHS):
         leaf = rule_file.leaf(path)
         val = leaf.at(on) if leaf is not None else None
@@ -226,9 +234,7 @@ def editor_form(rule_file: RuleFile, on: date) -> EditorForm:
                 origin = "city"
             form.categories.append(CategoryField(kind, code, name, documents, tiers, origin))
     for path, bound in rule_file.tree.get("bounds", {}).items():
-        low, high = bound.value
-        form.bounds.append(BoundField(path, _text(getattr(low, "text", low)), _text(getattr(high, "text", high)),
-                                      bound.source))
+        form.bounds.append(BoundField(path, *_bound_texts(bound.value), bound.source))
     return form
 
 
@@ -261,7 +267,9 @@ def changes_from_form(form: EditorForm, data) -> Changes:
         if setting.name not in data:
             continue
         if setting.options is not None:
-            changes.settings[setting.path] = [o for o in setting.options if data.get(f"{setting.name}:{o}")]
+            chosen = [o for o in setting.options if data.get(f"{setting.name}:{o}")]
+            if chosen or setting.shown is not None:  # no box ticked on a list not yet in force: no change
+                changes.settings[setting.path] = chosen
         elif data.get(setting.name) in ("true", "false"):
             changes.settings[setting.path] = data.get(setting.name) == "true"
     dated_fields = [(v.name, v.path, v.entries) for v in (*form.values, *form.settings)]

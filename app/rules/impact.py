@@ -4,7 +4,8 @@ The caseload of the last twelve months stands for the caseload to come: every st
 (``Case.inputs``, the engine's own input) is evaluated twice on the same day — under the rules as they
 are (planned entries included) and as they would be after the edit — and the two verdicts are
 compared: how many change eligibility, approval level or amount, and the total suggested amount before
-and after. The day is the edit's effective date (today for an edit that is not dated), so a rise of a
+and after — and, for the 2026 opinion's 小额快救, how many applications are quick aid and what those
+are suggested in all, before and after. The day is the edit's effective date (today for an edit that is not dated), so a rise of a
 standard from next July is measured as it will act from next July; applications are re-dated to it,
 and their own acceptance and reporting times are dropped (they decide only deadlines, which the impact
 does not compare).
@@ -35,6 +36,7 @@ class Outcome:
     level: str | None
     suggested: Decimal | None
     error: str | None = None
+    quick: bool = False  # 小额快救
 
     @classmethod
     def of(cls, req, rules) -> "Outcome":
@@ -45,7 +47,7 @@ class Outcome:
             decision = evaluate_request(req, rules, explain=False)
         except InputError as exc:
             return cls(None, None, None, f"{exc.field}: {exc.message}")
-        return cls(decision.eligible, decision.approval_level, decision.suggested)
+        return cls(decision.eligible, decision.approval_level, decision.suggested, quick=decision.quick)
 
 
 @dataclass
@@ -69,6 +71,10 @@ class Impact:
     errors_after: int = 0
     total_before: Decimal = Decimal(0)
     total_after: Decimal = Decimal(0)
+    quick_before: int = 0           # applications that are 小额快救 under the current rules
+    quick_after: int = 0
+    quick_total_before: Decimal = Decimal(0)  # suggested to those, in all
+    quick_total_after: Decimal = Decimal(0)
     examples: list[Example] = field(default_factory=list)
 
     @property
@@ -104,6 +110,12 @@ def impact(current, proposed, applications: Iterable[tuple[object, dict]], as_of
             result.total_before += before.suggested
         if after.suggested is not None:
             result.total_after += after.suggested
+        if before.quick:
+            result.quick_before += 1
+            result.quick_total_before += before.suggested or 0
+        if after.quick:
+            result.quick_after += 1
+            result.quick_total_after += after.suggested or 0
         eligibility = before.eligible != after.eligible
         level = before.level != after.level
         amount = before.suggested != after.suggested

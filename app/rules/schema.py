@@ -77,6 +77,14 @@ REQUIRED_LEAVES = (
     "approval.expenditure_working_days",
 )
 
+#: The 2026 opinion's keys the engine reads: where one has no value in force, the 2018 rule applies.
+OPINION_2026_KEYS = (
+    "eligibility.emergency_residency",
+    "aid.quick_cap_dibao_months",
+    "approval.quick_days",
+    "eligibility.expenditure.recognised_months",
+)
+
 #: Numeric leaves a ``bounds`` entry may name (besides ``aid.<name>_tiers.multiplier`` / ``.from``).
 NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.illness_tiers",
                                                "aid.education_tiers", "aid.cap_at_cost"} | {

@@ -19,10 +19,12 @@ from app.models import RuleRevision
 from app.rules.editform import changes_from_form, editor_form, place_faults
 from app.rules.editing import FileFaulty, digest_of
 from app.rules.inputs import CST
+from app.rules.jsonout import money
 from app.security.scope import current_user
 from app.services import rule_edits
 from app.services.rules import current_rules
 from app.views import rule_labels as labels
+from app.views.cases import LEVEL_LABELS
 
 
 def _today() -> dt.date:
@@ -54,7 +56,8 @@ class RuleEditorView(BaseView):
         return target
 
     def _render(self, template: str, **context):
-        return self.render_template(template, labels=labels, fmt_time=_time, **context)
+        return self.render_template(template, labels=labels, fmt_time=_time, money=money,
+                                    level_labels=LEVEL_LABELS, **context)
 
     @expose("/")
     @has_access

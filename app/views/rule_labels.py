@@ -28,10 +28,19 @@ VALUE_LABELS = {
     "charity.claim_return_days": _l("A charity's claim returns to the pool after (days)"),
     "eligibility.residency": _l("Who may apply, by residence"),
     "aid.cap_at_cost": _l("Aid never above the self-paid cost"),
+    # the 2026 national opinion
+    "eligibility.emergency_residency": _l("Who may receive emergency aid, by residence (where the hardship happens)"),
+    "aid.quick_cap_dibao_months": _l("Quick aid, at most (months of the urban dibao standard)"),
+    "approval.quick_days": _l("Quick aid handled within (calendar days of the report)"),
+    "eligibility.expenditure.recognised_months":
+        _l("Recognised dibao, near-dibao and heavy-expense households: income and assets not checked again "
+           "within (months of recognition)"),
+    "cases.posting_working_days": _l("Public posting before aid (working days)"),
 }
 
 CHOICE_LABELS = {"local_hukou": _l("Local household registration (hukou)"),
-                 "residence_permit": _l("Local residence permit")}
+                 "residence_permit": _l("Local residence permit"),
+                 "none": _l("Neither: a person passing through")}
 FLAG_LABELS = {"true": _l("Yes"), "false": _l("No")}
 
 GROUP_LABELS = {
@@ -79,8 +88,27 @@ def value_label(path: str):
     return VALUE_LABELS.get(path, path)
 
 
+def bound_text(bound: tuple[str, str]) -> str:
+    """The city's bounds of a value as a county sees them beside it (an empty side is open)."""
+    low, high = bound
+    if not (low or high):
+        return ""
+    if low and high:
+        return str(_l("City bounds: %(low)s to %(high)s", low=low, high=high))
+    if low:
+        return str(_l("City bounds: at least %(low)s", low=low))
+    return str(_l("City bounds: at most %(high)s", high=high))
+
+
 def choice_label(option: str):
     return CHOICE_LABELS.get(option, option)
+
+
+def setting_text(value: str) -> str:
+    """A dated entry of a setting as the form lists it (``true``, ``local_hukou, none``), in words."""
+    if value in FLAG_LABELS:
+        return str(FLAG_LABELS[value])
+    return " / ".join(str(choice_label(option)) for option in value.split(", ") if option)
 
 
 def group_label(group: str):

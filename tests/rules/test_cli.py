@@ -14,7 +14,8 @@ APPLICATION = {
     "county": "370830", "kind": "expenditure", "category": "illness:uremia", "application_date": "2019-03-15",
     "residency": "local_hukou", "area": "urban",
     "household": {"size": 2, "monthly_income": ["1000"] * 12, "monthly_necessary_expenses": ["200"] * 6,
-                  "financial_assets": "10000", "houses": 1, "vehicles": 0, "dibao": True},
+                  "financial_assets": "10000", "houses": 1, "vehicles": 0, "dibao": True,
+                  "recognised_on": "2019-01-01"},  # the 2026 opinion asks for the day dibao was recognised
     "cost": "8000",
 }
 

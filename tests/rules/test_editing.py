@@ -345,7 +345,8 @@ def test_the_city_narrows_who_may_apply_and_lifts_the_cost_cap_from_a_date(rules
         "setting:eligibility.residency": "shown", "setting:eligibility.residency:local_hukou": "on",
         "setting:aid.cap_at_cost": "false"})
     assert [(f.path, f.shown) for f in form.settings] == [
-        ("eligibility.residency", ["local_hukou", "residence_permit"]), ("aid.cap_at_cost", True)]
+        ("eligibility.residency", ["local_hukou", "residence_permit"]),
+        ("eligibility.emergency_residency", ["local_hukou", "residence_permit", "none"]), ("aid.cap_at_cost", True)]
     removed, added = changed_lines(rule_file.text, proposal.text)
     assert removed == ["  residency: [local_hukou, residence_permit]", "  cap_at_cost: true"]
     assert added == ["  residency:", f"    {SINCE_ALWAYS.isoformat()}: [local_hukou, residence_permit]",
@@ -449,13 +450,16 @@ def test_the_city_adds_and_removes_bounds(rules_dir):
 
 
 def test_a_city_value_change_reaches_the_counties_that_inherit_it(rules_dir):
-    _, _, proposal = edit(rules_dir, CITY, effective="2027-01-01", **{"value:aid.emergency_light_cap": "900"})
-    assert "  emergency_light_cap:\n    1900-01-01: 1000\n    2027-01-01: 900\n" in proposal.text
+    # (the light-emergency cap no longer applies since the 2026 opinion's quick aid: a deadline instead)
+    _, _, proposal = edit(rules_dir, CITY, effective="2027-01-01", **{"value:approval.emergency_pre_assist_hours": "12"})
+    assert "  emergency_pre_assist_hours:\n    1900-01-01: 24\n    2027-01-01: 12\n" in proposal.text
     rules = proposed_rules(rules_dir, proposal)
     fire = {"county": "370811", "kind": "emergency", "category": "incident:fire", "severity": "light",
             "residency": "local_hukou", "area": "urban", "household": {"size": 2}}
-    assert evaluate(dict(fire, application_date="2026-12-31"), rules)["amount"]["maximum"] == "1000"
-    assert evaluate(dict(fire, application_date="2027-01-01"), rules)["amount"]["maximum"] == "900"
+    assert evaluate(dict(fire, application_date="2026-12-31"), rules)["deadlines"]["pre_assist_due"] == \
+        "2027-01-01T00:00:00+08:00"
+    assert evaluate(dict(fire, application_date="2027-01-01"), rules)["deadlines"]["pre_assist_due"] == \
+        "2027-01-01T12:00:00+08:00"
 
 
 # --- impact ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ application dated before the opinion gets exactly the answer of the 2018 rules, 
 from __future__ import annotations
 
 import copy
+import re
 import json
 from datetime import date, timedelta
 from decimal import Decimal
@@ -110,3 +111,39 @@ def test_quick_aid_is_at_most_the_months_of_urban_dibao_and_never_above_the_requ
         maximum = Decimal(out["amount"]["maximum"])
         assert maximum == months * Decimal(out["amount"]["base"])
         assert Decimal(out["amount"]["suggested"]) == min(maximum, Decimal(data.get("requested_amount", maximum)))
+
+
+# --- the shipped rules -------------------------------------------------------------------------------
+
+SHIPPED_KEYS = ("emergency_residency", "recognised_months", "quick_cap_dibao_months", "quick_days",
+                "posting_working_days")
+
+
+def test_the_shipped_city_file_states_the_opinion_from_29_january_2026_each_with_its_clause():
+    from tests.rule_edit_support import PROJECT_RULES
+
+    lines = (PROJECT_RULES / "jining.yaml").read_text(encoding="utf-8").splitlines()
+    for key in SHIPPED_KEYS:
+        (index,) = [i for i, line in enumerate(lines) if line.strip().startswith(f"{key}:")]
+        assert "2026年意见" in lines[index - 1] or "2026年意见" in lines[index - 2], key
+        if key != "posting_working_days":
+            assert lines[index + 1].strip().startswith("2026-01-29:"), key
+    (months,) = [line for line in lines if line.strip().startswith("2026-01-29: 12")]
+    assert "占位数据" in months
+
+
+def test_rules_show_lists_the_opinions_keys_with_their_sources_and_the_2018_rule_before_them():
+    from click.testing import CliRunner
+
+    from app.rules.cli import rules_group
+
+    after = CliRunner().invoke(rules_group, ["show", "--county", "370811", "--date", "2026-03-01"]).stdout
+    assert re.search(r"^aid\.quick_cap_dibao_months = 1  \[jining\.yaml:\d+, since 2026-01-29\]$", after, re.M)
+    assert re.search(r"^approval\.quick_days = 3  \[jining\.yaml:\d+, since 2026-01-29\]$", after, re.M)
+    assert re.search(r"^eligibility\.emergency_residency = local_hukou, residence_permit, none  \[jining\.yaml:\d+",
+                     after, re.M)
+    assert re.search(r"^eligibility\.expenditure\.recognised_months = 12  \[jining\.yaml:\d+", after, re.M)
+    assert re.search(r"^cases\.posting_working_days = 5  \[jining\.yaml:\d+\]$", after, re.M)
+    before = CliRunner().invoke(rules_group, ["show", "--county", "370811", "--date", "2026-01-28"]).stdout
+    assert re.search(r"^aid\.quick_cap_dibao_months = \(no value in force: the 2018 rule applies\)  "
+                     r"\[jining\.yaml:\d+, first in force 2026-01-29\]$", before, re.M)
