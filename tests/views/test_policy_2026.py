@@ -239,6 +239,7 @@ def test_a_person_passing_through_is_taken_in_on_the_screen_and_seen_by_the_home
     listing = home.get("/homecountycases/list/").get_data(as_text=True)
     assert case.number in listing and "赵*明" in listing and "赵小明" not in listing and PERSON_ID not in listing
     assert home.get(f"/caseview/show/{case.id}").status_code == 404
+    assert home.get(f"/homecountycases/show/{case.id}").status_code != 200  # a list, no page of the case
     api = home.get("/api/v1/case/home_county").get_json()
     assert api["count"] == 1 and api["result"][0]["number"] == case.number and api["result"][0]["name"] == "赵*明"
     assert home.get(f"/api/v1/case/{case.id}").status_code == 404
