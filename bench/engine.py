@@ -6,7 +6,8 @@ Targets (the engine's design requirements): at least 20,000 ``evaluate()`` calls
 over a realistic mix of inputs, and under 300 ms to load and validate a whole rules directory.
 The mix is drawn from the rules themselves: every county, every category its kind may take, dates
 from 2018 to 2027 (so some deadlines cross into a year without official calendar data), 60 %
-expenditure and 40 % emergency cases (light, heavy and major), households of 1–6 persons, eligible
+expenditure and 40 % emergency cases (light, heavy and major), households of 1–6 persons (some
+recognised as dibao, 低保边缘 or 刚性支出, with their recognition day: the 2026 opinion's waiver), eligible
 and not. ``--check`` exits 1 when a target is missed.
 """
 from __future__ import annotations
@@ -65,7 +66,12 @@ def make_mix(rules, count: int, seed: int) -> list[dict]:
                 "vehicles": rng.choices([0, 1], [90, 10])[0],
                 "dibao": rng.random() < 0.2,
                 "tekun": rng.random() < 0.05,
+                "dibao_edge": rng.random() < 0.1,     # the 2026 opinion's recognised households
+                "rigid_expense": rng.random() < 0.05,
             })
+            household = data["household"]
+            if household["dibao"] or household["dibao_edge"] or household["rigid_expense"]:
+                household["recognised_on"] = (day - timedelta(days=rng.randint(0, 540))).isoformat()
             data["cost"] = money(rng, 0, 120000)
             if rng.random() < 0.05:
                 data["severity"] = "major"
@@ -81,7 +87,7 @@ def make_mix(rules, count: int, seed: int) -> list[dict]:
             if rng.random() < 0.5:
                 data["reported_at"] = f"{day.isoformat()}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00+08:00"
         if rng.random() < 0.3:
-            data["beneficiaries"] = rng.randint(1, 3)
+            data["beneficiaries"] = rng.randint(1, min(3, size))
         try:
             evaluate(data, rules)
         except Exception:  # noqa: BLE001 - e.g. a date before a county's first dated value: not part of the mix
