@@ -20,9 +20,16 @@ branch_labels = None
 depends_on = None
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def _add_region_reference(table: str, column: str) -> None:
-    """A nullable reference to a region: inline on SQLite (which cannot add a constraint later)."""
-    if op.get_bind().dialect.name == "sqlite":
+    """A nullable reference to a region: inline on SQLite (which cannot add a constraint later). A
+    SQLite database downgraded before keeps the column (see :func:`downgrade`): it is reused, emptied."""
+    if _sqlite():
+        if column in {c["name"] for c in sa.inspect(op.get_bind()).get_columns(table)}:
+            return
         op.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER REFERENCES region (id)")
     else:
         op.add_column(table, sa.Column(column, sa.Integer(), nullable=True))
@@ -80,12 +87,23 @@ def downgrade():
     op.drop_index('ix_posting_objection_case_id', table_name='posting_objection')
     op.drop_table('posting_objection')
     op.drop_table('case_posting')
-    with op.batch_alter_table('aid_case') as batch_op:
-        batch_op.drop_column('incident')
-        batch_op.drop_column('incident_place')
     op.drop_index('ix_household_home_county_id', table_name='household')
-    with op.batch_alter_table('household') as batch_op:
-        for column in ('home_place', 'home_county_id', 'home_region_id', 'passing_through',
-                       'rigid_expense_recognised_on', 'dibao_edge_recognised_on', 'dibao_recognised_on',
-                       'rigid_expense', 'dibao_edge'):
-            batch_op.drop_column(column)
+    plain = ['incident', 'incident_place']
+    household = ['home_place', 'passing_through', 'rigid_expense_recognised_on', 'dibao_edge_recognised_on',
+                 'dibao_recognised_on', 'rigid_expense', 'dibao_edge']
+    if _sqlite():
+        # in place (SQLite 3.35+): copying household or aid_case is refused while other tables refer to them.
+        # SQLite never drops a column that holds a foreign key: the two region references stay, emptied,
+        # and an upgrade reuses them.
+        for column in plain:
+            op.execute(f"ALTER TABLE aid_case DROP COLUMN {column}")
+        for column in household:
+            op.execute(f"ALTER TABLE household DROP COLUMN {column}")
+        op.execute("UPDATE household SET home_region_id = NULL, home_county_id = NULL")
+        return
+    for column in plain:
+        op.drop_column('aid_case', column)
+    op.drop_constraint('fk_household_home_region_id', 'household', type_='foreignkey')
+    op.drop_constraint('fk_household_home_county_id', 'household', type_='foreignkey')
+    for column in household + ['home_county_id', 'home_region_id']:
+        op.drop_column('household', column)
