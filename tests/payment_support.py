@@ -20,9 +20,10 @@ EXPENDITURE = {
     "household": {"monthly_income": ["300"] * 12, "monthly_necessary_expenses": ["100"] * 6,
                   "financial_assets": "1000", "houses": 1, "vehicles": 0},
 }
+#: dated before the 2026 opinion (in force from 2026-01-29): a light emergency then takes the emergency flow
 EMERGENCY = {
-    "kind": "emergency", "category": "incident:fire", "severity": "light", "application_date": "2026-11-20",
-    "reported_at": "2026-11-20T21:30:00+08:00", "requested_amount": "800",
+    "kind": "emergency", "category": "incident:fire", "severity": "light", "application_date": "2026-01-20",
+    "reported_at": "2026-01-20T21:30:00+08:00", "requested_amount": "800",
 }
 BANK = {"bank_name": "农商银行", "bank_account": "6231000011112222"}
 
@@ -52,7 +53,7 @@ def emergency_case(app, session, rules, amount: str = "800", county: str = "3708
     found = make_household(session, county, **{**BANK, **household})
     case = intake(session, found, EMERGENCY, user(app, f"township_caseworker_{county}"), rules)
     take(session, case, "pre_assist", user(app, f"township_approver_{county}"),
-         {"amount": amount, "date": "2026-11-20"}, rules, now=NOW)
+         {"amount": amount, "date": "2026-01-20"}, rules, now=NOW)
     return case
 
 

@@ -13,6 +13,9 @@ from app.services.ids import row_id
 from app.services.rules import current_rules
 from app.security import masking
 from app.services.trail import case_trail
+from app.services.home_county import home_county_cases
+from app.services.passing import intake_passing, person_from_body
+from app.services.posting import PostingRefused, needs_posting, record_objection, resolve_objection, status
 from app.services.workflow import TransitionRefused, available, reevaluate, take
 from app.views.base import ScopedInterface, ScopedModelRestApi
 from app.views.cases import CASE_LABELS
@@ -31,7 +34,8 @@ class CaseApi(ScopedModelRestApi):
     base_permissions = ["can_get", "can_info", "can_intake", "can_transition"]
     method_permission_name = {"get_list": "get", "get": "get", "info": "info", "intake": "intake",
                               "preview": "intake", "transition": "transition", "reevaluate": "transition",
-                              "trail": "get"}
+                              "trail": "get", "home_county": "get", "intake_passing": "intake", "posting": "get", "objection": "transition",
+                              "resolve_objection": "transition"}
     list_columns = CASE_COLUMNS
     show_columns = CASE_COLUMNS + ["verdict", "deadlines", "warnings", "rules_digest"]
     order_columns = ["id", "application_date", "due_at"]
@@ -95,6 +99,34 @@ class CaseApi(ScopedModelRestApi):
         return self.response(201, id=case.id, number=case.number, state=case.state, verdict=case.verdict,
                              warnings=case.warnings)
 
+    @expose("/intake_passing", methods=["POST"])
+    @protect()
+    @safe
+    def intake_passing(self):
+        """Take in an emergency of a person passing through (临时遇困人员), helped where it happened:
+        ``{"person": {"name", "id_number", "phone", "township": "<code where it happened>",
+        "home_region": "<region code>" or "home_place": "<outside the city>", "incident_place", "incident",
+        "area", "residency"}, "figures": {...engine input, kind emergency...}}``.
+        ---
+        post:
+          requestBody: {content: {application/json: {schema: {type: object}}}}
+          responses: {201: {description: the case}, 400: {description: bad input or refused}}
+        """
+        body = request.get_json(silent=True) or {}
+        session = self.datamodel.session
+        try:
+            person = person_from_body(session, body.get("person") or {})
+            case = intake_passing(session, person, body.get("figures") or {}, current_user(), current_rules())
+            session.commit()
+        except InputError as exc:
+            session.rollback()
+            return self._error("input", exc.message, exc.field)
+        except IntakeRefused as exc:
+            session.rollback()
+            return self._error(exc.code, exc.message)
+        return self.response(201, id=case.id, number=case.number, state=case.state, verdict=case.verdict,
+                             warnings=case.warnings)
+
     @expose("/<int:pk>/transition/<name>", methods=["POST"])
     @protect()
     @safe
@@ -141,6 +173,86 @@ class CaseApi(ScopedModelRestApi):
             self.datamodel.session.rollback()
             return self._error(getattr(exc, "code", "input"), exc.message)
         return self.response(200, verdict=case.verdict)
+
+    @expose("/home_county", methods=["GET"])
+    @protect()
+    @safe
+    def home_county(self):
+        """The cases of the user's county's people helped in another county: that they exist, no more.
+        ---
+        get:
+          parameters: [{in: query, name: page, schema: {type: integer}}, {in: query, name: page_size, schema: {type: integer}}]
+          responses: {200: {description: "count and result: number, masked name, category, state, amounts, helping county"}}
+        """
+        page, size = request.args.get("page", 0, type=int), min(request.args.get("page_size", 50, type=int), 100)
+        count, rows = home_county_cases(self.datamodel.session, current_user(), max(page, 0), max(size, 1))
+        return self.response(200, count=count, result=rows)
+
+    @expose("/<int:pk>/objection", methods=["POST"])
+    @protect()
+    @safe
+    def objection(self, pk):
+        """Record an objection (异议) to a posted case: ``{"raised_by": "...", "content": "..."}``.
+        ---
+        post:
+          requestBody: {content: {application/json: {schema: {type: object}}}}
+          responses: {201: {description: the objection}, 400: {description: refused}, 404: {description: not in scope}}
+        """
+        case = self._case(pk)
+        if case is None:
+            return self.response_404()
+        body = request.get_json(silent=True) or {}
+        return self._posting_step(201, record_objection, case, current_user(), body.get("raised_by", ""),
+                                  body.get("content", ""))
+
+    @expose("/<int:pk>/objection/<int:objection_id>/resolve", methods=["POST"])
+    @protect()
+    @safe
+    def resolve_objection(self, pk, objection_id):
+        """Resolve an open objection with a note: ``{"resolution": "..."}``.
+        ---
+        post:
+          requestBody: {content: {application/json: {schema: {type: object}}}}
+          responses: {200: {description: the objection}, 400: {description: refused}, 404: {description: not in scope}}
+        """
+        case = self._case(pk)
+        if case is None:
+            return self.response_404()
+        body = request.get_json(silent=True) or {}
+        return self._posting_step(200, resolve_objection, case, objection_id, current_user(),
+                                  body.get("resolution", ""))
+
+    def _posting_step(self, code: int, step, *args):
+        session = self.datamodel.session
+        try:
+            objection = step(session, *args)
+            session.commit()
+        except PostingRefused as exc:
+            session.rollback()
+            return self._error(exc.code, exc.message)
+        return self.response(code, id=objection.id, open=objection.open)
+
+    @expose("/<int:pk>/posting", methods=["GET"])
+    @protect()
+    @safe
+    def posting(self, pk):
+        """The posting (公示) of a case: its period, the working days left and the objections.
+        ---
+        get:
+          responses: {200: {description: the posting}, 404: {description: not in scope}}
+        """
+        case = self._case(pk)
+        if case is None:
+            return self.response_404()
+        found = status(self.datamodel.session, case, current_rules().calendar)
+        period = found.posting
+        return self.response(
+            200, required=needs_posting(case),
+            opened_on=period and period.opened_on.isoformat(), ends_on=period and period.ends_on.isoformat(),
+            working_days=period and period.working_days, days_left=found.days_left,
+            objections=[{"id": o.id, "raised_by": o.raised_by, "content": o.content, "open": o.open,
+                         "recorded_at": o.recorded_at.isoformat(), "resolution": o.resolution}
+                        for o in found.objections])
 
     @expose("/<int:pk>/trail", methods=["GET"])
     @protect()

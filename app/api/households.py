@@ -4,7 +4,7 @@ from marshmallow.validate import OneOf, Range
 from app.models import Household
 from app.security.scope import TOWNSHIPS_IN_SCOPE
 from app.views.base import ScopedInterface, ScopedModelRestApi
-from app.views.households import HOUSEHOLD_EDIT_COLUMNS, HOUSEHOLD_LABELS
+from app.views.households import HOUSEHOLD_EDIT_COLUMNS, HOUSEHOLD_LABELS, RECOGNITION_COLUMNS
 from app.views.validators import id_number_field, person_name_field
 
 
@@ -15,9 +15,10 @@ class HouseholdApi(ScopedModelRestApi):
     allow_browser_login = True
     base_permissions = ["can_get", "can_info", "can_post", "can_put"]
     list_columns = ["id", "head_name", "id_number", "township.code", "township.name", "area",
-                    "residency", "size", "dibao", "tekun"]
+                    "residency", "size", "dibao", "tekun", "dibao_edge", "rigid_expense", "passing_through"]
     show_columns = ["id", "head_name", "id_number", "county.code", "township.code", "address", "area",
-                    "residency", "size", "dibao", "tekun", "phone", "bank_name", "bank_account"]
+                    "residency", "size", "dibao", "tekun", "phone", "bank_name", "bank_account",
+                    *RECOGNITION_COLUMNS, "passing_through", "home_region.code", "home_place"]
     add_columns = edit_columns = HOUSEHOLD_EDIT_COLUMNS
     label_columns = HOUSEHOLD_LABELS
     description_columns = dict(HOUSEHOLD_LABELS)

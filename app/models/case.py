@@ -61,6 +61,9 @@ class Case(Model):
     deadlines: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     due_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     warnings: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    # what happened where (急难发生地实施救助: a person passing through is helped where it happened)
+    incident_place: Mapped[Optional[str]] = mapped_column(String(200))
+    incident: Mapped[Optional[str]] = mapped_column(String(500))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 

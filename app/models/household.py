@@ -1,11 +1,16 @@
-"""A household applying for assistance, identified by its head's resident ID number."""
+"""A household applying for assistance, identified by its head's resident ID number.
+
+A person only passing through (临时遇困人员, 急难发生地实施救助) is recorded as a one-person household of the
+township where the hardship happened (``passing_through``), with their home place: a region of the city
+(its county then sees that the case exists) or free text for a place outside the city.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.idnumber import normalise, problem
@@ -54,6 +59,17 @@ class Household(Model):
     size: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     dibao: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     tekun: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # 2026 opinion 三: 低保边缘 and 刚性支出困难家庭, and the day each status was recognised (认定)
+    dibao_edge: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    rigid_expense: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    dibao_recognised_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    dibao_edge_recognised_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    rigid_expense_recognised_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # 临时遇困人员: no household in the county; where they come from
+    passing_through: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    home_region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
+    home_county_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"), index=True)
+    home_place: Mapped[Optional[str]] = mapped_column(String(200))
     address: Mapped[Optional[str]] = mapped_column(String(200))
     phone: Mapped[Optional[str]] = mapped_column(String(20))
     bank_name: Mapped[Optional[str]] = mapped_column(String(64))
@@ -64,6 +80,8 @@ class Household(Model):
 
     township: Mapped[Region] = relationship(foreign_keys=[township_id])
     county: Mapped[Region] = relationship(foreign_keys=[county_id])
+    home_region: Mapped[Optional[Region]] = relationship(foreign_keys=[home_region_id])
+    home_county: Mapped[Optional[Region]] = relationship(foreign_keys=[home_county_id])
 
     @validates("id_number")
     def _one_spelling(self, _key, number: str) -> str:
@@ -81,6 +99,12 @@ class Household(Model):
         if township is not None:
             self.county = township.parent
         return township
+
+    @validates("home_region")
+    def _home_county_follows(self, _key, region: Region | None) -> Region | None:
+        """The home county is the home region's (a county itself, or a township's parent)."""
+        self.home_county = None if region is None else region if region.level == "county" else region.parent
+        return region
 
     def __repr__(self) -> str:
         return self.head_name

@@ -136,3 +136,36 @@ class TownshipsInScopeFilter(BaseFilter):
 
 
 TOWNSHIPS_IN_SCOPE = [["id", TownshipsInScopeFilter, lambda: None]]
+
+
+def home_county_clause(user):
+    """Cases of people passing through (临时遇困人员) whose home place is in the user's county, helped by
+    another county (急难发生地实施救助): the home county sees that they exist. The city sees every such case;
+    a township or any narrower scope sees none. Read by :class:`HomeCountyFilter` only, which lists
+    number, category, state and amount with the masked name, nothing else."""
+    from app.models import Case, Household
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    scope = user_scope(user)
+    passing = Case.household.has(Household.passing_through.is_(True))
+    if scope == "city":
+        return passing & Case.household.has(Household.home_county_id.is_not(None))
+    county = county_id_of(user.region) if scope == "county" else None
+    if county is None:
+        return false()
+    return Case.household.has(Household.passing_through.is_(True) & (Household.home_county_id == county)) \
+        & (Case.county_id != county)
+
+
+class HomeCountyFilter(BaseFilter):
+    """The base filter of the home county's list of its people helped elsewhere."""
+
+    name = "Home county"
+    arg_name = "home_county"
+
+    def apply(self, query, value):
+        return query.filter(home_county_clause(current_user()))
+
+
+HOME_COUNTY = [["id", HomeCountyFilter, lambda: None]]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Case
 from app.services.payment_progress import progress
+from app.services.posting import no_open_objection, period_over
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ GUARDS: dict[str, Guard] = {
                           "the recorded payments do not add up to the approved amount: record the payments first"),
     "not_paid_in_full": Guard(lambda session, case: not progress(session, case.id).complete, "paid_in_full",
                               "the recorded payments still add up to the approved amount"),
+    # 公示 before aid (2026 opinion 三): no approval while the posting runs or an objection is open
+    "posting_over": Guard(period_over, "posting_running",
+                          "the case is being posted (公示): it may be approved once its posting period has run"),
+    "no_open_objection": Guard(no_open_objection, "objection_open",
+                               "an objection raised during the posting is still open: resolve it first"),
 }
 
 

@@ -33,9 +33,32 @@ class IntakeRefused(Exception):
         self.message = message
 
 
+def recognised_on(household: Household, application_date: dt.date | None) -> dt.date | None:
+    """The day the household's dibao / 低保边缘 / 刚性支出 status was recognised (认定), for the engine: of the
+    statuses it holds, the latest recognition on or before the application date (its income and assets
+    were last checked then); if every one is later, the earliest, which the engine reports as an error."""
+    days = [day for held, day in ((household.dibao, household.dibao_recognised_on),
+                                  (household.dibao_edge, household.dibao_edge_recognised_on),
+                                  (household.rigid_expense, household.rigid_expense_recognised_on))
+            if held and day is not None]
+    if not days:
+        return None
+    before = [day for day in days if application_date is None or day <= application_date]
+    return max(before) if before else min(days)
+
+
+def _application_date(figures: dict) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(figures.get("application_date")))
+    except ValueError:
+        return None
+
+
 def engine_input(household: Household, figures: dict) -> dict:
     """The engine's input: what the stored household says, and the figures of this application (an
-    object, with ``household`` an object too, or an input error on that field)."""
+    object, with ``household`` an object too, or an input error on that field). The 2026 statuses
+    (低保边缘, 刚性支出, the day of recognition) are given when the household holds them, so an application
+    of a household without them reads exactly as before."""
     if not isinstance(figures, dict):
         raise InputError("figures", "must be an object of the application's figures")
     if not isinstance(figures.get("household") or {}, dict):
@@ -45,6 +68,12 @@ def engine_input(household: Household, figures: dict) -> dict:
     data["household"] = {"size": household.size, "dibao": household.dibao, "tekun": household.tekun,
                          **{k: v for k, v in (figures.get("household") or {}).items()
                             if k in HOUSEHOLD_FIGURES and v not in (None, "")}}
+    for status in ("dibao_edge", "rigid_expense"):
+        if getattr(household, status):
+            data["household"][status] = True
+    recognised = recognised_on(household, _application_date(figures))
+    if recognised is not None:
+        data["household"]["recognised_on"] = recognised.isoformat()
     return data
 
 
@@ -118,8 +147,9 @@ def _repeat_warnings(session: Session, household: Household, category: str, days
 
 
 def intake(session: Session, household: Household, figures: dict, user, rules: RuleSet,
-           now: dt.datetime | None = None) -> Case:
-    """Take in one application: evaluate, guard against repeats, open its deadlines, save."""
+           now: dt.datetime | None = None, incident: dict | None = None) -> Case:
+    """Take in one application: evaluate, guard against repeats, open its deadlines, save. ``incident``:
+    what happened where (``incident_place``, ``incident``), recorded with the case."""
     if not in_scope(household, user):
         raise IntakeRefused("scope", "household outside your jurisdiction")
     not_in_future(figures, now)
@@ -129,13 +159,13 @@ def intake(session: Session, household: Household, figures: dict, user, rules: R
     days = rules.effective(household.county.code, application_date).get("cases", {}) \
         .get("repeat_warning_days", {}).get("value")
     warnings = _repeat_warnings(session, household, verdict["category"], days and int(days), application_date)
-    flow = workflow().flow_for(verdict["kind"], data.get("severity"))
+    flow = workflow().flow_for(verdict["kind"], data.get("severity"), verdict.get("notes", ()))
     case = Case(
         number=f"{household.county.code}{application_date:%Y%m%d}{secrets.token_hex(3).upper()}",
         household=household, county=household.county, township=household.township,
         kind=verdict["kind"], category=verdict["category"], severity=data.get("severity"), flow=flow.name,
         state=flow.initial, application_date=application_date, created_by_id=user.id, created_at=utcnow(),
-        deadlines={},
+        deadlines={}, **{k: v for k, v in (incident or {}).items() if k in ("incident_place", "incident")},
     )
     apply_verdict(case, data, verdict, rules.digest)
     case.warnings = case.warnings + warnings

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.idnumber import mask as mask_id
@@ -31,6 +31,7 @@ from app.services.ids import is_row_id
 from app.services.money import fen, sum_fen
 from app.services.payment_progress import standing_clauses
 from app.services.townships import township_in_scope
+from app.services.workflow_def import workflow
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -130,6 +131,12 @@ def cash_ledger(session: Session, user, township_id, month: Month) -> Ledger:
                   sum((t for _, t in by_method.values()), Decimal("0.00")))
 
 
+def _disclosed():
+    """Payments of cases whose flow is disclosed (config/workflow.yaml ``disclosed``)."""
+    hidden = workflow().undisclosed_flows()
+    return Payment.case_id.not_in(select(Case.id).where(Case.flow.in_(hidden))) if hidden else true()
+
+
 @dataclass
 class Disclosure:
     township: Region
@@ -144,9 +151,10 @@ def disclosure_list(session: Session, user, township_id, month: Month) -> Disclo
     and ``id_number`` masked, ``category`` (code), ``method``, ``amount`` (summed over the month's stages),
     ``first_paid_on``; with the number of households and the total. Only the payments that stand: a
     reversal is left out, and so is a payment reversed within the month (one reversed in a later month
-    stays on the month's list as it was posted)."""
+    stays on the month's list as it was posted). 小额快救 payments (a flow declared ``disclosed: false``)
+    are left out: the 2026 opinion exempts them from public posting (免公示); the cash ledger keeps them."""
     township = _township(session, user, township_id)
-    where = _where(user, township, month) + standing_clauses(by=month.next)
+    where = _where(user, township, month) + standing_clauses(by=month.next) + [_disclosed()]
     first_paid = func.min(Payment.paid_on)
     query = (select(Case.number, Case.category, Household.head_name, Household.id_number, Payment.method,
                     sum_fen(Payment.amount).label("amount"), first_paid.label("first_paid_on"))

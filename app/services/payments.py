@@ -63,7 +63,7 @@ class Recorded:
 
 
 def _flow(case: Case) -> Flow:
-    return workflow().flow_for(case.kind, case.severity)
+    return workflow().flow_of(case)
 
 
 def payable_states(case: Case) -> set[str]:

@@ -67,7 +67,7 @@ class Reversed:
 def reversible_states(case: Case) -> set[str]:
     """Where a case's payments may be reversed: where payments are recorded, and paid (which the
     reversal can take back); not closed."""
-    reopen = workflow().flow_for(case.kind, case.severity).transitions.get(REOPEN)
+    reopen = workflow().flow_of(case).transitions.get(REOPEN)
     return payable_states(case) | (set(reopen.sources) if reopen is not None else set())
 
 
@@ -137,7 +137,7 @@ def reverse_payment(session: Session, payment: Payment, user, reason, rules: Rul
             raise PaymentRefused("already_reversed", f"stage {payment.stage} was reversed already") from None
         raise
     reopened = False
-    reopen = workflow().flow_for(case.kind, case.severity).transitions.get(REOPEN)
+    reopen = workflow().flow_of(case).transitions.get(REOPEN)
     if reopen is not None and case.state in reopen.sources and failing(session, case, reopen.requires) is None:
         take(session, case, REOPEN, user, {"reason": why}, rules, now=now, internal=True)
         reopened = True

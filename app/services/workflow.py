@@ -30,6 +30,7 @@ from app.services.guards import failing
 from app.services.intake import apply_verdict, money_in_fen
 from app.services.money import MoneyInvalid, parse_money
 from app.services.payment_progress import PAY, lock_case, progress
+from app.services.posting import open_posting
 from app.services.workflow_def import Flow, Transition, workflow
 
 #: the input field of the engine that each started deadline counts from
@@ -57,7 +58,7 @@ def available(case: Case, user) -> list[Transition]:
     approval level — so a township approver is offered no approval of a county-level case. Never an
     internal transition."""
     session = object_session(case)
-    flow = workflow().flow_for(case.kind, case.severity)
+    flow = workflow().flow_of(case)
     offered = []
     for transition in flow.available(case.state):
         if transition.internal:
@@ -191,7 +192,7 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
     the caller is the service an internal transition belongs to (screens and the API never pass it)."""
     now = now or utcnow()
     lock_case(session, case)  # every check below reads the case as committed, and no one else moves it meanwhile
-    flow = workflow().flow_for(case.kind, case.severity)
+    flow = workflow().flow_of(case)
     transition = flow.transitions.get(name)
     if transition is None or case.state not in transition.sources:
         raise TransitionRefused("not_available", f"{name} is not possible from {case.state}")
@@ -232,6 +233,8 @@ def take(session: Session, case: Case, name: str, user, fields: dict, rules: Rul
     elif amount is not None and not case.decided:
         case.approved_amount = amount  # a proposal (the major-case plan), decided by the approval
     case.state = transition.target
+    if transition.opens_posting:  # 公示 before aid: the posting runs from this step (the review)
+        open_posting(session, case, user, rules, on)
     note = fields.get("reason") or fields.get("note") or fields.get("date")
     with acting(session, user.id, name, note=str(note)[:500] if note else None):
         session.flush()
@@ -274,7 +277,7 @@ def adjust(session: Session, case: Case, amount, reason: str, user, rules: RuleS
     if not case.decided or case.approved_amount is None:
         raise TransitionRefused("not_decided", "only a decided amount is adjusted")
     lock_case(session, case)  # a payment recorded meanwhile waits, then tests itself against the new amount
-    if case.state in settled_states(workflow().flow_for(case.kind, case.severity)):
+    if case.state in settled_states(workflow().flow_of(case)):
         raise TransitionRefused("payments_complete", f"the case is {case.state}: its payments are complete, so its "
                                                      "approved amount is no longer adjusted")
     if not reason:

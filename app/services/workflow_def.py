@@ -24,12 +24,14 @@ from config import CONFIG_DIR
 
 WORKFLOW_FILE = CONFIG_DIR / "workflow.yaml"
 FIELDS = {"reason", "amount", "note", "date"}
-DEADLINES = {"decision_due", "pre_assist_due", "registration_due"}
+DEADLINES = {"decision_due", "pre_assist_due", "registration_due", "quick_due"}
 TRANSITION_KEYS = {"from", "to", "label", "roles", "approval", "self_approval", "fields", "starts", "stops",
-                   "requires", "internal", "within", "level", "not_by"}
+                   "requires", "internal", "within", "level", "not_by", "opens_posting"}
 #: ``within``: the rule key (under ``approval``) an approval so declared is limited by instead of the level
 WITHIN = {"pre_assist_limit"}
 LEVELS = {"verdict"}
+#: the verdict's note that sends an emergency to the 小额快救 flow (spec/policy-2026.md)
+QUICK_NOTE, QUICK_FLOW = "quick_aid", "quick"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Transition:
     within: str | None = None  # an approval up to approval.<within>, by any of the roles, whatever the level
     level: str | None = None  # "verdict": only an approver of the verdict's approval level may take it
     not_by: tuple[str, ...] = ()  # transitions whose taker may not also take this one (separation of duties)
+    opens_posting: bool = False  # a case to be posted (公示) is posted from this step
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Flow:
     initial: str
     deadlines: tuple[str, ...]
     transitions: dict[str, Transition]
+    disclosed: bool = True  # False: its payments stay off the public disclosure list (免公示)
 
     def available(self, state: str) -> list[Transition]:
         return [t for t in self.transitions.values() if state in t.sources]
@@ -69,9 +73,22 @@ class Workflow:
     states: dict[str, tuple[str, str]]
     approvers: dict[str, tuple[str, ...]]
     approver_rank: dict[str, int]
+    objection_roles: tuple[str, ...] = ()  # who records and resolves objections to a posting
 
-    def flow_for(self, kind: str, severity: str | None) -> Flow:
-        return self.flows["major" if severity == "major" else kind]
+    def flow_for(self, kind: str, severity: str | None, notes=()) -> Flow:
+        """The flow a new case takes: ``major`` for 重大生活困难, ``quick`` for 小额快救, else its kind."""
+        if severity == "major":
+            return self.flows["major"]
+        if QUICK_NOTE in notes and QUICK_FLOW in self.flows:
+            return self.flows[QUICK_FLOW]
+        return self.flows[kind]
+
+    def flow_of(self, case) -> Flow:
+        """The flow a case follows: the one chosen at intake and stored with it."""
+        return self.flows[case.flow]
+
+    def undisclosed_flows(self) -> tuple[str, ...]:
+        return tuple(name for name, flow in self.flows.items() if not flow.disclosed)
 
 
 class WorkflowInvalid(Exception):
@@ -126,17 +143,26 @@ def load_workflow(path: Path = WORKFLOW_FILE, roles: set[str] | None = None) -> 
                 str(name), _tuple(t["from"]), str(t["to"]), t["label"]["zh"], t["label"]["en"],
                 _tuple(t.get("roles")), bool(t.get("approval", False)), bool(t.get("self_approval", True)),
                 _tuple(t.get("fields")), _tuple(t.get("starts")), _tuple(t.get("stops")), _tuple(t.get("requires")),
-                bool(t.get("internal", False)), t.get("within"), t.get("level"), _tuple(t.get("not_by")))
+                bool(t.get("internal", False)), t.get("within"), t.get("level"), _tuple(t.get("not_by")),
+                bool(t.get("opens_posting", False)))
+        for deadline in _tuple(spec.get("deadlines")):
+            if deadline not in DEADLINES:
+                fault(spec, "deadlines", deadline, "one of " + ", ".join(sorted(DEADLINES)))
         flows[str(flow_name)] = Flow(str(flow_name), str(spec["initial"]), _tuple(spec.get("deadlines")),
-                                     transitions)
+                                     transitions, bool(spec.get("disclosed", True)))
     approvers = {str(k): _tuple(v) for k, v in doc["approvers"].items()}
     for level, names in approvers.items():
         for role in names:
             if roles is not None and role not in roles:
                 fault(doc["approvers"], level, role, "a role of config/roles.yaml")
+    posting = doc.get("posting") or {}
+    for role in _tuple(posting.get("objection_roles")):
+        if roles is not None and role not in roles:
+            fault(posting, "objection_roles", role, "a role of config/roles.yaml")
     if faults:
         raise WorkflowInvalid(faults)
-    return Workflow(flows, states, approvers, {str(k): int(v) for k, v in doc["approver_rank"].items()})
+    return Workflow(flows, states, approvers, {str(k): int(v) for k, v in doc["approver_rank"].items()},
+                    _tuple(posting.get("objection_roles")))
 
 
 _cache: dict[str, tuple[float, Workflow]] = {}

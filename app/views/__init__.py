@@ -39,6 +39,10 @@ def register_views(appbuilder: AppBuilder) -> None:
     _add(appbuilder, CaseView, "All cases", _l("All cases"), "fa-folder", "Cases")
     _add(appbuilder, DueCaseView, "Due soon and overdue", _l("Due soon and overdue"), "fa-clock-o", "Cases")
     _add(appbuilder, HouseholdView, "Households", _l("Households"), "fa-home", "Cases")
+    from app.views.home_county import HomeCountyCaseView
+
+    _add(appbuilder, HomeCountyCaseView, "Our people helped elsewhere", _l("Our people helped in other counties"),
+         "fa-map-marker", "Cases")
     appbuilder.add_view_no_menu(HouseholdMemberView)
     from app.views.account import AccountView
 

@@ -14,6 +14,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.views import choices
+from app.views.policy_labels import note_label
 from app.views.trail_text import china_time, money
 
 #: checks whose value and limit are amounts of money (the others count houses or vehicles, or residency)
@@ -23,7 +24,9 @@ WARNINGS = {
                               "Monday to Friday as working days."),
     "repeat_within_days": _l("The household was helped for the same cause recently: %(detail)s."),
 }
-NOTES = {"verify_necessary_expenses": _l("A dibao or tekun household: verify the necessary expenses it states.")}
+
+#: a check the 2026 opinion waives for a household recognised recently (spec/policy-2026.md)
+WAIVED = _l("Not checked again: recognised household")
 
 
 @dataclass
@@ -51,7 +54,8 @@ def basis_url(source: str | None) -> str:
 
 
 def check_rows(verdict: dict, labels: dict) -> list[CheckRow]:
-    return [CheckRow(str(labels.get(c["name"], c["name"])), c["passed"], _value(c["name"], c.get("value")),
+    return [CheckRow(str(labels.get(c["name"], c["name"])), c["passed"],
+                     str(WAIVED) if c.get("waived") else _value(c["name"], c.get("value")),
                      _value(c["name"], c.get("limit")), c.get("source") or "", basis_url(c.get("source")))
             for c in verdict.get("checks", [])]
 
@@ -78,7 +82,7 @@ def warning_text(code: str) -> str:
 
 
 def note_text(code: str) -> str:
-    return str(NOTES.get(code, code))
+    return note_label(code)
 
 
 def amount_text(amount: dict | None) -> dict:

@@ -23,6 +23,8 @@ from app.security import masking
 from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user
 from app.services.deadlines import CST, as_utc, status
 from app.services.payments import may_pay, payable_states
+from app.services.posting import PostingRefused, record_objection, resolve_objection
+from app.views.posting import posting_context
 from app.services.reversals import case_payments
 from app.services.rules import current_rules
 from app.services.trail import case_trail
@@ -47,6 +49,7 @@ CASE_LABELS = {
     "maximum_amount": _l("Maximum amount"), "approved_amount": _l("Approved amount"),
     "due_at": _l("Due"), "created_by": _l("Taken in by"), "created_at": _l("Taken in at"),
     "rules_digest": _l("Rules digest"), "warnings": _l("Warnings"),
+    "incident_place": _l("Where it happened"), "incident": _l("What happened"),
 }
 KIND_LABELS = {"expenditure": _l("Expenditure"), "emergency": _l("Emergency")}
 LEVEL_LABELS = {"township": _l("Township"), "county": _l("County"),
@@ -58,11 +61,12 @@ CHECK_LABELS = {"residency": _l("Residence"), "net_income": _l("Net income per p
                 "financial_assets": _l("Financial assets per person"), "houses": _l("Houses"),
                 "vehicles": _l("Vehicles")}
 DEADLINE_LABELS = {"decision_due": _l("Decision due"), "pre_assist_due": _l("Pre-assistance due"),
-                   "registration_due": _l("Registration due")}
+                   "registration_due": _l("Registration due"), "quick_due": _l("Quick aid due")}
 #: what the trail records besides the workflow's own transitions (named by their labels)
 ACTION_LABELS = {"intake": _l("Taken in"), "create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"),
                  "payment": _l("Payment recorded"), "reverse": _l("Payment reversed"),
-                 "adjust": _l("Amount adjusted"), "reevaluate": _l("Verdict computed again")}
+                 "adjust": _l("Amount adjusted"), "reevaluate": _l("Verdict computed again"),
+                 "objection": _l("Objection recorded"), "resolve_objection": _l("Objection resolved")}
 SOON = dt.timedelta(days=3)
 MARKERS = {"overdue": ("label-danger", _l("Overdue")), "due_soon": ("label-warning", _l("Due soon")),
            "open": ("label-default", ""), "none": ("", "")}
@@ -96,7 +100,7 @@ def trail_time(iso: str) -> str:
 
 def action_label(case, action: str) -> str:
     """A trail entry's action by name: a transition's label from config/workflow.yaml, else the word for it."""
-    transition = workflow().flow_for(case.kind, case.severity).transitions.get(action)
+    transition = workflow().flow_of(case).transitions.get(action)
     if transition is not None:
         return transition_label(transition)
     return str(ACTION_LABELS.get(action, action))
@@ -175,7 +179,8 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
                            "suggested_amount", "due_at"]
     show_columns = ["number", "household", "county", "township", "kind", "category", "severity", "state",
                     "application_date", "eligible", "approval_level", "suggested_amount", "maximum_amount",
-                    "approved_amount", "due_at", "created_by", "created_at", "rules_digest"]
+                    "approved_amount", "due_at", "created_by", "created_at", "rules_digest", "incident_place",
+                    "incident"]
     export_columns = ["number", "household", "county", "township", "kind", "category", "state", "approval_level",
                       "suggested_amount", "approved_amount", "application_date", "due_at"]
     search_columns = ["number", "state", "kind", "category", "township", "application_date", "due_at"]
@@ -194,6 +199,7 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
         "suggested_amount": lambda v: money_or_blank(v), "maximum_amount": lambda v: money_or_blank(v),
         "approved_amount": lambda v: money_or_blank(v),
         "rules_digest": lambda v: digest_short(v),
+        "incident_place": lambda v: v or "", "incident": lambda v: v or "",
     }
 
     def _case_or_404(self, pk) -> Case:
@@ -219,7 +225,7 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
         user = current_user()
         session = self.datamodel.session
         lines = case_payments(session, case, user) if case.decided else None
-        settled = case.state in settled_states(workflow().flow_for(case.kind, case.severity))
+        settled = case.state in settled_states(workflow().flow_of(case))
         trail = case_trail(session, case.id, masking.viewer_sees_whole())
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=[],
@@ -237,7 +243,35 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
             today=utcnow().astimezone(CST).date().isoformat(),
             colon="：" if str(get_locale()).startswith("zh") else ": ",
             state_label=state_label, transition_label=transition_label, due_marker=due_marker,
+            **posting_context(self.datamodel.session, case, user),
         )
+
+    @expose("/objection/<pk>", methods=["POST"])
+    @has_access
+    @permission_name("transition")
+    def objection(self, pk):
+        """Record an objection (异议) raised during the case's posting (公示)."""
+        case = self._case_or_404(pk)
+        return self._posting_step(pk, record_objection, case, current_user(), request.form.get("raised_by", ""),
+                                  request.form.get("content", ""), done=_l("The objection was recorded."))
+
+    @expose("/objection/<pk>/<int:objection_id>/resolve", methods=["POST"])
+    @has_access
+    @permission_name("transition")
+    def resolve_objection(self, pk, objection_id):
+        case = self._case_or_404(pk)
+        return self._posting_step(pk, resolve_objection, case, objection_id, current_user(),
+                                  request.form.get("resolution", ""), done=_l("The objection was resolved."))
+
+    def _posting_step(self, pk, step, *args, done):
+        try:
+            step(self.datamodel.session, *args)
+            self.datamodel.session.commit()
+            flash(str(done), "success")
+        except PostingRefused as exc:
+            self.datamodel.session.rollback()
+            flash(refusal_text(exc), "danger")
+        return redirect(url_for(".show", pk=pk))
 
     @expose("/transition/<pk>/<name>", methods=["POST"])
     @has_access

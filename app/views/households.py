@@ -5,13 +5,15 @@ after saving, and "register a new household" from a failed ID search starts with
 """
 from flask import g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
+from wtforms.validators import Optional
 
 from app.models import Household
 from app.security.scope import TOWNSHIPS_IN_SCOPE
 from app.views import choices
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.members import HouseholdMemberView
-from app.views.validators import IdNumber, PersonName
+from app.views.validators import IdNumber, PersonName, RecognisedDay, not_in_future
 
 HOUSEHOLD_LABELS = {
     "head_name": _l("Head of household"), "id_number": _l("Resident ID number"),
@@ -19,11 +21,39 @@ HOUSEHOLD_LABELS = {
     "area": _l("Urban or rural"), "residency": _l("Residency"), "size": _l("Household size"),
     "dibao": _l("Dibao household"), "tekun": _l("Tekun person"), "phone": _l("Phone"),
     "bank_name": _l("Bank"), "bank_account": _l("Bank account"),
+    "dibao_edge": _l("Dibao-edge household"), "rigid_expense": _l("Household with heavy necessary expenses"),
+    "dibao_recognised_on": _l("Dibao recognised on"), "dibao_edge_recognised_on": _l("Dibao-edge recognised on"),
+    "rigid_expense_recognised_on": _l("Heavy expenses recognised on"),
+    "passing_through": _l("Person passing through"), "home_region": _l("Home place"),
+    "home_place": _l("Home place outside the city"),
 }
+#: the 2026 opinion's statuses (低保边缘, 刚性支出) and the day each status was recognised (认定)
+RECOGNITION_COLUMNS = ["dibao_edge", "rigid_expense", "dibao_recognised_on", "dibao_edge_recognised_on",
+                       "rigid_expense_recognised_on"]
 HOUSEHOLD_EDIT_COLUMNS = [
     "head_name", "id_number", "township", "address", "area", "residency", "size", "dibao", "tekun",
     "phone", "bank_name", "bank_account",
-]
+] + RECOGNITION_COLUMNS
+
+
+def _status_fields() -> dict:
+    """Optional checkboxes for the statuses: FAB makes a non-nullable Boolean a required box, so an
+    unticked one (False) could not be saved — a household that is neither dibao nor tekun could not be
+    added at all."""
+    fields = {column: BooleanField(HOUSEHOLD_LABELS[column], validators=[Optional()])
+              for column in ("dibao", "tekun")}
+    for column in ("dibao", "dibao_edge", "rigid_expense"):  # a recognised status comes with its day
+        fields[column] = BooleanField(HOUSEHOLD_LABELS[column],
+                                      validators=[Optional(), RecognisedDay(f"{column}_recognised_on")])
+    return fields
+
+
+def yes_no(value) -> str:
+    return str(_l("Yes")) if value else str(_l("No"))
+
+
+def day(value) -> str:
+    return value.isoformat() if value else ""
 
 
 class HouseholdView(ScopedModelView):
@@ -38,17 +68,20 @@ class HouseholdView(ScopedModelView):
     show_columns = [
         "head_name", "id_number", "county", "township", "address", "area", "residency", "size",
         "dibao", "tekun", "phone", "bank_name", "bank_account",
-    ]
+    ] + RECOGNITION_COLUMNS + ["passing_through", "home_region", "home_place"]
     add_columns = edit_columns = HOUSEHOLD_EDIT_COLUMNS
     search_columns = ["head_name", "township", "area", "residency", "dibao", "tekun"]
     base_order = ("id", "desc")
     label_columns = HOUSEHOLD_LABELS
-    validators_columns = {"id_number": [IdNumber()], "head_name": [PersonName()]}
+    validators_columns = {"id_number": [IdNumber()], "head_name": [PersonName()],
+                          **{column: [not_in_future] for column in RECOGNITION_COLUMNS[2:]}}
     add_form_extra_fields = edit_form_extra_fields = {
-        **choices.select_fields(HOUSEHOLD_LABELS, "area", "residency"),
-        **choices.flag_fields(HOUSEHOLD_LABELS, "dibao", "tekun")}
-    formatters_columns = {**choices.formatters("area", "residency"), "dibao": choices.yes_no,
-                          "tekun": choices.yes_no}
+        **choices.select_fields(HOUSEHOLD_LABELS, "area", "residency"), **_status_fields()}
+    formatters_columns = {**choices.formatters("area", "residency"),
+                          **{c: yes_no for c in ("dibao", "tekun", "dibao_edge", "rigid_expense", "passing_through")},
+                          **{c: day for c in RECOGNITION_COLUMNS[2:]},
+                          "home_region": lambda v: v.name if v else "",
+                          **{c: (lambda v: v or "") for c in ("home_place", "address", "bank_name")}}
     add_form_query_rel_fields = edit_form_query_rel_fields = search_form_query_rel_fields = {
         "township": TOWNSHIPS_IN_SCOPE}
 

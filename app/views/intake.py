@@ -36,6 +36,9 @@ def intake_refusal(exc: IntakeRefused) -> str:
         number = exc.message.split("open case ", 1)[-1].split(" ", 1)[0]
         return str(_l("The household already has an open case of this category: %(number)s.", number=number))
     return refusal_text(exc)
+from app.views.policy_labels import note_label
+from app.views.passing_form import PassingForm, fill_choices, person_from_form
+from app.services.passing import intake_passing, preview_passing
 
 
 class IntakeView(BaseView):
@@ -51,10 +54,10 @@ class IntakeView(BaseView):
     def _county(self, household: Household | None) -> str:
         return household.county.code if household else current_rules().counties()[0]
 
-    def _choices(self, household: Household | None):
+    def _choices(self, household: Household | None, county: str | None = None):
         """(code, name, the option's ``data-kind``) for every category of the household's county."""
         rules = current_rules()
-        county = self._county(household)
+        county = county if household is None and county else self._county(household)
         return [(f"{c.kind}:{c.code}", category_label(f"{c.kind}:{c.code}", county), {"data-kind": c.kind})
                 for c in rules.categories(county)]
 
@@ -113,3 +116,41 @@ class IntakeView(BaseView):
             kind_categories={k: list(v) for k, v in KIND_CATEGORIES.items()},
             income_labels=month_labels(form.application_date.data, income_months),
             expense_labels=month_labels(form.application_date.data, expense_months))
+
+    @expose("/passing", methods=["GET", "POST"])
+    @has_access
+    @permission_name("intake")
+    def passing(self):
+        """临时遇困人员: an emergency of a person with no household in the county, helped where it happened."""
+        session = self.appbuilder.session
+        user = current_user()
+        form = PassingForm(request.form if request.method == "POST" else None)
+        fill_choices(form, session, user)
+        region = user.region
+        county = region.code if region is not None and region.level == "county" else \
+            region.parent.code if region is not None and region.level == "township" else None
+        form.category.choices = self._choices(None, county if county in current_rules().counties() else None)
+        verdict = error = None
+        if request.method == "POST" and form.validate():
+            person, figures = person_from_form(form, session), figures_from_form(form)
+            try:
+                if request.form.get("action") == "save":
+                    case = intake_passing(session, person, figures, user, current_rules())
+                    session.commit()
+                    flash(str(_l("Case %(number)s taken in.", number=case.number)), "success")
+                    return redirect(url_for("CaseView.show", pk=case.id))
+                verdict = preview_passing(session, person, figures, user, current_rules())
+            except InputError as exc:
+                session.rollback()
+                field, sentence = input_error(exc)
+                target = getattr(form, field, None) if field else None
+                if target is not None:
+                    target.errors = list(target.errors) + [sentence]
+                else:
+                    error = sentence
+            except IntakeRefused as exc:
+                session.rollback()
+                error = refusal_text(exc)
+        return self.render_template("tempaid/intake_passing.html", form=form, verdict=verdict, error=error,
+                                    title=_l("Person passing through"), check_labels=CHECK_LABELS,
+                                    level_labels=LEVEL_LABELS, note_label=note_label)

@@ -95,6 +95,8 @@ def month_labels(application_date: dt.date | None, count: int) -> list[str]:
 
 
 def _months(field) -> list[str] | None:
+    if field is None:  # a form without monthly figures (a person passing through)
+        return None
     values = [(entry.data or "").strip() for entry in field.entries]
     while values and not values[-1]:
         values.pop()
@@ -113,8 +115,8 @@ def figures_from_form(form: IntakeForm) -> dict:
         "reported_at": reported.replace(tzinfo=CST).isoformat(timespec="seconds") if reported else None,
     }
     household = {
-        "monthly_income": _months(form.monthly_income),
-        "monthly_necessary_expenses": _months(form.monthly_necessary_expenses),
+        "monthly_income": _months(getattr(form, "monthly_income", None)),
+        "monthly_necessary_expenses": _months(getattr(form, "monthly_necessary_expenses", None)),
         "financial_assets": form.financial_assets.data or None,
         "houses": form.houses.data, "vehicles": form.vehicles.data,
     }

@@ -75,6 +75,22 @@ REFUSALS = {
     "project_does_not_fit": _l("The project does not serve this referral."),
     "project_not_yours": _l("The project is not your charity's."),
     "referral_exists": _l("The case already has a referral that is not closed."),
+    # 2026 opinion: 公示 before aid, people passing through
+    "posting_running": _l("The case is being publicly posted: it may be approved once its posting period has run."),
+    "objection_open": _l("An objection raised during the posting is still open: resolve it first."),
+    "not_posted": _l("The case is not publicly posted."),
+    "resolved": _l("The objection is already resolved."),
+    "field_required:raised_by": _l("Say who raised the objection."),
+    "field_required:content": _l("Write what the objection says."),
+    "field_required:resolution": _l("Write what was found and decided."),
+    "field_required:name": _l("Give the person's name."),
+    "field_required:incident": _l("Say what happened."),
+    "id_number_invalid": _l("Not a valid resident ID number (18 characters, GB 11643 check digit)"),
+    "home_place": _l("Give the home place: a county or township of the city, or in words a place outside the city."),
+    "has_household": _l("This person has a household of their own in the city: take the application in on that "
+                        "household."),
+    "kind": _l("A person passing through is helped with emergency aid."),
+    "region_unknown": _l("No region has this code."),
 }
 _FIGURES = re.compile(r"\d")
 

@@ -191,7 +191,7 @@ def _action(case, entry: dict) -> str:
     target, action = entry["target"], entry["action"]
     if (target, action) in ACTIONS:
         return str(ACTIONS[(target, action)])
-    transition = workflow().flow_for(case.kind, case.severity).transitions.get(action)
+    transition = workflow().flow_of(case).transitions.get(action)
     if transition is not None and target == "aid_case":
         return transition_label(transition)
     if action in ACTION_WORDS:

@@ -49,19 +49,20 @@ def test_expenditure_case_through_the_api(app, household):
 
 def test_emergency_case_through_the_api(app, household):
     client = app.test_client()
-    fire = {"kind": "emergency", "category": "incident:fire", "severity": "light", "application_date": "2026-11-20",
-            "reported_at": "2026-11-20T21:30:00+08:00", "requested_amount": "800"}
+    # dated before the 2026 opinion (2026-01-29): a light emergency then was pre-assisted, then registered
+    fire = {"kind": "emergency", "category": "incident:fire", "severity": "light", "application_date": "2026-01-20",
+            "reported_at": "2026-01-20T21:30:00+08:00", "requested_amount": "800"}
     caseworker, approver = bearer(app, "township_caseworker_370811"), bearer(app, "township_approver_370811")
     case_id = client.post("/api/v1/case/intake", json={"household_id": household.id, "figures": fire},
                           headers=caseworker).get_json()["id"]
-    assert client.post(f"/api/v1/case/{case_id}/transition/pre_assist", json={"amount": "800", "date": "2026-11-20"},
+    assert client.post(f"/api/v1/case/{case_id}/transition/pre_assist", json={"amount": "800", "date": "2026-01-20"},
                        headers=approver).get_json()["state"] == "pre_assisted"
     refused = client.post(f"/api/v1/case/{case_id}/transition/register", json={"note": "补齐手续"}, headers=approver)
     assert refused.status_code == 400 and refused.get_json()["message"]["error"]["code"] == "not_by"  # who pre-assisted does not register
     assert client.post(f"/api/v1/case/{case_id}/transition/register", json={"note": "补齐手续"},
                        headers=bearer(app, "county_approver_370811")).get_json()["state"] == "registered"
     shown = client.get(f"/api/v1/case/{case_id}", headers=caseworker).get_json()["result"]
-    assert shown["deadlines"]["registration_due"]["due"] == "2026-11-27"
+    assert shown["deadlines"]["registration_due"]["due"] == "2026-01-27"
     assert shown["deadlines"]["pre_assist_due"]["met"] is not None
 
 

@@ -101,7 +101,7 @@ def test_a_workflow_naming_an_unknown_guard_does_not_load(tmp_path):
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(WorkflowInvalid) as caught:
         load_workflow(path)
-    expected = f"workflow.yaml:{line}:19: requires: found 'paid_in_ful', expected one of not_paid_in_full, paid_in_full"
+    expected = f"workflow.yaml:{line}:19: requires: found 'paid_in_ful', expected one of no_open_objection, not_paid_in_full, paid_in_full, posting_over"
     assert caught.value.faults == [expected]
 
 

@@ -51,8 +51,10 @@ def test_declared_workflow_is_valid():
     from app.security.roles import load_roles
 
     workflow = load_workflow(roles=set(load_roles()))
-    assert set(workflow.flows) == {"expenditure", "emergency", "major"}
+    assert set(workflow.flows) == {"expenditure", "emergency", "major", "quick"}
     assert workflow.flow_for("emergency", "major").name == "major"
+    assert workflow.flow_for("emergency", "light", ["quick_aid"]).name == "quick"
+    assert workflow.flow_for("emergency", "light").name == "emergency"
 
 
 def test_workflow_faults_name_the_line(tmp_path):

@@ -119,23 +119,24 @@ def test_due_list_marks_overdue_cases(app, session, login_as, household, rules):
 
 
 def test_emergency_case_through_the_screens(app, session, login_as, household):
+    # dated before the 2026 opinion (2026-01-29): a light emergency then was pre-assisted, then registered
     caseworker = login_as("township_caseworker_370811")
     form = _form(app, caseworker, action="save", kind="emergency", category="incident:fire", severity="light",
-                 application_date="2026-11-20", reported_at="2026-11-20T21:30", requested_amount="800",
+                 application_date="2026-01-20", reported_at="2026-01-20T21:30", requested_amount="800",
                  monthly_income="", monthly_necessary_expenses="", financial_assets="", houses="", vehicles="", cost="")
     assert caseworker.post(f"/intake/?id_number={household.id_number}", data=form).status_code == 302
     case = session.scalar(select(Case).where(Case.household_id == household.id))
-    assert case.flow == "emergency" and case.deadlines["pre_assist_due"]["due"] == "2026-11-21T21:30:00+08:00"
+    assert case.flow == "emergency" and case.deadlines["pre_assist_due"]["due"] == "2026-01-21T21:30:00+08:00"
     approver = login_as("township_approver_370811")
     approver.post(f"/caseview/transition/{case.id}/pre_assist",
-                  data={"csrf_token": csrf_token(app, approver), "amount": "800", "date": "2026-11-20"})
+                  data={"csrf_token": csrf_token(app, approver), "amount": "800", "date": "2026-01-20"})
     registrar = login_as("county_approver_370811")  # whoever pre-assisted does not also register
     registrar.post(f"/caseview/transition/{case.id}/register",
                    data={"csrf_token": csrf_token(app, registrar), "note": "补齐手续"})
     approver = login_as("township_approver_370811")
     session.expire_all()
     case = session.get(Case, case.id)
-    assert case.state == "registered" and case.deadlines["registration_due"]["due"] == "2026-11-27"
+    assert case.state == "registered" and case.deadlines["registration_due"]["due"] == "2026-01-27"
     page = approver.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert 'id="adjust"' in page
     approver.post(f"/caseview/adjust/{case.id}", data={"csrf_token": csrf_token(app, approver), "amount": "900",
