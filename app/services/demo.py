@@ -142,14 +142,15 @@ DEMO_CASES = [
                                            ("township_approver", "review"), ("approver", "approve"))),
     ("陈五", "19590215051", "emergency", ()),
     ("褚六", "19880630061", "emergency", (("township_approver", "pre_assist"),)),
+    ("卫七", "19900101071", "quick", ()),
 ]
 
 
 def _figures(kind: str, today) -> dict:
-    if kind == "emergency":
-        return {"kind": "emergency", "category": "incident:fire", "severity": "light",
-                "application_date": today.isoformat(), "reported_at": utcnow().astimezone(CST).isoformat(),
-                "requested_amount": "800"}
+    if kind in ("emergency", "quick"):  # a heavy fire takes the emergency flow, a light one 小额快救 (2026)
+        heavy = {"severity": "heavy", "cost": "20000"} if kind == "emergency" else {"severity": "light"}
+        return {"kind": "emergency", "category": "incident:fire", "application_date": today.isoformat(),
+                "reported_at": utcnow().astimezone(CST).isoformat(), "requested_amount": "800", **heavy}
     return {"kind": "expenditure", "category": "illness:uremia", "application_date": today.isoformat(),
             "cost": "2000", "household": _INCOME}
 
@@ -165,7 +166,7 @@ def _approver(case, code: str):
 def _step_fields(case, name: str, today) -> dict:
     amount = str(case.suggested_amount or "800")
     return {"investigate": {"note": "入户调查（演示）"}, "review": {"note": "审核（演示）"}, "approve": {"amount": amount},
-            "pre_assist": {"amount": amount, "date": today.isoformat()}}.get(name, {})
+            "pre_assist": {"amount": "800", "date": today.isoformat()}}.get(name, {})
 
 
 def _cases(session, regions: dict[str, Region]) -> None:
