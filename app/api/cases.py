@@ -2,6 +2,7 @@
 the screens."""
 from __future__ import annotations
 
+from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from sqlalchemy import select
 
@@ -20,6 +21,8 @@ from app.services.workflow import TransitionRefused, available, reevaluate, take
 from app.views.base import ScopedInterface, ScopedModelRestApi
 from app.views.cases import CASE_LABELS
 from app.web.bodies import body_object, optional_body
+from app.web.errors import ApiRefusal
+from flask_babel import lazy_gettext as _l
 
 CASE_COLUMNS = ["id", "number", "household.id", "household.head_name", "township.code", "county.code", "kind",
                 "category", "severity", "state", "application_date", "eligible", "approval_level",
@@ -112,11 +115,14 @@ class CaseApi(ScopedModelRestApi):
           requestBody: {content: {application/json: {schema: {type: object}}}}
           responses: {201: {description: the case}, 400: {description: bad input or refused}}
         """
-        body = request.get_json(silent=True) or {}
+        body = body_object()
+        for key in ("person", "figures"):
+            if not isinstance(body.get(key), dict):
+                raise ApiRefusal(400, "input", _l("Must be an object."), key)
         session = self.datamodel.session
         try:
-            person = person_from_body(session, body.get("person") or {})
-            case = intake_passing(session, person, body.get("figures") or {}, current_user(), current_rules())
+            person = person_from_body(session, body["person"])
+            case = intake_passing(session, person, body["figures"], current_user(), current_rules())
             session.commit()
         except InputError as exc:
             session.rollback()
@@ -201,9 +207,9 @@ class CaseApi(ScopedModelRestApi):
         case = self._case(pk)
         if case is None:
             return self.response_404()
-        body = request.get_json(silent=True) or {}
-        return self._posting_step(201, record_objection, case, current_user(), body.get("raised_by", ""),
-                                  body.get("content", ""))
+        body = body_object()
+        return self._posting_step(201, record_objection, case, current_user(), _text(body, "raised_by"),
+                                  _text(body, "content"))
 
     @expose("/<int:pk>/objection/<int:objection_id>/resolve", methods=["POST"])
     @protect()
@@ -218,9 +224,9 @@ class CaseApi(ScopedModelRestApi):
         case = self._case(pk)
         if case is None:
             return self.response_404()
-        body = request.get_json(silent=True) or {}
+        body = body_object()
         return self._posting_step(200, resolve_objection, case, objection_id, current_user(),
-                                  body.get("resolution", ""))
+                                  _text(body, "resolution"))
 
     def _posting_step(self, code: int, step, *args):
         session = self.datamodel.session
@@ -267,3 +273,9 @@ class CaseApi(ScopedModelRestApi):
         if case is None:
             return self.response_404()
         return self.response(200, result=case_trail(self.datamodel.session, case.id, masking.viewer_sees_whole()))
+
+
+def _text(body: dict, key: str) -> str:
+    """A text field of a body; anything else reads as not given (the service then names the field)."""
+    value = body.get(key)
+    return value if isinstance(value, str) else ""

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.idnumber import is_valid
+from app.idnumber import is_valid, normalise
 from app.models import Case, Household, Region
+from app.names import name_problem
 from app.rules import RuleSet
 from app.services.audit import acting
 from app.services.intake import IntakeRefused, intake, preview
@@ -59,8 +60,8 @@ def person_from_body(session: Session, body: dict) -> Person:
 
 
 def _checked(person: Person, user) -> Person:
-    if not (person.name or "").strip():
-        raise IntakeRefused("field_required:name", "the person's name is required")
+    if name_problem(person.name):
+        raise IntakeRefused("field_required:name", "the person's name is required, in visible characters")
     if not is_valid((person.id_number or "").strip().upper()):
         raise IntakeRefused("id_number_invalid", "not a valid resident ID number")
     if not township_in_scope(person.township, user):
@@ -78,7 +79,7 @@ def _checked(person: Person, user) -> Person:
 
 def _record(session: Session, person: Person) -> Household:
     """The person's record: found again by ID number and moved to where it happened now, or new."""
-    id_number = person.id_number.strip().upper()
+    id_number = normalise(person.id_number)
     household = session.scalar(select(Household).where(Household.id_number == id_number))
     if household is not None and not household.passing_through:
         raise IntakeRefused("has_household", "this person has a household of their own in the city: "
