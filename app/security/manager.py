@@ -71,7 +71,9 @@ class TempaidSecurityManager(SecurityManager):
         """A new password ends the user's other sessions; the one that changed it, if it is theirs,
         goes on."""
         super().reset_password(userid, password)
-        me = self.current_user
+        from flask import has_request_context
+
+        me = self.current_user if has_request_context() else None  # a CLI or a script resets no session of its own
         if me is not None and str(me.id) == str(userid):  # the reset form passes the id as text
             sessions.remember_generation(self.get_user_by_id(userid))
 

@@ -148,7 +148,7 @@ DEMO_CASES = [
 
 def _figures(kind: str, today) -> dict:
     if kind in ("emergency", "quick"):  # a heavy fire takes the emergency flow, a light one 小额快救 (2026)
-        heavy = {"severity": "heavy", "cost": "20000"} if kind == "emergency" else {"severity": "light"}
+        heavy = {"severity": "heavy", "cost": "3000"} if kind == "emergency" else {"severity": "light"}
         return {"kind": "emergency", "category": "incident:fire", "application_date": today.isoformat(),
                 "reported_at": utcnow().astimezone(CST).isoformat(), "requested_amount": "800", **heavy}
     return {"kind": "expenditure", "category": "illness:uremia", "application_date": today.isoformat(),

@@ -137,6 +137,25 @@ def export_value(value):
     return str(value)
 
 
+def _in_words(formatter):
+    def shown(value):
+        out = formatter(value) if formatter else value
+        if out is None:
+            return ""
+        if isinstance(out, bool):
+            return _l("Yes") if out else _l("No")
+        return out
+    return shown
+
+
+def shown_in_words(view) -> None:
+    """Every column a list or detail page shows reads as words: an empty value is blank, never ``None``,
+    and a yes/no value is 是/否, never ``True`` (on top of each column's own formatter)."""
+    columns = set(view.list_columns or []) | set(view.show_columns or [])
+    formatters = dict(view.formatters_columns or {})
+    view.formatters_columns = {**formatters, **{c: _in_words(formatters.get(c)) for c in columns}}
+
+
 def _masked_response(response: Response) -> Response:
     """Create and update answer with the record too: mask it as a read would be."""
     body = response.get_json(silent=True)
@@ -181,6 +200,7 @@ class ScopedModelView(ModelView):
         self.search_columns = _without_personal(columns)
         self.order_columns = _without_personal(self.order_columns or self.datamodel.get_order_columns_list())
         super().__init__(**kwargs)
+        shown_in_words(self)
 
     @expose("/export/")
     @has_access
@@ -226,6 +246,8 @@ class ScopedModelView(ModelView):
     def _export_cell(self, item, column: str):
         value = self.datamodel._get_attr_value(item, column)
         last = column.split(".")[-1]  # household.id_number is masked like id_number
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool) and last not in masking.PERSONAL_COLUMNS:
+            return value  # money and counts stay numbers a spreadsheet sums, whatever the screen's format
         formatter = self.formatters_columns.get(column) or (
             self.formatters_columns.get(last) if last in masking.PERSONAL_COLUMNS else None)
         return export_value(formatter(value) if formatter else value)

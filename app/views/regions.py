@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import Region
 from app.views import choices
+from app.views.base import shown_in_words
 
 
 class RegionView(ModelView):
@@ -21,3 +22,7 @@ class RegionView(ModelView):
         "code": _l("Code"), "name": _l("Name"), "level": _l("Level"),
         "parent": _l("Parent region"), "note": _l("Note"),
     }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        shown_in_words(self)

@@ -53,7 +53,7 @@ def test_caseworker_takes_in_an_emergency_case(open_as, live_server):
     caseworker = open_as(CASEWORKER)
     find_household(caseworker, household.id_number)
     assert caseworker.named("reported_at").get_attribute("type") == "datetime-local"  # a picker, no +08:00
-    take_in(caseworker, household, "急难型", "火灾", severity="较轻", **{"个人自负费用或损失": "800"})
+    take_in(caseworker, household, "急难型", "火灾", severity="较重", **{"个人自负费用或损失": "800"})
     caseworker.sees(household.head_name, "急难型", "火灾", "先行救助")
 
 
@@ -64,10 +64,11 @@ def test_intake_form_is_comfortable(open_as, live_server):
     caseworker = open_as(CASEWORKER)
     find_household(caseworker, household.id_number)
     assert caseworker.field("申请日期").input_value() == today().isoformat()  # today by default
-    caseworker.choose("救助类型", "急难型")
+    caseworker.choose("救助类型", "支出型")
     categories = caseworker.field("救助类别").evaluate(  # the options the user can pick
         "select => [...select.options].filter(o => !o.hidden && !o.disabled && o.style.display !== 'none')"
         ".map(o => o.text)")
-    assert "火灾" in categories and "尿毒症" not in categories  # only the chosen kind's categories
-    caseworker.choose("救助类型", "支出型")
+    # only the chosen kind's categories: an expenditure case takes illness, education or other, never an
+    # incident (an emergency may be an incident or a sudden grave illness, so it takes every category)
+    assert "尿毒症" in categories and "火灾" not in categories
     assert caseworker.page.locator("[name^='monthly_income-']").count() == 12  # one labelled field a month

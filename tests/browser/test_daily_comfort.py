@@ -25,9 +25,9 @@ def test_the_landing_page_lists_the_cases_waiting_for_the_users_step(open_as, li
                           "change is not offered to every user (ui-comfort)", strict=True)
 def test_every_user_sees_their_profile_and_changes_their_password(open_as):
     caseworker = open_as("township_caseworker_370811")
-    caseworker.goto("/users/userinfo/")
+    caseworker.goto("/account/")
     caseworker.sees("乡镇经办人员", "李营街道")
-    caseworker.follow("修改密码")
+    caseworker.follow("修改我的密码")
     assert caseworker.page.locator("input[type=password]").count() >= 2
 
 

@@ -17,7 +17,7 @@ BLOCKED = ("blocked on main: the township caseworker is always refused 先行救
 def test_township_caseworker_gives_pre_assistance_and_the_case_is_registered_and_paid(open_as, live_server):
     household = new_household(live_server, COUNTY)
     caseworker = open_as(f"township_caseworker_{COUNTY}")
-    case_url = take_in(caseworker, household, "急难型", "火灾", severity="较轻", **{"个人自负费用或损失": "800"})
+    case_url = take_in(caseworker, household, "急难型", "火灾", severity="较重", **{"个人自负费用或损失": "800"})
     assert case_state(caseworker) == "已报告"
     caseworker.sees("先行救助时限")
 

@@ -29,7 +29,7 @@ def test_caseworker_key_pages_in_english(open_as, live_server):
 
 @pytest.mark.xfail(reason="blocked on main: the 404 page is the server's bare page, without the menu, and not in "
                           "the user's language (ui-comfort)", strict=True)
-@pytest.mark.parametrize("language, text", [("zh", "页面不存在"), ("en", "not found")])
+@pytest.mark.parametrize("language, text", [("zh", "没有这个页面"), ("en", "not found")])
 def test_an_unknown_page_answers_in_the_users_language_with_the_menu(open_as, language, text):
     caseworker = open_as("township_caseworker_370811", language=language)
     caseworker.goto("/no-such-page/", expect_status=404)

@@ -52,7 +52,8 @@ class BrowserUser:
                 assert status < 500, f"{url} answered {status}"
         if not raw:
             return self
-        found = raw_values(self.text, allowed) + [f"in a dialog: {v}" for d in self.dialogs for v in raw_values(d)]
+        own = (self.username,)  # a user's own login name, on their own profile, is what they log in with
+        found = raw_values(self.text, allowed + own) + [f"in a dialog: {v}" for d in self.dialogs for v in raw_values(d)]
         if found and WARN_ONLY:
             print(f"raw values on {self.page.url}:\n  " + "\n  ".join(found))
         else:
@@ -96,10 +97,11 @@ class BrowserUser:
 
     def follow(self, link_text: str) -> "BrowserUser":
         """Click the link the user reads (the first one with exactly this text)."""
-        return self.submit(self.page.get_by_role("link", name=link_text, exact=True).first)
+        return self.submit(self.page.get_by_role("link", name=re.compile(rf"^\W*{re.escape(link_text)}\W*$")).first)
 
     def button(self, name: str):
-        return self.page.get_by_role("button", name=name, exact=True)
+        # an icon font's glyph (CSS content) is part of a button's accessible name: "保存 \uf0c7"
+        return self.page.get_by_role("button", name=re.compile(rf"^\W*{re.escape(name)}\W*$"))
 
     def field(self, label: str):
         """A form field by its label as the user reads it (a required field's label ends in ``*``)."""

@@ -96,10 +96,10 @@ def test_an_emergency_with_reserve_fund_draw_and_registration_reads_like_a_file(
     client = login_as("township_caseworker_370811")
     text = _text(_trail(client, case))
     _no_raw(text)
-    for words in ("先行救助", "登记、补齐手续", "乡镇审批人员", "先行救助时限", "登记补办时限：— → 2026-11-27",
+    for words in ("先行救助", "登记、补齐手续", "乡镇审批人员", "先行救助时限", "登记补办时限：— → 2026-01-27",
                   "从备用金支取", "备用金：-800.00", "9,200.00", "补齐签字盖章", "审批金额：— → 800.00"):
         assert words in text, words
-    assert "先行救助时限：2026-11-21 21:30 → 2026-11-21 21:30，已于 2026-11-27 10:00 办结" in text
+    assert "先行救助时限：2026-01-21 21:30 → 2026-01-21 21:30，已于 2026-11-27 10:00 办结" in text
 
 
 def test_a_claim_returned_by_the_daily_job_and_a_verdict_computed_again(app, session, rules, login_as):

@@ -20,7 +20,10 @@ from tests.conftest import csrf_token
 from tests.payment_support import NOW, approved_case, region, user
 from tests.support import make_household
 
-FORMULAS = ("=cmd", "\t=1+2")
+#: a name with a tab or CR is refused when it is typed (hardening: no control characters in names), so
+#: the names that reach an export start with the other formula characters; tab and CR cells are
+#: neutralised all the same (tests/services/test_spreadsheets.py)
+FORMULAS = ("=cmd", "@SUM(1+2)", "+1+2")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -130,12 +133,12 @@ def test_the_bank_file_keeps_accounts_as_text_and_names_harmless(app, session, r
     batch_id = int(made.headers["Location"].rstrip("/").split("/")[-1])
     rows = _csv(client.get(f"/paymentbatchview/file/{batch_id}"))
     _no_formula_in_csv(rows)
-    assert {"'=cmd", "'\t=1+2"} <= {row[1] for row in rows}
+    assert {"'=cmd", "'@SUM(1+2)", "'+1+2"} <= {row[1] for row in rows}
     ws = _sheet(client.get(f"/paymentbatchview/file/{batch_id}/xlsx"))
     _no_formula_in_sheet(ws)
     accounts = [c for c in _cells(ws) if c.value == "6231000011112222"]
-    assert len(accounts) == 2 and all(c.data_type == "s" for c in accounts)
-    assert 3600 in [c.value for c in _cells(ws) if c.data_type == "n"], "the total is a number"
+    assert len(accounts) == len(FORMULAS) and all(c.data_type == "s" for c in accounts)
+    assert 1800 * len(FORMULAS) in [c.value for c in _cells(ws) if c.data_type == "n"], "the total is a number"
     show = client.get(f"/paymentbatchview/show/{batch_id}").get_data(as_text=True)
     assert f"/paymentbatchview/file/{batch_id}/xlsx" in show
 

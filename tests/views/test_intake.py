@@ -54,13 +54,13 @@ def test_an_emergency_reported_at_a_picked_local_time_is_read_as_china_time(app,
     client = login_as("township_caseworker_370811")
     saved = client.post(f"/intake/?id_number={household.id_number}", data=_form(
         app, client, action="save", kind="emergency", category="incident:fire", severity="light",
-        application_date="2026-11-20", reported_at="2026-11-20T21:30", requested_amount="800", cost="",
+        application_date="2026-01-20", reported_at="2026-01-20T21:30", requested_amount="800", cost="",
         **_months("monthly_income", [""] * 12), **_months("monthly_necessary_expenses", [""] * 6),
         financial_assets="", houses="", vehicles=""))
     assert saved.status_code == 302
     case = session.scalar(select(Case).where(Case.household_id == household.id))
-    assert case.inputs["reported_at"] == "2026-11-20T21:30:00+08:00"
-    assert case.deadlines["pre_assist_due"]["due"] == "2026-11-21T21:30:00+08:00"
+    assert case.inputs["reported_at"] == "2026-01-20T21:30:00+08:00"  # before the 2026 opinion: the emergency flow
+    assert case.deadlines["pre_assist_due"]["due"] == "2026-01-21T21:30:00+08:00"
     assert "household" not in case.inputs or "monthly_income" not in case.inputs["household"]
 
 
@@ -110,7 +110,8 @@ def test_an_expenditure_case_of_an_incident_category_is_refused_on_the_category(
 
 
 def test_the_preview_shows_words_not_codes(app, login_as, session):
-    found = make_household(session, "370811", dibao=True, residency="residence_permit")
+    found = make_household(session, "370811", dibao=True, dibao_recognised_on=dt.date(2026, 6, 1),
+                           residency="residence_permit")
     session.commit()
     client = login_as("township_caseworker_370811")
     page = client.post(f"/intake/?id_number={found.id_number}", data=_form(app, client, action="preview"))
