@@ -41,10 +41,8 @@ class Section:
 
 
 def _flow_clause(name: str):
-    """The cases the flow ``name`` runs (``major`` for major hardship of either kind, else the kind)."""
-    if name == "major":
-        return Case.severity == "major"
-    return and_(Case.kind == name, or_(Case.severity.is_(None), Case.severity != "major"))
+    """The cases the flow ``name`` runs (chosen at intake and stored on the case: major, 小额快救, the kind)."""
+    return Case.flow == name
 
 
 def waiting_clause(user):
