@@ -10,8 +10,6 @@ from tests.browser.flows import case_state, take_step
 CITY = "city_bureau"
 
 
-@pytest.mark.xfail(reason="blocked on main: case lists do not show the county to a user who sees several "
-                          "(ui-comfort); the case page shows raw values (ui-paths)", strict=True)
 def test_city_bureau_sees_every_county_and_approves_directly(open_as, live_server):
     rencheng = approved_case(live_server, "370811")
     qufu = reviewed_case(live_server, "370881")

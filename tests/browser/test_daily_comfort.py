@@ -8,7 +8,7 @@ from tests.browser.arrange import reviewed_case, taken_in_case
 from tests.browser.flows import offered_steps, step_form, take_step
 
 
-@pytest.mark.xfail(reason="blocked on main: the landing page shows no to-do list (ui-comfort)", strict=True)
+@pytest.mark.xfail(reason="not yet seen working: the landing page's to-do list did not show a case waiting for the caseworker's step in the browser (the HTTP test of app/services/todo.py passes)", strict=True)
 def test_the_landing_page_lists_the_cases_waiting_for_the_users_step(open_as, live_server):
     waiting = taken_in_case(live_server, "370811")
     decided = reviewed_case(live_server, "370811")
@@ -21,8 +21,6 @@ def test_the_landing_page_lists_the_cases_waiting_for_the_users_step(open_as, li
     approver.sees(decided.number)
 
 
-@pytest.mark.xfail(reason="blocked on main: the profile shows the login name and True/False; the password "
-                          "change is not offered to every user (ui-comfort)", strict=True)
 def test_every_user_sees_their_profile_and_changes_their_password(open_as):
     caseworker = open_as("township_caseworker_370811")
     caseworker.goto("/account/")
@@ -31,9 +29,6 @@ def test_every_user_sees_their_profile_and_changes_their_password(open_as):
     assert caseworker.page.locator("input[type=password]").count() >= 2
 
 
-@pytest.mark.xfail(reason="blocked on main: a township approver is offered 审批同意 on a county-level case; "
-                          "approve and reject look alike and ask for no confirmation; a refused step forgets what "
-                          "was typed (ui-paths)", strict=True)
 def test_steps_are_offered_only_to_who_may_take_them_and_confirmed(open_as, live_server):
     county_level = reviewed_case(live_server, "370811", cost="30000")
     assert county_level.level == "county"

@@ -9,11 +9,8 @@ from tests.browser.arrange import new_household
 from tests.browser.flows import case_state, offered_steps, take_in, take_step, today
 
 COUNTY = "370811"
-BLOCKED = ("blocked on main: the township caseworker is always refused 先行救助 and the township approver on a "
-           "county-level case; the case page shows raw values (ui-paths)")
 
 
-@pytest.mark.xfail(reason=BLOCKED, strict=True)
 def test_township_caseworker_gives_pre_assistance_and_the_case_is_registered_and_paid(open_as, live_server):
     household = new_household(live_server, COUNTY)
     reviewer = open_as(f"county_reviewer_{COUNTY}")  # taken in at the county's window (一门受理)
@@ -44,7 +41,6 @@ def test_township_caseworker_gives_pre_assistance_and_the_case_is_registered_and
     assert case_state(finance) == "已发放"
 
 
-@pytest.mark.xfail(reason=BLOCKED, strict=True)
 def test_township_approver_gives_pre_assistance_on_a_county_level_case_and_the_county_registers(
         open_as, live_server):
     household = new_household(live_server, COUNTY)

@@ -7,8 +7,7 @@ from tests.browser.arrange import approved_case, category_codes, new_household
 from tests.browser.flows import find_household
 
 
-@pytest.mark.xfail(reason="blocked on main: in English the categories show as codes (uremia) and the case and "
-                          "intake pages show raw values (ui-paths)", strict=True)
+@pytest.mark.xfail(reason="not yet seen working: the English landing page lacks the Intake entry the test looks for", strict=True)
 def test_caseworker_key_pages_in_english(open_as, live_server):
     case = approved_case(live_server, "370811")
     household = new_household(live_server, "370811")
@@ -27,8 +26,6 @@ def test_caseworker_key_pages_in_english(open_as, live_server):
     caseworker.does_not_see("uremia", "尿毒症")  # the category by its English name
 
 
-@pytest.mark.xfail(reason="blocked on main: the 404 page is the server's bare page, without the menu, and not in "
-                          "the user's language (ui-comfort)", strict=True)
 @pytest.mark.parametrize("language, text", [("zh", "没有这个页面"), ("en", "not found")])
 def test_an_unknown_page_answers_in_the_users_language_with_the_menu(open_as, language, text):
     caseworker = open_as("township_caseworker_370811", language=language)

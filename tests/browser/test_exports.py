@@ -13,7 +13,7 @@ FINANCE = "finance_officer_370811"
 EXCEL = re.compile(r"Excel|xlsx", re.IGNORECASE)
 
 
-@pytest.mark.xfail(reason="blocked on main: the bank file is CSV only (ui-comfort)", strict=True)
+@pytest.mark.xfail(reason="not yet seen working: the browser download of the bank file's xlsx did not yield a workbook (the HTTP test of the same route passes)", strict=True)
 def test_the_bank_file_as_xlsx_keeps_account_numbers_as_text(open_as, live_server):
     import openpyxl
 
@@ -34,7 +34,6 @@ def test_the_bank_file_as_xlsx_keeps_account_numbers_as_text(open_as, live_serve
     assert 2000 in cells or 2000.0 in cells  # the amount as a number
 
 
-@pytest.mark.xfail(reason="blocked on main: the lists have no export button (ui-comfort)", strict=True)
 @pytest.mark.parametrize("username, path", [
     ("township_caseworker_370811", "/caseview/list/"),
     ("township_caseworker_370811", "/householdview/list/"),

@@ -63,8 +63,7 @@ def test_finance_allocates_to_a_township_reserve_fund(open_as, live_server):
     assert balance(finance.row_with("李营街道").inner_text()) == before + Decimal("5000")
 
 
-@pytest.mark.xfail(reason="blocked on main: the reserve fund accepts 1e5 as an amount and a return larger than "
-                          "what was drawn; a very large allocation is not confirmed (ui-comfort)", strict=True)
+@pytest.mark.xfail(reason="not yet seen working: the reserve-fund form did not navigate after a refused 1e5 in the browser (the HTTP tests of the refusal pass)", strict=True)
 def test_reserve_fund_amounts_are_what_a_person_types(open_as, live_server):
     finance = open_as(FINANCE)
     finance.goto("/reservefundview/allocate/")

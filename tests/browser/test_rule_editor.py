@@ -15,8 +15,6 @@ ADMIN = "rule_admin_370881"
 STANDARD = "城市低保标准（元/人·月）"
 
 
-@pytest.mark.xfail(reason="blocked on main: the rule revisions show the login name (rule_admin_370881) instead of "
-                          "the person's name (ui-comfort)", strict=True)
 def test_rule_administrator_raises_a_standard_previews_and_saves(open_as, live_server):
     codes = category_codes(live_server, "370881")
     admin = open_as(ADMIN)
