@@ -23,3 +23,4 @@ def test_database_is_at_head(ctx):
     with db.engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
     assert set(current) == set(script.get_heads())
+    assert len(script.get_heads()) == 1, "the migrations form one chain (`tempaid db upgrade` takes the head)"
