@@ -41,6 +41,17 @@ from app.views.passing_form import PassingForm, fill_choices, person_from_form
 from app.services.passing import intake_passing, preview_passing
 
 
+def error_on_field(form, exc: InputError) -> str | None:
+    """The engine's input error in the user's language, put on its form field; the sentence back when the
+    form has no such field (shown above the form then)."""
+    field, sentence = input_error(exc)
+    target = getattr(form, field, None) if field else None
+    if target is None:
+        return sentence
+    target.errors = list(target.errors) + [sentence]
+    return None
+
+
 class IntakeView(BaseView):
     route_base = "/intake"
     default_view = "index"
@@ -94,12 +105,7 @@ class IntakeView(BaseView):
                 verdict = preview(household, figures, current_rules())
             except InputError as exc:
                 session.rollback()
-                field, sentence = input_error(exc)
-                target = getattr(form, field, None) if field else None
-                if target is not None:
-                    target.errors = list(target.errors) + [sentence]
-                else:
-                    error = sentence
+                error = error_on_field(form, exc)
             except IntakeRefused as exc:
                 session.rollback()
                 error = intake_refusal(exc)
@@ -142,12 +148,7 @@ class IntakeView(BaseView):
                 verdict = preview_passing(session, person, figures, user, current_rules())
             except InputError as exc:
                 session.rollback()
-                field, sentence = input_error(exc)
-                target = getattr(form, field, None) if field else None
-                if target is not None:
-                    target.errors = list(target.errors) + [sentence]
-                else:
-                    error = sentence
+                error = error_on_field(form, exc)
             except IntakeRefused as exc:
                 session.rollback()
                 error = refusal_text(exc)
