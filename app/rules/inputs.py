@@ -74,6 +74,11 @@ def money_list(value, field: str) -> list[Decimal]:
             return list(map(Decimal, value))
         if not value:
             return []
+    return walk_money_list(value, field)
+
+
+def walk_money_list(value: list, field: str) -> list[Decimal]:
+    """:func:`money_list` entry by entry: the error names the first bad entry."""
     out = []
     for index, item in enumerate(value):
         if type(item) is not str or not _MONEY(item):
