@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from app.rules.jsonout import answer, dumps, money
+from app.rules.checkcache import check_directory_cached
 from app.rules.loader import check_directory
 from app.rules.schema import OPINION_2026_KEYS
 
@@ -35,7 +36,7 @@ rules_option = click.option(
 
 
 def _load(rules_dir: Path | None):
-    rules, faults = check_directory(rules_dir or default_rules_dir())
+    rules, faults = check_directory_cached(rules_dir or default_rules_dir())
     if faults:
         for fault in faults:
             click.echo(str(fault), err=True)
