@@ -41,5 +41,5 @@ setup(
         "postgres": ["psycopg[binary]>=3.1,<4"],
         "prod": ["gunicorn>=22"],
     },
-    entry_points={"console_scripts": ["tempaid=app.cli:main"]},
+    entry_points={"console_scripts": ["tempaid=app.entry:main"]},
 )

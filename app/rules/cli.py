@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from app.rules.jsonout import answer, dumps, money
+from app.rules.checkcache import check_directory_cached
 from app.rules.loader import check_directory
 from app.rules.schema import OPINION_2026_KEYS
 
@@ -35,7 +36,7 @@ rules_option = click.option(
 
 
 def _load(rules_dir: Path | None):
-    rules, faults = check_directory(rules_dir or default_rules_dir())
+    rules, faults = check_directory_cached(rules_dir or default_rules_dir())
     if faults:
         for fault in faults:
             click.echo(str(fault), err=True)
@@ -67,11 +68,32 @@ def validate_command(rules_dir):
 
 @rules_group.command("evaluate")
 @rules_option
-@click.argument("input_file", metavar="FILE|-", type=click.File("r", encoding="utf-8"))
-def evaluate_command(rules_dir, input_file):
-    """Evaluate the JSON application in FILE (- for standard input); print the verdict as JSON."""
+@click.option("--batch", is_flag=True,
+              help="FILE holds JSON lines: one application a line in, one verdict a line out, in order.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="With --batch: processes evaluating at once.")
+@click.option("-o", "--output", "output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
+              help="With --batch: write the verdicts here (default: standard output).")
+@click.argument("input_file", metavar="FILE|-", type=click.Path(dir_okay=False, allow_dash=True))
+def evaluate_command(rules_dir, batch, jobs, output, input_file):
+    """Evaluate the JSON application in FILE (- for standard input); print the verdict as JSON.
+
+    With --batch, FILE is JSON lines: each line's verdict (or error object) is printed on its own
+    line, byte for byte what the single call prints for that line; exit 2 when any line was an error."""
+    if not batch and (jobs != 1 or output != "-"):
+        raise click.UsageError("--jobs and --output go with --batch")
     rules = _load(rules_dir)
-    text, ok = answer(input_file.read(), rules)
+    if batch:
+        from app.rules.batch import run_batch
+
+        with click.open_file(input_file, "rb") as source, click.open_file(output, "wb") as sink:
+            lines, errors = run_batch(source, sink, rules, rules_dir or default_rules_dir(), jobs)
+        if errors:
+            click.echo(f"{errors} of {lines} line(s) were not valid input", err=True)
+            sys.exit(2)
+        return
+    with click.open_file(input_file, "r", encoding="utf-8") as source:
+        text, ok = answer(source.read(), rules)
     click.echo(text)
     if not ok:
         sys.exit(2)

@@ -30,9 +30,13 @@ AREAS = ("urban", "rural")
 SEVERITIES = ("light", "heavy", "major")
 EXPENDITURE_REQUIRED = ("monthly_income", "monthly_necessary_expenses", "financial_assets", "houses", "vehicles")
 
+REQUIRED_FIELDS = ("county", "kind", "category", "application_date", "residency", "area", "household")
 _TOP = frozenset(TOP_FIELDS)
+_REQUIRED = frozenset(REQUIRED_FIELDS)
 _HOUSEHOLD = frozenset(HOUSEHOLD_FIELDS)
 _MONEY = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,6})?").fullmatch
+#: a whole list of non-negative amounts joined by commas, checked by one match (see :func:`money_list`)
+_MONEY_JOINED = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,6})?(?:,[0-9]{1,15}(?:\.[0-9]{1,6})?)*").fullmatch
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 _COUNTY = re.compile(r"[0-9]{6}").fullmatch
 _CATEGORY = re.compile(r"([a-z]+):(.+)").fullmatch
@@ -58,8 +62,23 @@ def money(value, field: str) -> Decimal:
 
 
 def money_list(value, field: str) -> list[Decimal]:
+    """The amounts of a list of money strings. The usual list (every entry a non-negative amount) is
+    checked by a single match of the entries joined by commas — a comma is in no amount, so as many
+    commas as separators means each entry matched on its own — and only a list that fails it is
+    walked entry by entry, for the message naming the first bad one."""
     if type(value) is not list:
         raise InputError(field, f"must be a list of amounts, each {MONEY_FORMAT}, most recent month first")
+    if all(type(item) is str for item in value):
+        joined = ",".join(value)
+        if _MONEY_JOINED(joined) and joined.count(",") == len(value) - 1:
+            return list(map(Decimal, value))
+        if not value:
+            return []
+    return walk_money_list(value, field)
+
+
+def walk_money_list(value: list, field: str) -> list[Decimal]:
+    """:func:`money_list` entry by entry: the error names the first bad entry."""
     out = []
     for index, item in enumerate(value):
         if type(item) is not str or not _MONEY(item):
@@ -113,25 +132,33 @@ def choice(value, field: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def parse_input(data) -> Request:
-    """Check the input's shape and every field's type; raise :class:`InputError` at the first problem."""
-    if not isinstance(data, Mapping):
-        raise InputError(None, "the input must be a JSON object")
+def _check_shape(data, household) -> None:
+    """Raise the input error of the first unknown or missing field (the order of the spec)."""
     for key in data:
         if key not in _TOP:
             raise InputError(str(key), "unknown field")
-    household = data.get("household")
     if isinstance(household, Mapping):
         for key in household:
             if key not in _HOUSEHOLD:
                 raise InputError(f"household.{key}", "unknown field")
-    for key in ("county", "kind", "category", "application_date", "residency", "area", "household"):
+    for key in REQUIRED_FIELDS:
         if key not in data:
             raise InputError(key, "missing required field")
     if not isinstance(household, Mapping):
         raise InputError("household", "must be an object")
     if "size" not in household:
         raise InputError("household.size", "missing required field")
+
+
+def parse_input(data) -> Request:
+    """Check the input's shape and every field's type; raise :class:`InputError` at the first problem."""
+    if not isinstance(data, Mapping):
+        raise InputError(None, "the input must be a JSON object")
+    household = data.get("household")
+    # one set operation each for the usual input; the loops below find the first fault's name
+    if not (_TOP.issuperset(data) and _REQUIRED.issubset(data) and type(household) is dict
+            and _HOUSEHOLD.issuperset(household) and "size" in household):
+        _check_shape(data, household)
 
     req = Request()
     county = data["county"]

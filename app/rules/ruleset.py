@@ -116,6 +116,12 @@ class RuleSet:
         self.calendar = calendar
         self.digest = digest
 
+    @property
+    def current(self) -> "RuleSet":
+        """Itself: the engine takes a RuleSet or a RuleStore alike by asking for ``.current`` (an
+        attribute that is there costs less than the exception of one that is not, on every call)."""
+        return self
+
     def counties(self) -> list[str]:
         """County codes, sorted."""
         return sorted(self._counties)

@@ -135,26 +135,42 @@ def affected_counties(rules, rel: str) -> list[str]:
             if rules.county(code).file == rel or rules.county(code).city_file == rel]
 
 
-def applications(session: Session, counties: list[str], since: dt.date):
+class Applications:
     """``(case number, engine input)`` of every application of ``counties`` made on or after ``since``,
-    streamed from the database."""
-    query = (select(Case.number, Case.inputs).join(Region, Case.county_id == Region.id)
-             .where(Region.code.in_(counties), Case.application_date >= since)
-             .execution_options(yield_per=5000))
-    for number, inputs in session.execute(query):
-        yield number, inputs
+    streamed from the database (memory flat however many there are); ``len()`` counts them in SQL,
+    for the impact's progress."""
+
+    def __init__(self, session: Session, counties: list[str], since: dt.date):
+        self.session = session
+        self.where = (Region.code.in_(counties), Case.application_date >= since)
+
+    def __len__(self) -> int:
+        query = select(func.count()).select_from(Case).join(Region, Case.county_id == Region.id).where(*self.where)
+        return self.session.scalar(query)
+
+    def __iter__(self):
+        query = (select(Case.number, Case.inputs).join(Region, Case.county_id == Region.id).where(*self.where)
+                 .execution_options(yield_per=5000))
+        for number, inputs in self.session.execute(query):
+            yield number, inputs
+
+
+def applications(session: Session, counties: list[str], since: dt.date) -> Applications:
+    return Applications(session, counties, since)
 
 
 def proposal_impact(session: Session, current, rules_dir, rel: str, text: str, as_of: dt.date,
-                    today: dt.date, proposed=None) -> Impact:
+                    today: dt.date, proposed=None, progress=None) -> Impact:
     """The impact of saving ``text`` as ``rel``: the county's (or, for the city file, every county's)
-    applications of the last twelve months under ``current`` and the proposed rules, on ``as_of``."""
+    applications of the last twelve months under ``current`` and the proposed rules, on ``as_of``.
+    ``progress(done, total)`` is told as the applications are evaluated (a background job's bar)."""
     if proposed is None:
         proposed, faults = check(rules_dir, rel, text)
         if faults:
             raise RuleEditRefused("invalid", "the proposal has faults", faults)
     counties = affected_counties(current, rel)
-    return impact(current, proposed, applications(session, counties, year_before(today)), as_of)
+    return impact(current, proposed, applications(session, counties, year_before(today)), as_of,
+                  progress=progress)
 
 
 @dataclass

@@ -35,3 +35,18 @@ def rules_2026():
     """The fixture rule set with the 2026 opinion: the city from 2026-01-29, 曲阜 (370881) from a later
     date of its own (2026-04-01, half a month of dibao, 2 days, 6 months)."""
     return load_rules(FIXTURES_2026)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_check_cache(tmp_path_factory):
+    """The CLI's disk cache of checked files (app.rules.checkcache) goes to a temporary directory,
+    never the user's ~/.cache, while the tests run."""
+    import os
+
+    previous = os.environ.get("TEMPAID_CACHE_DIR")
+    os.environ["TEMPAID_CACHE_DIR"] = str(tmp_path_factory.mktemp("check-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("TEMPAID_CACHE_DIR", None)
+    else:
+        os.environ["TEMPAID_CACHE_DIR"] = previous

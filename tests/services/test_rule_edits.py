@@ -259,3 +259,23 @@ def test_the_impact_reads_the_county_applications_of_the_last_twelve_months(app,
     city_file, city_edit = proposal(rules_dir, CITY, **{"value:aid.emergency_light_cap": "900"})
     assert rule_edits.affected_counties(rules, CITY) == rules.counties()
     assert rule_edits.proposal_impact(session, rules, rules_dir, CITY, city_edit.text, EFFECTIVE, TODAY).applications == 4
+
+
+def test_the_impact_tells_its_progress_against_the_count_of_applications(app, session, rules_dir, monkeypatch):
+    """What a background job shows on its bar: ``(done, total)``, the total counted in SQL first."""
+    from app.rules import impact as impact_module
+    from tests.services.test_workflow import CASES
+
+    rules = app.extensions["tempaid_rules"].current
+    caseworker = user(app, "township_caseworker_370811")
+    figures = dict(CASES[0]["figures"], application_date=(TODAY - dt.timedelta(days=10)).isoformat())
+    for _ in range(5):
+        intake(session, make_household(session, "370811"), figures, caseworker, rules)
+    session.flush()
+    monkeypatch.setattr(impact_module, "PROGRESS_EVERY", 2)
+    calls = []
+    rule_file, edit = proposal(rules_dir, **{URBAN: "960"})
+    result = rule_edits.proposal_impact(session, rules, rules_dir, RENCHENG, edit.text, EFFECTIVE, TODAY,
+                                        progress=lambda done, total: calls.append((done, total)))
+    assert result.applications == 5
+    assert calls == [(0, 5), (2, 5), (4, 5), (5, 5)]
