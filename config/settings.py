@@ -92,6 +92,7 @@ def load_settings() -> dict:
         "FAB_UPDATE_PERMS": False,  # permissions are synced explicitly (app.security.sync)
         "FAB_SECURITY_MANAGER_CLASS": "app.security.manager.TempaidSecurityManager",
         "FAB_API_SWAGGER_UI": True,
+        "FAB_API_MAX_PAGE_SIZE": 100,  # every list: at most 100 rows a page (documented in the OpenAPI document)
         "FAB_INDEX_VIEW": "app.views.home.HomeView",
         "FAB_ADD_SECURITY_API": False,
         "FAB_PASSWORD_HASH_METHOD": "scrypt",

@@ -9,10 +9,13 @@ from app.models import PaymentBatch, Region
 from app.security import masking
 from app.web.request_user import current_user
 from app.services.batches import BatchRefused, batch_rows, create_batch, waiting
-from app.services.ids import row_id
 from app.web.scoped import ScopedInterface, ScopedModelRestApi
 from app.web.labels import BATCH_LABELS
 from app.web.bodies import body_object
+from app.web.errors import error_response
+from app.web.openapi import documented
+from app.web.schemas import money as schemas
+from app.web.schemas.base import load_body
 
 BATCH_COLUMNS = ["id", "number", "county.code", "township.code", "payment_count", "total", "created_by.username",
                  "created_at", "note"]
@@ -42,57 +45,46 @@ class PaymentBatchApi(ScopedModelRestApi):
             money_fields(record)
 
     @expose("/waiting", methods=["GET"])
+    @documented("Bank transfers not yet in a batch, per township", method="get", reply=schemas.Waiting, errors=())
     @protect()
     @safe
     def waiting(self):
-        """Bank transfers not yet in a batch, per township.
-        ---
-        get:
-          responses: {200: {description: count and total per township}}
-        """
         rows = waiting(self.datamodel.session, current_user())
-        return self.response(200, result=[{**row, "total": money(row["total"])} for row in rows])
+        return self.response(200, **schemas.Waiting().dump({"result": [{**row, "total": money(row["total"])}
+                                                                       for row in rows]}))
 
     @expose("/create", methods=["POST"])
+    @documented("Make a batch of the unsent bank transfers of a county or a township", body=schemas.BatchBody,
+                reply=schemas.BatchMade, status=201, errors=(400,), example={"county_id": 12, "note": "十一月第二批"})
     @protect()
     @safe
     def create(self):
-        """Make a batch of the unsent bank transfers of a county or a township:
-        ``{"county_id": 12}`` or ``{"township_id": 345}``, with an optional ``"note"``.
-        ---
-        post:
-          requestBody: {content: {application/json: {schema: {type: object}}}}
-          responses: {201: {description: the batch}, 400: {description: refused or nothing to batch}}
-        """
-        body = body_object()
+        body = load_body(schemas.BatchBody, body_object())
         session = self.datamodel.session
-        township = session.get(Region, row_id(body.get("township_id"))) if row_id(body.get("township_id")) else None
-        county = session.get(Region, row_id(body.get("county_id"))) if row_id(body.get("county_id")) else None
+        township = session.get(Region, body["township_id"]) if "township_id" in body else None
+        county = session.get(Region, body["county_id"]) if "county_id" in body else None
         try:
             batch = create_batch(session, current_user(), county=county, township=township, note=body.get("note"))
             session.commit()
         except BatchRefused as exc:
             session.rollback()
-            return self.response(400, error={"code": exc.code, "message": exc.message})
-        return self.response(201, id=batch.id, number=batch.number, payment_count=batch.payment_count,
-                             total=money(batch.total))
+            return error_response(400, exc.code, exc.message)
+        return self.response(201, **schemas.BatchMade().dump(dict(id=batch.id, number=batch.number,
+                                                                   payment_count=batch.payment_count, total=batch.total)))
 
     @expose("/<int:pk>/rows", methods=["GET"])
+    @documented("The rows of the batch's bank file, with the total", method="get", reply=schemas.BatchRows,
+                errors=(404,))
     @protect()
     @safe
     def rows(self, pk):
-        """The rows of the batch's bank file, with the total.
-        ---
-        get:
-          responses: {200: {description: the rows}, 404: {description: not in scope}}
-        """
         batch = self.datamodel.get(pk, self._base_filters)
         if batch is None:
             return self.response_404()
         rows = [{**row, "payee": masking.shown("name", row["payee"]),
                  "id_number": masking.shown("id_number", row["id_number"]),
                  "bank_account": masking.shown("bank_account", row["bank_account"]),
-                 "amount": money(row["amount"]), "paid_on": row["paid_on"].isoformat()}
+                 "paid_on": row["paid_on"].isoformat()}
                 for row in batch_rows(self.datamodel.session, batch)]
-        return self.response(200, number=batch.number, rows=rows, payment_count=batch.payment_count,
-                             total=money(batch.total))
+        return self.response(200, **schemas.BatchRows().dump(dict(number=batch.number, rows=rows,
+                                                                   payment_count=batch.payment_count, total=batch.total)))

@@ -10,6 +10,11 @@ from flask_appbuilder.security.decorators import protect
 
 from app.rules.jsonout import answer
 from app.services.rules import current_rules
+from app.web.openapi import documented
+from app.web.schemas.engine import FIGURES_EXAMPLE, EngineInput, Verdict
+
+EXAMPLE = {"county": "370811", "residency": "local_hukou", "area": "urban", **FIGURES_EXAMPLE,
+           "household": {"size": 3, **FIGURES_EXAMPLE["household"]}}
 
 
 def _json(body: str, status: int) -> Response:
@@ -23,25 +28,13 @@ class EligibilityApi(BaseApi):
     openapi_spec_tag = "Eligibility"
 
     @expose("/evaluate", methods=["POST"])
+    @documented("Evaluate an application against the county's rules in force on its date (spec/evaluation.md)",
+                body=EngineInput, reply=Verdict, errors=(), example=EXAMPLE, responses={"400": {
+                    "description": "The engine's input error, on its field (the same object as the CLI prints)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EngineError"}}}}},
+                description="The answer is byte for byte the CLI's (``tempaid rules evaluate``) and the Python "
+                            "function's; money as decimal strings, dates YYYY-MM-DD.")
     @protect()
     def evaluate(self) -> Response:
-        """Evaluate one application against the county's rules in force on its date.
-        ---
-        post:
-          summary: Evaluate an application (spec/evaluation.md)
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-          responses:
-            200:
-              description: The verdict with its checks, amount, approval level and deadlines
-            400:
-              description: '{"error": {"field": ..., "message": ...}}'
-            401:
-              $ref: '#/components/responses/401'
-        """
         text, ok = answer(request.get_data(as_text=True), current_rules())
         return _json(text, 200 if ok else 400)

@@ -4,19 +4,23 @@ as the screens. Money is a string."""
 from __future__ import annotations
 
 from flask_appbuilder.api import expose, protect, safe
+from marshmallow import fields as mfields
 
 from app.api.payments import money, money_fields
 from app.models import FundMovement, Region, ReserveFund
 from app.models.audit import utcnow
 from app.rules.inputs import CST
 from app.web.request_user import current_user
-from app.services.ids import row_id
 from app.services.money import fen
 from app.services.reserve_funds import FundRefused, allocate, low_balance_level
 from app.services.rules import current_rules
 from app.web.scoped import ScopedInterface, ScopedModelRestApi
 from app.web.labels import FUND_LABELS, MOVEMENT_LABELS
 from app.web.bodies import body_object
+from app.web.errors import error_response
+from app.web.openapi import documented
+from app.web.schemas import money as schemas
+from app.web.schemas.base import Money, load_body
 
 FUND_COLUMNS = ["id", "township.id", "township.code", "township.name", "county.code", "balance", "created_at"]
 MOVEMENT_COLUMNS = ["id", "fund_id", "township.code", "kind", "amount", "balance_after", "reason", "user.username",
@@ -35,6 +39,8 @@ class ReserveFundApi(ScopedModelRestApi):
     base_order = ("balance", "asc")
     label_columns = {k: v for k, v in FUND_LABELS.items()}
     description_columns = dict(FUND_LABELS)
+    answer_fields = {"low_balance": mfields.Boolean(dump_only=True, metadata={"description": "below the level"}),
+                     "low_balance_level": Money(dump_only=True, allow_none=True)}
 
     def _standing(self, records: list[dict]) -> None:
         """Each fund's balance as a string, the county's low-balance level and whether it is below it (the
@@ -58,29 +64,27 @@ class ReserveFundApi(ScopedModelRestApi):
         self._standing(data.get("result", []))
 
     @expose("/allocate", methods=["POST"])
+    @documented("Money into a township's reserve fund (备用金)", body=schemas.AllocateBody, reply=schemas.Allocated,
+                status=201, errors=(400,),
+                example={"township_id": 1, "kind": "allocation_county", "amount": "50000.00", "reason": "年度预拨"},
+                description="The fund is opened on its first allocation. An amount above the plausibility limit "
+                            "is refused with ``confirm_large`` until sent again with ``\"confirm\": true``.")
     @protect()
     @safe
     def allocate(self):
-        """Money into a township's fund: ``{"township_id", "kind": "allocation_own|allocation_county|return",
-        "amount": "5000.00", "reason"}``; the fund is opened on its first allocation. An amount above the
-        plausibility limit is refused with ``confirm_large`` until sent again with ``"confirm": true``.
-        ---
-        post:
-          requestBody: {content: {application/json: {schema: {type: object}}}}
-          responses: {201: {description: the movement and the balance}, 400: {description: refused}}
-        """
-        body = body_object()
+        body = load_body(schemas.AllocateBody, body_object())
         session = self.datamodel.session
-        township = session.get(Region, row_id(body.get("township_id"))) if row_id(body.get("township_id")) else None
+        township = session.get(Region, body["township_id"])
         try:
-            movement = allocate(session, township, body.get("kind", ""), body.get("amount", ""),
-                                body.get("reason", ""), current_user(), confirmed=body.get("confirm") is True)
+            movement = allocate(session, township, body["kind"], body["amount"], body["reason"], current_user(),
+                                confirmed=body.get("confirm") is True)
             session.commit()
         except FundRefused as exc:
             session.rollback()
-            return self.response(400, error={"code": exc.code, "message": exc.message})
-        return self.response(201, fund_id=movement.fund_id, movement_id=movement.id, kind=movement.kind,
-                             amount=money(movement.amount), balance=money(movement.balance_after))
+            return error_response(400, exc.code, exc.message)
+        return self.response(201, **schemas.Allocated().dump(dict(
+            fund_id=movement.fund_id, movement_id=movement.id, kind=movement.kind, amount=movement.amount,
+            balance=movement.balance_after)))
 
 
 class FundMovementApi(ScopedModelRestApi):

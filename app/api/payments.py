@@ -5,6 +5,8 @@ with 403 when the user's role may not pay the case, 409 when the payment's state
 already, a reversal, a closed case), 400 for the rest. Outside the jurisdiction: 404."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from sqlalchemy import select
@@ -14,7 +16,6 @@ from app.security import masking
 from app.security.scope import scope_clause
 from app.web.request_user import current_user
 from app.services.ledgers import LedgerRefused, Month, cash_ledger, disclosure_list
-from app.services.ids import row_id
 from app.services.payments import (
     PaymentRefused,
     payments_of,
@@ -30,16 +31,24 @@ from app.services.workflow import TransitionRefused
 from app.web.scoped import ScopedInterface, ScopedModelRestApi
 from app.web.labels import PAYMENT_LABELS
 from app.web.bodies import body_object, optional_body
+from app.web.errors import error_response
+from app.web.openapi import documented
+from app.web.schemas import money as schemas
+from app.web.schemas.base import load_body
 
 PAYMENT_COLUMNS = ["id", "case.id", "case.number", "household.id", "township.code", "township.name", "stage",
                    "method", "amount", "items", "paid_on", "paid_by.username", "recorded_at", "batch.number", "note",
                    "reverses_id"]
+MONTH_PARAMETERS = [
+    {"in": "query", "name": "township_id", "required": True, "schema": {"type": "integer", "minimum": 1}},
+    {"in": "query", "name": "month", "required": True, "example": "2026-11",
+     "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}}]
 #: refusals that are not a bad request: the role may not (403), the payment's state forbids it (409)
 STATUS = {"role": 403, "already_reversed": 409, "is_reversal": 409, "case_closed": 409, "sent_to_bank": 409}
 
 
 def money(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    return None if value is None else f"{Decimal(str(value)):.2f}"
 
 
 def payment_json(payment: Payment, reversed_by_id: int | None = None) -> dict:
@@ -79,30 +88,31 @@ class PaymentApi(ScopedModelRestApi):
             money_fields(record)
 
     def _error(self, code: str, message: str, status: int = 400):
-        return self.response(status, error={"code": code, "message": message})
+        return error_response(status, code, message)
+
+    def _reply(self, schema, status: int, **data):
+        return self.response(status, **schema().dump(data))
 
     def _case(self, case_id) -> Case | None:
         return self.datamodel.session.scalar(select(Case).where(Case.id == case_id,
                                                                 scope_clause(Case, current_user())))
 
     @expose("/record", methods=["POST"])
+    @documented("Record the next stage (payment) of a decided case", body=schemas.RecordPaymentBody,
+                reply=schemas.PaymentRecorded, status=201,
+                example={"case_id": 1, "method": "bank_transfer", "amount": "2000.00", "paid_on": "2026-11-20"},
+                description="Staged aid: each payment is a stage; the case is paid once the approved amount is. "
+                            "Cash from the township's reserve fund with ``from_reserve_fund``.")
     @protect()
     @safe
     def record(self):
-        """Record the next stage of a decided case: ``{"case_id", "method": "bank_transfer|cash|in_kind|referral",
-        "amount": "600.00", "paid_on": "2026-11-20", "items", "note", "from_reserve_fund": false}``.
-        ---
-        post:
-          requestBody: {content: {application/json: {schema: {type: object}}}}
-          responses: {201: {description: the payment and the case's progress}, 400: {description: refused}, 404: {description: no such case in your jurisdiction}}
-        """
-        body = body_object()
-        case = self._case(row_id(body.get("case_id")))
+        body = load_body(schemas.RecordPaymentBody, body_object())
+        case = self._case(body["case_id"])
         if case is None:
             return self.response_404()
         session = self.datamodel.session
         try:
-            done = record_payment(session, case, current_user(), body.get("method", ""), body.get("amount", ""),
+            done = record_payment(session, case, current_user(), body["method"], body.get("amount", ""),
                                   current_rules(), paid_on=body.get("paid_on"), items=body.get("items"),
                                   note=body.get("note"), from_reserve_fund=body.get("from_reserve_fund") is True)
             session.commit()
@@ -110,19 +120,15 @@ class PaymentApi(ScopedModelRestApi):
             session.rollback()
             return self._error(exc.code, exc.message)
         paid = progress(session, case.id)
-        return self.response(201, payment=payment_json(done.payment), complete=done.complete, case_state=case.state,
-                             paid=money(paid.paid), remaining=money(paid.remaining), warnings=done.warnings,
-                             reserve_fund_balance=money(done.movement.balance_after) if done.movement else None)
+        return self._reply(schemas.PaymentRecorded, 201, payment=payment_json(done.payment), complete=done.complete,
+                           case_state=case.state, paid=paid.paid, remaining=paid.remaining, warnings=done.warnings,
+                           reserve_fund_balance=done.movement.balance_after if done.movement else None)
 
     @expose("/settle/<int:case_id>", methods=["POST"])
+    @documented("Mark a case paid in full as paid (an emergency case once registered)", reply=schemas.CaseSettled)
     @protect()
     @safe
     def settle(self, case_id):
-        """Mark a case paid in full as paid (an emergency case once registered).
-        ---
-        post:
-          responses: {200: {description: the case's state}, 400: {description: refused}, 404: {description: not in scope}}
-        """
         case = self._case(case_id)
         if case is None:
             return self.response_404()
@@ -133,17 +139,14 @@ class PaymentApi(ScopedModelRestApi):
         except (PaymentRefused, TransitionRefused) as exc:
             session.rollback()
             return self._error(exc.code, exc.message)
-        return self.response(200, case_id=case.id, case_state=case.state)
+        return self._reply(schemas.CaseSettled, 200, case_id=case.id, case_state=case.state)
 
     @expose("/case/<int:case_id>", methods=["GET"])
+    @documented("A case's approved amount, what was paid and its stages", method="get", reply=schemas.CasePayments,
+                errors=(404,))
     @protect()
     @safe
     def of_case(self, case_id):
-        """A case's approved amount, what was paid and its stages.
-        ---
-        get:
-          responses: {200: {description: progress and stages}, 404: {description: not in scope}}
-        """
         case = self._case(case_id)
         if case is None:
             return self.response_404()
@@ -151,28 +154,26 @@ class PaymentApi(ScopedModelRestApi):
         paid = progress(session, case.id)
         payments = payments_of(session, case.id)
         undone = reversed_by(payments)
-        return self.response(200, case_id=case.id, case_state=case.state, approved=money(paid.approved),
-                             paid=money(paid.paid), remaining=money(paid.remaining), complete=paid.complete,
-                             payments=[payment_json(p, undone[p.id].id if p.id in undone else None)
-                                       for p in payments])
+        return self._reply(schemas.CasePayments, 200, case_id=case.id, case_state=case.state, approved=paid.approved,
+                           paid=paid.paid, remaining=paid.remaining, complete=paid.complete,
+                           payments=[payment_json(p, undone[p.id].id if p.id in undone else None)
+                                     for p in payments])
 
     @expose("/<int:pk>/reverse", methods=["POST"])
+    @documented("Reverse a payment (冲正)", body=schemas.ReverseBody, reply=schemas.PaymentReversed, status=201,
+                errors=(400, 404, 409), example={"reason": "账号错误，银行退回", "bank_returned": True},
+                description="Recorded as a new stage with the amount negated; money drawn from the reserve fund "
+                            "goes back to it; a paid case left short takes payments again. ``bank_returned`` is "
+                            "required for a transfer already sent to the bank in a batch. 403: your role may not "
+                            "pay this case; 409: reversed already, a reversal, the case is closed, or sent to "
+                            "the bank without bank_returned.")
     @protect()
     @safe
     def reverse(self, pk):
-        """Reverse a payment (冲正): ``{"reason": "...", "bank_returned": true}`` (``bank_returned`` is required
-        for a transfer already sent to the bank in a batch: the bank sent the money back). Recorded as a new stage
-        with the amount negated; money drawn from the reserve fund goes back to it; a paid case left short
-        takes payments again.
-        ---
-        post:
-          requestBody: {content: {application/json: {schema: {type: object, properties: {reason: {type: string}, bank_returned: {type: boolean}}, required: [reason]}}}}
-          responses: {201: {description: the reversal and the case's progress}, 400: {description: "refused: no reason"}, 403: {description: your role may not pay this case}, 404: {description: no such payment in your jurisdiction}, 409: {description: "refused: reversed already, a reversal, the case is closed, or sent to the bank without bank_returned"}}
-        """
+        body = load_body(schemas.ReverseBody, optional_body())
         payment = self.datamodel.get(pk)  # the jurisdiction applies (ScopedInterface)
         if payment is None:
             return self.response_404()
-        body = optional_body()
         session = self.datamodel.session
         try:
             done = reverse_payment(session, payment, current_user(), body.get("reason"), current_rules(),
@@ -182,10 +183,10 @@ class PaymentApi(ScopedModelRestApi):
             session.rollback()
             return self._error(exc.code, exc.message, STATUS.get(exc.code, 400))
         paid = progress(session, payment.case_id)
-        return self.response(201, reversal=payment_json(done.reversal), reversed_id=payment.id,
-                             case_state=payment.case.state, reopened=done.reopened, paid=money(paid.paid),
-                             remaining=money(paid.remaining),
-                             reserve_fund_balance=money(done.movement.balance_after) if done.movement else None)
+        return self._reply(schemas.PaymentReversed, 201, reversal=payment_json(done.reversal), reversed_id=payment.id,
+                           case_state=payment.case.state, reopened=done.reopened, paid=paid.paid,
+                           remaining=paid.remaining,
+                           reserve_fund_balance=done.movement.balance_after if done.movement else None)
 
     def _monthly(self, make, personal: bool):
         try:
@@ -201,37 +202,31 @@ class PaymentApi(ScopedModelRestApi):
         return made, rows
 
     @expose("/ledger", methods=["GET"])
+    @documented("工作台账: cash and in-kind payments of a township in a month", method="get", reply=schemas.Ledger,
+                errors=(400,), parameters=MONTH_PARAMETERS)
     @protect()
     @safe
     def ledger(self):
-        """工作台账: cash and in-kind payments of a township in a month: ``?township_id=&month=YYYY-MM``.
-        ---
-        get:
-          responses: {200: {description: rows and totals by method}, 400: {description: bad township or month}}
-        """
         made = self._monthly(cash_ledger, personal=True)
         if not isinstance(made, tuple):
             return made
         ledger, rows = made
-        return self.response(200, township=ledger.township.code, month=str(ledger.month), rows=rows,
-                             by_method={m: {"count": c, "total": money(t)} for m, (c, t) in ledger.by_method.items()},
-                             count=ledger.count, total=money(ledger.total))
+        return self._reply(schemas.Ledger, 200, township=ledger.township.code, month=str(ledger.month), rows=rows,
+                           by_method={m: {"count": c, "total": t} for m, (c, t) in ledger.by_method.items()},
+                           count=ledger.count, total=ledger.total)
 
     @expose("/disclosure", methods=["GET"])
+    @documented("公示: what a township paid in a month, names and ID numbers masked", method="get",
+                reply=schemas.Disclosure, errors=(400,), parameters=MONTH_PARAMETERS)
     @protect()
     @safe
     def disclosure(self):
-        """公示: what a township paid in a month, names and ID numbers masked: ``?township_id=&month=YYYY-MM``.
-        ---
-        get:
-          responses: {200: {description: rows and total}, 400: {description: bad township or month}}
-        """
         made = self._monthly(disclosure_list, personal=False)
         if not isinstance(made, tuple):
             return made
         listing, rows = made
-        return self.response(200, township=listing.township.code, month=str(listing.month), rows=rows,
-                             households=listing.households, total=money(listing.total))
+        return self._reply(schemas.Disclosure, 200, township=listing.township.code, month=str(listing.month),
+                           rows=rows, households=listing.households, total=listing.total)
 
 
 def money_fields(record: dict) -> None:

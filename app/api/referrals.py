@@ -15,21 +15,20 @@ from app.security import masking
 from app.security.scope import scope_clause, user_scope
 from app.web.request_user import current_user
 from app.services.case_aid import as_json, case_aid
-from app.services.ids import row_id
 from app.services.matching import projects_for
 from app.services.referrals import ReferralRefused, claim, close, record_aid, refer, release, withdraw
 from app.web.scoped import ScopedInterface, ScopedModelRestApi
 from app.web.labels import REFERRAL_LABELS
 from app.web.bodies import body_object, optional_body
+from app.web.errors import error_response
+from app.web.openapi import documented
+from app.web.schemas import charity as schemas
+from app.web.schemas.base import load_body
 
 PERSONAL = {"head_name": "name", "id_number": "id_number", "phone": "phone", "address": "address"}
 REFERRAL_COLUMNS = ["id", "case.id", "case.number", "household.head_name", "household.id_number", "county.code",
                     "township.code", "township.name", "category", "need", "gap_money", "gap_goods", "gap_services",
                     "state", "claimed_by_charity_id", "claimed_at", "referred_at"]
-
-
-def _money(value) -> str | None:
-    return None if value is None else str(value)
 
 
 class ReferralApi(ScopedModelRestApi):
@@ -67,21 +66,21 @@ class ReferralApi(ScopedModelRestApi):
 
     def _error(self, exc: ReferralRefused):
         status = 409 if exc.code == "already_claimed" else 400
-        return self.response(status, error={"code": exc.code, "message": exc.message})
+        return error_response(status, exc.code, exc.message)
 
     def _referral(self, pk) -> Referral | None:
         return self.datamodel.get(pk, self._base_filters)
 
     def _state(self, referral: Referral, status: int = 200, **extra):
-        return self.response(status, id=referral.id, state=referral.state,
-                             claimed_by_charity_id=referral.claimed_by_charity_id, **extra)
+        return self.response(status, **schemas.ReferralState().dump(dict(
+            id=referral.id, state=referral.state, claimed_by_charity_id=referral.claimed_by_charity_id, **extra)))
 
-    def _run(self, pk, action):
+    def _run(self, pk, action, schema=None):
+        body = load_body(schema or schemas.NoteBody, optional_body())
         referral = self._referral(pk)
         if referral is None:
             return self.response_404()
         session = self.datamodel.session
-        body = optional_body()
         try:
             extra = action(session, referral, body) or {}
             session.commit()
@@ -91,125 +90,100 @@ class ReferralApi(ScopedModelRestApi):
         return self._state(referral, **extra)
 
     @expose("/refer", methods=["POST"])
+    @documented("Refer a case to the charities (转介)", body=schemas.ReferBody, reply=schemas.ReferralState,
+                status=201, example={"case_id": 1, "need": "透析费用缺口", "gap_money": "3000.00"})
     @protect()
     @safe
     def refer(self):
-        """Refer a case: ``{"case_id", "need", "gap_money", "gap_goods", "gap_services"}``.
-        ---
-        post:
-          requestBody: {content: {application/json: {schema: {type: object}}}}
-          responses: {201: {description: the referral}, 400: {description: refused}, 404: {description: no such case}}
-        """
-        body = body_object()
+        body = load_body(schemas.ReferBody, body_object())
         session = self.datamodel.session
-        case = session.scalar(select(Case).where(Case.id == row_id(body.get("case_id")), scope_clause(Case, current_user())))
+        case = session.scalar(select(Case).where(Case.id == body["case_id"], scope_clause(Case, current_user())))
         if case is None:
             return self.response_404()
         try:
-            referral = refer(session, case, current_user(), body.get("need", ""), body.get("gap_money"),
+            referral = refer(session, case, current_user(), body["need"], body.get("gap_money"),
                              body.get("gap_goods"), body.get("gap_services"))
             session.commit()
         except ReferralRefused as exc:
             session.rollback()
             return self._error(exc)
-        return self._state(referral, 201, gap_money=_money(referral.gap_money))
+        return self._state(referral, 201, gap_money=referral.gap_money)
 
     @expose("/<int:pk>/claim", methods=["POST"])
+    @documented("Claim the referral for your charity (认领); 409 if another charity was first",
+                reply=schemas.ReferralState, errors=(400, 404, 409))
     @protect()
     @safe
     def claim(self, pk):
-        """Claim the referral for your charity; 409 if another charity was first.
-        ---
-        post:
-          responses: {200: {description: claimed}, 400: {description: refused}, 404: {description: not in your pool}, 409: {description: already claimed}}
-        """
-        return self._run(pk, lambda s, r, _b: claim(s, r, current_user()) and None)
+        return self._run(pk, lambda s, r, _b: claim(s, r, current_user()) and None, schemas.NothingBody)
 
     @expose("/<int:pk>/release", methods=["POST"])
+    @documented("Give your claim back to the pool (before any aid)", body=schemas.NoteBody,
+                reply=schemas.ReferralState, example={"note": "超出本机构能力"})
     @protect()
     @safe
     def release(self, pk):
-        """Give your claim back to the pool (before any aid): ``{"note"}``.
-        ---
-        post:
-          responses: {200: {description: returned}, 400: {description: refused}, 404: {description: not visible}}
-        """
         return self._run(pk, lambda s, r, b: release(s, r, current_user(), b.get("note")) and None)
 
     @expose("/<int:pk>/aid", methods=["POST"])
+    @documented("Record the aid your charity gave", body=schemas.AidBody, reply=schemas.ReferralState,
+                example={"project_id": 1, "kind": "money", "amount": "1200.00", "description": "透析费用"},
+                description="The project's budget falls by the amount (money) or value (goods, services).")
     @protect()
     @safe
     def aid(self, pk):
-        """Record aid: ``{"project_id", "kind": "money|goods|services", "amount": "1200.00", "description"}``.
-        ---
-        post:
-          requestBody: {content: {application/json: {schema: {type: object}}}}
-          responses: {200: {description: the aid record and the project's remainder}, 400: {description: refused}, 404: {description: not visible}}
-        """
         def act(session, referral, body):
-            project = session.get(CharityProject, row_id(body.get("project_id")) or 0)
-            record = record_aid(session, referral, current_user(), project, body.get("kind", ""),
-                                body.get("amount", ""), body.get("description"))
+            project = session.get(CharityProject, body["project_id"])
+            record = record_aid(session, referral, current_user(), project, body["kind"], body["amount"],
+                                body.get("description"))
             return {"aid_record": {"id": record.id, "project_id": record.project_id, "kind": record.kind,
-                                   "amount": _money(record.amount), "description": record.description,
+                                   "amount": record.amount, "description": record.description,
                                    "at": record.at.isoformat()},
-                    "project_remaining": _money(project.remaining)}
+                    "project_remaining": project.remaining}
 
-        return self._run(pk, act)
+        return self._run(pk, act, schemas.AidBody)
 
     @expose("/<int:pk>/close", methods=["POST"])
+    @documented("Close your claimed referral once aid is recorded", body=schemas.NoteBody,
+                reply=schemas.ReferralState)
     @protect()
     @safe
     def close(self, pk):
-        """Close your claimed referral once aid is recorded: ``{"note"}``.
-        ---
-        post:
-          responses: {200: {description: closed}, 400: {description: refused}, 404: {description: not visible}}
-        """
         return self._run(pk, lambda s, r, b: close(s, r, current_user(), b.get("note")) and None)
 
     @expose("/<int:pk>/withdraw", methods=["POST"])
+    @documented("Withdraw an unclaimed referral", body=schemas.NoteBody, reply=schemas.ReferralState,
+                example={"note": "已由县级直接救助"})
     @protect()
     @safe
     def withdraw(self, pk):
-        """Withdraw an unclaimed referral: ``{"note"}`` (why).
-        ---
-        post:
-          responses: {200: {description: closed}, 400: {description: refused}, 404: {description: not in scope}}
-        """
         return self._run(pk, lambda s, r, b: withdraw(s, r, current_user(), b.get("note", "")) and None)
 
     @expose("/<int:pk>/matches", methods=["GET"])
+    @documented("The projects that fit the referral, best first (for charity staff: their charity's)",
+                method="get", reply=schemas.Matches, errors=(404,))
     @protect()
     @safe
     def matches(self, pk):
-        """The projects that fit the referral, best first (for charity staff: their charity's).
-        ---
-        get:
-          responses: {200: {description: ranked projects}, 404: {description: not visible}}
-        """
         referral = self._referral(pk)
         if referral is None:
             return self.response_404()
         user = current_user()
         charity_id = user.charity_id if user_scope(user) == "charity" else None
         found = projects_for(self.datamodel.session, referral, charity_id)
-        return self.response(200, result=[
+        return self.response(200, **schemas.Matches().dump({"result": [
             {"project_id": m.project.id, "project": m.project.name, "charity_id": m.project.charity_id,
              "charity": m.project.charity.name, "category_fit": m.category_fit, "region_fit": m.region_fit,
-             "covers_gap": m.covers_gap, "remaining": _money(m.project.remaining)} for m in found])
+             "covers_gap": m.covers_gap, "remaining": m.project.remaining} for m in found]}))
 
     @expose("/case/<int:case_id>/aid", methods=["GET"])
+    @documented("Government and charity aid of the case's household together, with totals", method="get",
+                reply=schemas.CaseAid, errors=(404,))
     @protect()
     @safe
     def case_aid(self, case_id):
-        """Government and charity aid of the case's household together, with totals.
-        ---
-        get:
-          responses: {200: {description: both lists and the totals}, 404: {description: not in scope}}
-        """
         session = self.datamodel.session
         case = session.scalar(select(Case).where(Case.id == case_id, scope_clause(Case, current_user())))
         if case is None:
             return self.response_404()
-        return self.response(200, **as_json(case_aid(session, case)))
+        return self.response(200, **schemas.CaseAid().dump(as_json(case_aid(session, case))))

@@ -41,6 +41,24 @@ from app.web.server_errors import database_refusal
 NOT_AN_ID = _l("Not the id of a record")
 
 
+def as_answered(schema, extra: dict) -> None:
+    """FAB's read schema as the API answers: money a decimal string (never a float; a reversal's negative), a related row
+    possibly absent (null), plus the fields ``pre_get`` adds."""
+    from marshmallow import fields as mfields
+
+    from app.web.schemas.base import SignedMoney
+
+    replaced = {name: SignedMoney(dump_only=True, allow_none=True) for name, field in schema.fields.items()
+                if isinstance(field, (mfields.Decimal, mfields.Float))}
+    for name, field in {**replaced, **extra}.items():
+        schema._bind_field(name, field)
+        schema.fields[name] = schema.dump_fields[name] = field
+    for field in schema.fields.values():
+        if isinstance(field, mfields.Nested):
+            field.allow_none = True
+            as_answered(field.schema, {})
+
+
 class ScopedInterface(SQLAInterface):
     """Fetching one row by id always applies the jurisdiction, even where FAB passes no filters
     (``/action/<name>/<pk>`` and ``/action_post``); lists load the rows' many-to-one neighbours in the
@@ -129,11 +147,18 @@ def _masked_response(response: Response) -> Response:
 
 class ScopedModelRestApi(ModelRestApi):
     base_filters = JURISDICTION
+    #: fields an answer gains after FAB's schema dumped it (``pre_get``), so the document names them too
+    answer_fields: dict = {}
 
     def __init__(self):
         self.search_columns = _without_personal(self.search_columns or self.datamodel.get_search_columns_list())
         self.order_columns = _without_personal(self.order_columns or self.datamodel.get_order_columns_list())
         super().__init__()
+
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()
+        for schema in {id(s): s for s in (self.list_model_schema, self.show_model_schema)}.values():
+            as_answered(schema, self.answer_fields)
 
     def get_list_headless(self, **kwargs) -> Response:
         """No order or filter on what the mask hides for this viewer (400), e.g. a charity filtering

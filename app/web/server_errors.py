@@ -54,7 +54,10 @@ API_MESSAGES = {
     403: ("forbidden", _l("Your role may not do this")),
     404: ("not_found", _l("Not found")),
     405: ("method_not_allowed", _l("This address does not take that method")),
+    409: ("conflict", CONFLICT),
     413: ("too_large", _l("The body is larger than the server accepts")),
+    422: ("invalid", _l("A field of the body is missing, unknown or malformed")),
+    429: ("too_many_requests", _l("Too many requests: try again in a moment")),
 }
 
 
@@ -197,10 +200,12 @@ def _stamp(response):
 
 
 def init_errors(app: Flask) -> None:
+    from app.web import api_errors
     from app.web.actions import refuse_unknown_action
     from app.web.bodies import check_api_request
 
     BaseApi.response_500 = api_failure
+    api_errors.install(app)
     app.before_request(_new_request_id)
     app.before_request(check_api_request)
     app.before_request(refuse_unknown_action)

@@ -32,13 +32,13 @@ def test_expenditure_case_through_the_api(app, household):
     case_id = created.get_json()["id"]
     twin = client.post("/api/v1/case/intake", json={"household_id": household.id, "figures": CASES[0]["figures"]},
                        headers=caseworker)
-    assert twin.status_code == 400 and twin.get_json()["message"]["error"]["code"] == "open_case_exists"
+    assert twin.status_code == 400 and twin.get_json()["error"]["code"] == "open_case_exists"
     for name, who, body in (("accept", caseworker, {}), ("investigate", caseworker, {"note": "调查"}),
                             ("review", approver, {"note": "审核"})):
         response = client.post(f"/api/v1/case/{case_id}/transition/{name}", json=body, headers=who)
         assert response.status_code == 200, response.get_data(as_text=True)
     refused = client.post(f"/api/v1/case/{case_id}/transition/approve", json={"amount": "99999"}, headers=approver)
-    assert refused.status_code == 400 and refused.get_json()["message"]["error"]["code"] == "above_maximum"
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "above_maximum"
     done = client.post(f"/api/v1/case/{case_id}/transition/approve", json={"amount": "2000"}, headers=approver)
     assert done.get_json()["state"] == "approved" and done.get_json()["approved_amount"] == "2000.00"
     shown = client.get(f"/api/v1/case/{case_id}", headers=caseworker).get_json()["result"]
@@ -58,7 +58,7 @@ def test_emergency_case_through_the_api(app, household):
     assert client.post(f"/api/v1/case/{case_id}/transition/pre_assist", json={"amount": "800", "date": "2026-01-20"},
                        headers=approver).get_json()["state"] == "pre_assisted"
     refused = client.post(f"/api/v1/case/{case_id}/transition/register", json={"note": "补齐手续"}, headers=approver)
-    assert refused.status_code == 400 and refused.get_json()["message"]["error"]["code"] == "not_by"  # who pre-assisted does not register
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "not_by"  # who pre-assisted does not register
     assert client.post(f"/api/v1/case/{case_id}/transition/register", json={"note": "补齐手续"},
                        headers=bearer(app, "county_approver_370811")).get_json()["state"] == "registered"
     shown = client.get(f"/api/v1/case/{case_id}", headers=caseworker).get_json()["result"]

@@ -41,7 +41,7 @@ def test_a_date_in_the_future_is_refused_on_the_api(app, session, household, url
     answer = app.test_client().post(url, json={"household_id": household.id, "figures": figures},
                                     headers=bearer(app, "township_caseworker_370811"))
     assert answer.status_code == 400, answer.get_data(as_text=True)
-    error = answer.get_json()["message"]["error"]
+    error = answer.get_json()["error"]
     assert error["field"] == field and "future" in error["message"]
     assert session.scalar(select(func.count()).select_from(Case).where(Case.household_id == household.id)) == 0
 
@@ -142,7 +142,7 @@ def test_no_approval_goes_above_the_countys_ceiling_whoever_approves(app, rules,
     answer = app.test_client().post(f"/api/v1/case/{case_id}/transition/approve", headers=bearer(app, "city_bureau"),
                                     json={"amount": amount, "reason": "重大疾病，特事特办"})
     assert answer.status_code == 400, answer.get_data(as_text=True)
-    assert answer.get_json()["message"]["error"]["code"] == "above_ceiling"
+    assert answer.get_json()["error"]["code"] == "above_ceiling"
 
 
 def test_above_the_maximum_but_within_the_ceiling_the_higher_approver_decides_with_a_reason(app, household):
@@ -150,7 +150,7 @@ def test_above_the_maximum_but_within_the_ceiling_the_higher_approver_decides_wi
     client = app.test_client()
     low = client.post(f"/api/v1/case/{case_id}/transition/approve", headers=bearer(app, "township_approver_370811"),
                       json={"amount": "5000", "reason": "病情加重"})
-    assert low.get_json()["message"]["error"]["code"] == "above_maximum"
+    assert low.get_json()["error"]["code"] == "above_maximum"
     high = client.post(f"/api/v1/case/{case_id}/transition/approve", headers=bearer(app, "city_bureau"),
                        json={"amount": "5000", "reason": "病情加重"})
     assert high.status_code == 200 and high.get_json()["approved_amount"] == "5000.00"
@@ -161,7 +161,7 @@ def test_approvals_take_money_by_the_same_rule(app, household, amount):
     case_id = _reviewed_case(app, household)
     answer = app.test_client().post(f"/api/v1/case/{case_id}/transition/approve",
                                     headers=bearer(app, "township_approver_370811"), json={"amount": amount})
-    assert answer.status_code == 400 and answer.get_json()["message"]["error"]["code"] == "amount_invalid"
+    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "amount_invalid"
 
 
 def test_the_ceiling_is_a_validated_key_of_the_rule_files(tmp_path):

@@ -72,7 +72,7 @@ def test_a_duplicate_answers_alike_in_this_county_and_in_another(app, session):
 def test_digits_no_id_card_has_are_refused(app, session, digits):
     refused = _post_household(app, session, id_number=fresh_id_number().translate(digits))
     assert refused.status_code == 422, refused.get_data(as_text=True)
-    assert "id_number" in refused.get_json()["message"]
+    assert refused.get_json()["error"]["field"] == "id_number"
 
 
 def test_superscript_digits_read_as_the_number_they_show(app, session):
@@ -90,7 +90,7 @@ def test_superscript_digits_read_as_the_number_they_show(app, session):
 def test_birth_dates_that_are_no_past_day_are_refused(app, session, number, why):
     refused = _post_household(app, session, id_number=number)
     assert refused.status_code == 422, why
-    assert "id_number" in refused.get_json()["message"], why
+    assert refused.get_json()["error"]["field"] == "id_number", why
 
 
 def test_the_screen_words_a_future_birth_date_on_the_field(app, login_as, session):
@@ -128,7 +128,7 @@ def test_a_member_with_the_full_width_twin_of_a_members_number_is_refused_in_wor
 def test_names_that_hide_what_they_say_are_refused_on_the_api(app, session, name):
     refused = _post_household(app, session, head_name=name)
     assert refused.status_code == 422, refused.get_data(as_text=True)
-    assert "head_name" in refused.get_json()["message"]
+    assert refused.get_json()["error"]["field"] == "head_name"
 
 
 @pytest.mark.parametrize("name", BAD_NAMES.values(), ids=BAD_NAMES.keys())
@@ -147,7 +147,7 @@ def test_names_that_hide_what_they_say_are_refused_on_the_screens(app, login_as,
 
 def test_a_blank_name_is_refused_on_the_api(app, session):
     refused = _post_household(app, session, head_name="   ")
-    assert refused.status_code == 422 and "head_name" in refused.get_json()["message"]
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "head_name"
 
 
 def test_names_that_hide_what_they_say_are_refused_by_the_model(session):

@@ -1,0 +1,107 @@
+"""The OpenAPI document (``/api/v1/_openapi``) is a valid OpenAPI 3 document describing our contract:
+every operation we wrote has its schemas, the error responses are the one error shape, the lists say
+how far ``page_size`` goes, and the JWT scheme is named."""
+from __future__ import annotations
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.web.contract import DOCUMENT_ERRORS, load_document
+
+#: every operation we wrote: (method, path) → a body schema (None: takes none) and an answer schema
+OURS = {
+    ("post", "/api/v1/case/preview"): ("IntakeBody", "Verdict"),
+    ("post", "/api/v1/case/intake"): ("IntakeBody", "CaseTaken"),
+    ("post", "/api/v1/case/intake_passing"): ("PassingBody", "CaseTaken"),
+    ("post", "/api/v1/case/{pk}/transition/{name}"): ("TransitionBody", "CaseMoved"),
+    ("post", "/api/v1/case/{pk}/reevaluate"): (None, "Reevaluated"),
+    ("get", "/api/v1/case/home_county"): (None, "HelpedElsewherePage"),
+    ("post", "/api/v1/case/{pk}/objection"): ("ObjectionBody", "ObjectionState"),
+    ("post", "/api/v1/case/{pk}/objection/{objection_id}/resolve"): ("ResolveBody", "ObjectionState"),
+    ("get", "/api/v1/case/{pk}/posting"): (None, "Posting"),
+    ("get", "/api/v1/case/{pk}/trail"): (None, "Trail"),
+    ("post", "/api/v1/payment/record"): ("RecordPaymentBody", "PaymentRecorded"),
+    ("post", "/api/v1/payment/settle/{case_id}"): (None, "CaseSettled"),
+    ("get", "/api/v1/payment/case/{case_id}"): (None, "CasePayments"),
+    ("post", "/api/v1/payment/{pk}/reverse"): ("ReverseBody", "PaymentReversed"),
+    ("get", "/api/v1/payment/ledger"): (None, "Ledger"),
+    ("get", "/api/v1/payment/disclosure"): (None, "Disclosure"),
+    ("post", "/api/v1/reservefund/allocate"): ("AllocateBody", "Allocated"),
+    ("post", "/api/v1/paymentbatch/create"): ("BatchBody", "BatchMade"),
+    ("get", "/api/v1/paymentbatch/waiting"): (None, "Waiting"),
+    ("get", "/api/v1/paymentbatch/{pk}/rows"): (None, "BatchRows"),
+    ("post", "/api/v1/referral/refer"): ("ReferBody", "ReferralState"),
+    ("post", "/api/v1/referral/{pk}/claim"): (None, "ReferralState"),
+    ("post", "/api/v1/referral/{pk}/release"): ("NoteBody", "ReferralState"),
+    ("post", "/api/v1/referral/{pk}/aid"): ("AidBody", "ReferralState"),
+    ("post", "/api/v1/referral/{pk}/close"): ("NoteBody", "ReferralState"),
+    ("post", "/api/v1/referral/{pk}/withdraw"): ("NoteBody", "ReferralState"),
+    ("get", "/api/v1/referral/{pk}/matches"): (None, "Matches"),
+    ("get", "/api/v1/referral/case/{case_id}/aid"): (None, "CaseAid"),
+    ("post", "/api/v1/eligibility/evaluate"): ("EngineInput", "Verdict"),
+}
+
+
+@pytest.fixture(scope="module")
+def document(app):
+    return load_document(app)
+
+
+def test_the_document_is_valid_openapi(document):
+    validate(document)
+
+
+def _ref_name(ref: dict | None) -> str | None:
+    return None if ref is None else ref["$ref"].rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize("operation", sorted(OURS), ids=lambda o: f"{o[0]} {o[1]}")
+def test_each_operation_we_wrote_names_its_body_and_answer(document, operation):
+    method, path = operation
+    body, answer = OURS[operation]
+    spec = document["paths"][path][method]
+    given = spec.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+    assert _ref_name(given) == body
+    success = [code for code in spec["responses"] if code.startswith("2")]
+    assert len(success) == 1
+    assert _ref_name(spec["responses"][success[0]]["content"]["application/json"]["schema"]) == answer
+    assert {"401", "403", "500"} <= set(spec["responses"])
+    if body is not None:
+        assert "422" in spec["responses"]
+    assert spec["security"], "every operation needs a login"
+
+
+def test_the_error_responses_are_the_one_error_shape(document):
+    responses = document["components"]["responses"]
+    for status in DOCUMENT_ERRORS:
+        content = responses[status]["content"]["application/json"]
+        assert content["schema"] == {"$ref": "#/components/schemas/Error"}
+        assert set(content["example"]["error"]) == {"field", "message", "code"}
+    detail = document["components"]["schemas"]["ErrorDetail"]
+    assert set(detail["required"]) == {"field", "message", "code"}
+
+
+def test_the_security_scheme_is_a_bearer_jwt(document):
+    scheme = document["components"]["securitySchemes"]["jwt"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+
+
+def test_every_list_says_page_size_is_at_most_100(document):
+    lists = [path for path, item in document["paths"].items() if path.endswith("/") and "get" in item]
+    assert len(lists) >= 8
+    page_size = document["components"]["schemas"]["get_list_schema"]["properties"]["page_size"]
+    assert page_size["maximum"] == 100 and page_size["minimum"] == 1
+
+
+def test_money_is_a_decimal_string_in_the_document(document):
+    amount = document["components"]["schemas"]["RecordPaymentBody"]["properties"]["amount"]
+    assert amount["type"] == "string" and amount["pattern"]
+    assert document["components"]["schemas"]["RecordPaymentBody"]["additionalProperties"] is False
+
+
+def test_a_list_beyond_100_rows_a_page_is_refused_on_its_argument(app, document):
+    from tests.api.test_cases import bearer
+
+    answer = app.test_client().get("/api/v1/case/?q=(page_size:101)", headers=bearer(app, "supervisor_370811"))
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]["code"]
