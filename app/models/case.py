@@ -28,6 +28,11 @@ class Case(Model):
     __table_args__ = (
         Index("ix_aid_case_county_due", "county_id", "due_at"),
         Index("ix_aid_case_township_due", "township_id", "due_at"),
+        # the whole city's list (city bureau, supervisors): due time, then the key FAB adds to the order
+        Index("ix_aid_case_due", "due_at", "id"),
+        # search by case number: FAB's "starts with" is an ILIKE; PostgreSQL serves its leading digits (the
+        # county code and the date) from a pattern index whatever the database's collation
+        Index("ix_aid_case_number_pattern", "number", postgresql_ops={"number": "varchar_pattern_ops"}),
         Index("ix_aid_case_household_category", "household_id", "category"),
         # the rule editor's impact: a county's applications of the last twelve months
         Index("ix_aid_case_county_application", "county_id", "application_date"),
