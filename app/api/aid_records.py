@@ -2,8 +2,8 @@
 ``POST /api/v1/referral/<id>/aid``). Charity staff see their charity's records; government staff those in
 their jurisdiction."""
 from app.models import AidRecord
-from app.views.base import ScopedInterface, ScopedModelRestApi
-from app.views.referrals import AID_LABELS
+from app.web.scoped import ScopedInterface, ScopedModelRestApi
+from app.web.labels import AID_LABELS
 
 AID_COLUMNS = ["id", "referral_id", "case.id", "case.number", "charity.id", "charity.name", "project.id",
                "project.name", "kind", "amount", "description", "at"]

@@ -7,11 +7,11 @@ from flask_appbuilder.api import expose, protect, safe
 from app.api.payments import money, money_fields
 from app.models import PaymentBatch, Region
 from app.security import masking
-from app.security.scope import current_user
+from app.web.request_user import current_user
 from app.services.batches import BatchRefused, batch_rows, create_batch, waiting
 from app.services.ids import row_id
-from app.views.base import ScopedInterface, ScopedModelRestApi
-from app.views.batches import BATCH_LABELS
+from app.web.scoped import ScopedInterface, ScopedModelRestApi
+from app.web.labels import BATCH_LABELS
 from app.web.bodies import body_object
 
 BATCH_COLUMNS = ["id", "number", "county.code", "township.code", "payment_count", "total", "created_by.username",

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from app.models import Case, Household
 from app.rules import InputError
-from app.security.scope import current_user, scope_clause
+from app.security.scope import scope_clause
+from app.web.request_user import current_user
 from app.services.intake import IntakeRefused, intake, preview
 from app.services.ids import row_id
 from app.services.rules import current_rules
@@ -18,8 +19,8 @@ from app.services.home_county import home_county_cases
 from app.services.passing import intake_passing, person_from_body
 from app.services.posting import PostingRefused, needs_posting, record_objection, resolve_objection, status
 from app.services.workflow import TransitionRefused, available, reevaluate, take
-from app.views.base import ScopedInterface, ScopedModelRestApi
-from app.views.cases import CASE_LABELS
+from app.web.scoped import ScopedInterface, ScopedModelRestApi
+from app.web.labels import CASE_LABELS
 from app.web.bodies import body_object, optional_body
 from app.web.errors import ApiRefusal
 from flask_babel import lazy_gettext as _l

@@ -9,13 +9,13 @@ from app.api.payments import money, money_fields
 from app.models import FundMovement, Region, ReserveFund
 from app.models.audit import utcnow
 from app.rules.inputs import CST
-from app.security.scope import current_user
+from app.web.request_user import current_user
 from app.services.ids import row_id
 from app.services.money import fen
 from app.services.reserve_funds import FundRefused, allocate, low_balance_level
 from app.services.rules import current_rules
-from app.views.base import ScopedInterface, ScopedModelRestApi
-from app.views.funds import FUND_LABELS, MOVEMENT_LABELS
+from app.web.scoped import ScopedInterface, ScopedModelRestApi
+from app.web.labels import FUND_LABELS, MOVEMENT_LABELS
 from app.web.bodies import body_object
 
 FUND_COLUMNS = ["id", "township.id", "township.code", "township.name", "county.code", "balance", "created_at"]

@@ -2,10 +2,10 @@
 from marshmallow.validate import OneOf, Range
 
 from app.models import Household
-from app.security.scope import TOWNSHIPS_IN_SCOPE
-from app.views.base import ScopedInterface, ScopedModelRestApi
-from app.views.households import HOUSEHOLD_EDIT_COLUMNS, HOUSEHOLD_LABELS, RECOGNITION_COLUMNS
-from app.views.validators import id_number_field, person_name_field
+from app.web.jurisdiction import TOWNSHIPS_IN_SCOPE
+from app.web.scoped import ScopedInterface, ScopedModelRestApi
+from app.web.labels import HOUSEHOLD_EDIT_COLUMNS, HOUSEHOLD_LABELS, RECOGNITION_COLUMNS
+from app.web.validators import id_number_field, person_name_field
 
 
 class HouseholdApi(ScopedModelRestApi):

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from app.models import Case, Payment
 from app.security import masking
-from app.security.scope import current_user, scope_clause
+from app.security.scope import scope_clause
+from app.web.request_user import current_user
 from app.services.ledgers import LedgerRefused, Month, cash_ledger, disclosure_list
 from app.services.ids import row_id
 from app.services.payments import (
@@ -26,8 +27,8 @@ from app.services.reserve_funds import FundRefused
 from app.services.reversals import reverse_payment
 from app.services.rules import current_rules
 from app.services.workflow import TransitionRefused
-from app.views.base import ScopedInterface, ScopedModelRestApi
-from app.views.payments import PAYMENT_LABELS
+from app.web.scoped import ScopedInterface, ScopedModelRestApi
+from app.web.labels import PAYMENT_LABELS
 from app.web.bodies import body_object, optional_body
 
 PAYMENT_COLUMNS = ["id", "case.id", "case.number", "household.id", "township.code", "township.name", "stage",

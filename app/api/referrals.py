@@ -12,13 +12,14 @@ from sqlalchemy import select
 from app.models import Case, CharityProject, Referral
 from app.models.referral import claimed_by_viewer
 from app.security import masking
-from app.security.scope import current_user, scope_clause, user_scope
+from app.security.scope import scope_clause, user_scope
+from app.web.request_user import current_user
 from app.services.case_aid import as_json, case_aid
 from app.services.ids import row_id
 from app.services.matching import projects_for
 from app.services.referrals import ReferralRefused, claim, close, record_aid, refer, release, withdraw
-from app.views.base import ScopedInterface, ScopedModelRestApi
-from app.views.referrals import REFERRAL_LABELS
+from app.web.scoped import ScopedInterface, ScopedModelRestApi
+from app.web.labels import REFERRAL_LABELS
 from app.web.bodies import body_object, optional_body
 
 PERSONAL = {"head_name": "name", "id_number": "id_number", "phone": "phone", "address": "address"}

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired
 from app.models.audit import LoginEvent, utcnow
 from app.models.user import TempaidUser
 from app.security import permission_cache, sessions
-from app.views.validators import PersonName
+from app.web.validators import PersonName
 
 
 class TempaidUserDBModelView(UserDBModelView):

@@ -12,7 +12,8 @@ from __future__ import annotations
 from sqlalchemy import inspect as sa_inspect
 
 from app.idnumber import mask as mask_id
-from app.security.scope import current_user, sees_personal_data
+from app.security.scope import sees_personal_data
+from app.web.request_user import current_user
 
 #: column name → kind of personal data, for every model
 PERSONAL_COLUMNS = {"id_number": "id_number", "phone": "phone", "bank_account": "bank_account"}

@@ -5,14 +5,14 @@ the user's region. A model takes part by naming its region columns in ``__scope_
 (``{"township": "township_id", "county": "county_id"}``), or the parent row it is scoped through in
 ``__scope_via__``; a model that declares neither is visible to nobody unless it says
 ``__scope_public__ = True`` (fail closed); every screen and API filters through
-:class:`JurisdictionFilter`, so list, show, edit, delete and access by id all see the same rows.
+:class:`app.web.jurisdiction.JurisdictionFilter`, so list, show, edit, delete and access by id all see the same rows.
 Charity staff see what a model's ``charity_clause(user)`` classmethod admits, and nothing of a model
 with region columns but no such clause.
+
+Every function here takes the user as an argument; none reads the request.
 """
 from __future__ import annotations
 
-from flask import current_app, has_request_context
-from flask_appbuilder.models.filters import BaseFilter
 from sqlalchemy import false, true
 
 from app.security.roles import declared_roles
@@ -95,49 +95,6 @@ def in_scope(obj, user) -> bool:
     return False
 
 
-def current_user():
-    """The user of this request, logged in by session or by JWT (FAB's own notion), else None."""
-    if not has_request_context():
-        return None
-    return current_app.appbuilder.sm.current_user
-
-
-class JurisdictionFilter(BaseFilter):
-    """A base filter every scoped view and API carries: ``[["id", JurisdictionFilter, None]]``."""
-
-    name = "Jurisdiction"
-    arg_name = "jurisdiction"
-
-    def apply(self, query, value):
-        return query.filter(scope_clause(self.model, current_user()))
-
-
-JURISDICTION = [["id", JurisdictionFilter, lambda: None]]
-
-
-class TownshipsInScopeFilter(BaseFilter):
-    """For region dropdowns: only the townships the user may place a household or case in."""
-
-    name = "Townships in scope"
-    arg_name = "townships_in_scope"
-
-    def apply(self, query, value):
-        user = current_user()
-        model = self.model
-        query = query.filter(model.level == "township")
-        scope = user_scope(user) if user is not None and user.is_authenticated else None
-        if scope == "city":
-            return query
-        if scope == "county" and county_id_of(user.region) is not None:
-            return query.filter(model.parent_id == county_id_of(user.region))
-        if scope == "township" and user.region is not None:
-            return query.filter(model.id == user.region.id)
-        return query.filter(false())
-
-
-TOWNSHIPS_IN_SCOPE = [["id", TownshipsInScopeFilter, lambda: None]]
-
-
 def home_county_clause(user):
     """Cases of people passing through (临时遇困人员) whose home place is in the user's county, helped by
     another county (急难发生地实施救助): the home county sees that they exist. The city sees every such case;
@@ -156,16 +113,3 @@ def home_county_clause(user):
         return false()
     return Case.household.has(Household.passing_through.is_(True) & (Household.home_county_id == county)) \
         & (Case.county_id != county)
-
-
-class HomeCountyFilter(BaseFilter):
-    """The base filter of the home county's list of its people helped elsewhere."""
-
-    name = "Home county"
-    arg_name = "home_county"
-
-    def apply(self, query, value):
-        return query.filter(home_county_clause(current_user()))
-
-
-HOME_COUNTY = [["id", HomeCountyFilter, lambda: None]]

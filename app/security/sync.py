@@ -9,7 +9,7 @@ from flask import current_app
 from flask_appbuilder.security.manager import BaseSecurityManager
 
 from app.security.roles import RoleSpec, RolesInvalid, load_roles
-from app.views import MENU_OF_VIEW
+from app.web.menu import MENU_OF_VIEW
 
 
 def sync_security(roles: dict[str, RoleSpec] | None = None) -> dict[str, int]:

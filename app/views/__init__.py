@@ -4,9 +4,8 @@ from __future__ import annotations
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
-#: view class name → the menu entries (item, category) a role that may list it also sees;
-#: filled by :func:`register_views`, read by the role sync.
-MENU_OF_VIEW: dict[str, tuple[str, ...]] = {}
+from app.web.menu import MENU_OF_VIEW
+
 
 CATEGORIES = {
     "Cases": (_l("Cases"), "fa-folder-open"),

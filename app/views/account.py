@@ -21,7 +21,7 @@ from werkzeug.security import check_password_hash
 from app.rules.inputs import CST
 from app.security.passwords import password_faults
 from app.security.roles import declared_roles
-from app.security.scope import current_user
+from app.web.request_user import current_user
 
 
 def role_names(user) -> list[str]:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import PaymentBatch, Region
 from app.security import masking
-from app.security.scope import current_user
+from app.web.request_user import current_user
 from app.services.batches import (
     BATCH_COLUMNS,
     BatchRefused,
@@ -26,11 +26,7 @@ from app.views.base import ScopedInterface, ScopedModelView
 from app.views.refusals import refusal_text
 from app.views.timefmt import china_time
 
-BATCH_LABELS = {
-    "number": _l("Batch number"), "county": _l("County"), "township": _l("Township"),
-    "payment_count": _l("Payments"), "total": _l("Total"), "created_by": _l("Made by"),
-    "created_at": _l("Made at"), "note": _l("Note"),
-}
+from app.web.labels import BATCH_LABELS  # noqa: F401 (shared with the API)
 FILE_LABELS = {
     "seq": _l("No."), "payee": _l("Payee"), "id_number": _l("Resident ID number"), "bank_name": _l("Bank"),
     "bank_account": _l("Bank account"), "amount": _l("Amount"), "case_number": _l("Case number"),

@@ -20,7 +20,8 @@ from app.models import Case
 from app.models.audit import utcnow
 from app.rules import InputError
 from app.security import masking
-from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user
+from app.web.jurisdiction import TOWNSHIPS_IN_SCOPE
+from app.web.request_user import current_user
 from app.services.deadlines import CST, as_utc, status
 from app.services.payments import may_pay, payable_states
 from app.services.posting import PostingRefused, record_objection, resolve_objection
@@ -41,16 +42,7 @@ from app.services.workflow_def import workflow
 from app.views.base import RegionColumnsMixin, ScopedInterface, ScopedModelView
 from app.views.refusals import refusal_text
 
-CASE_LABELS = {
-    "number": _l("Case number"), "household": _l("Household"), "county": _l("County"),
-    "township": _l("Township"), "kind": _l("Kind"), "category": _l("Category"), "severity": _l("Severity"),
-    "state": _l("State"), "application_date": _l("Application date"), "eligible": _l("Eligible"),
-    "approval_level": _l("Approval level"), "suggested_amount": _l("Suggested amount"),
-    "maximum_amount": _l("Maximum amount"), "approved_amount": _l("Approved amount"),
-    "due_at": _l("Due"), "created_by": _l("Taken in by"), "created_at": _l("Taken in at"),
-    "rules_digest": _l("Rules digest"), "warnings": _l("Warnings"),
-    "incident_place": _l("Where it happened"), "incident": _l("What happened"),
-}
+from app.web.labels import CASE_LABELS  # noqa: F401 (shared with the API)
 KIND_LABELS = {"expenditure": _l("Expenditure"), "emergency": _l("Emergency")}
 LEVEL_LABELS = {"township": _l("Township"), "county": _l("County"),
                 "county_leading_group": _l("County leading group")}

@@ -20,7 +20,8 @@ from wtforms import SelectMultipleField
 
 from app.models import Charity, CharityProject, Referral
 from app.rules.keyed_fields import CATEGORY_KINDS
-from app.security.scope import county_id_of, current_user, scope_clause, user_scope
+from app.security.scope import county_id_of, scope_clause, user_scope
+from app.web.request_user import current_user
 from app.services.charities import CharityRefused, change_budget, may_manage, prepare_new_project
 from app.services.matching import referrals_for
 from app.services.rules import current_rules

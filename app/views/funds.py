@@ -15,7 +15,8 @@ from app.models import FundMovement, Region, ReserveFund
 from app.models.audit import utcnow
 from app.models.reserve_fund import INFLOW_KINDS
 from app.rules.inputs import CST
-from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user
+from app.web.jurisdiction import TOWNSHIPS_IN_SCOPE
+from app.web.request_user import current_user
 from app.services.money import fen
 from app.services.reserve_funds import FundRefused, allocate, confirm_above, low_balance_level, standing
 from app.services.rules import current_rules
@@ -26,11 +27,7 @@ from app.views.timefmt import china_time
 
 KIND_LABELS = {"allocation_own": _l("Township's own funds"), "allocation_county": _l("County allocation"),
                "return": _l("Returned to the fund"), "draw": _l("Drawn for a payment")}
-FUND_LABELS = {"township": _l("Township"), "county": _l("County"), "balance": _l("Balance"),
-               "created_at": _l("Opened at")}
-MOVEMENT_LABELS = {"at": _l("When"), "fund": _l("Reserve fund"), "township": _l("Township"), "kind": _l("Kind"),
-                   "amount": _l("Amount"), "balance_after": _l("Balance after"), "reason": _l("Reason"),
-                   "user": _l("Recorded by"), "payment": _l("Payment"), "case": _l("Case number")}
+from app.web.labels import FUND_LABELS, MOVEMENT_LABELS  # noqa: F401 (shared with the API)
 LOW = Markup('{} <span class="label label-danger" title="{}">{}</span>')
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask_appbuilder import IndexView, expose
 
 from app.models.audit import utcnow
-from app.security.scope import current_user, user_scope
+from app.security.scope import user_scope
+from app.web.request_user import current_user
 from app.services import todo
 from app.services.batches import waiting
 from app.views.cases import SOON, category_label, due_marker, state_label, transition_label

@@ -7,7 +7,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.models import Case
-from app.security.scope import HOME_COUNTY
+from app.web.jurisdiction import HOME_COUNTY
 from app.services.ledgers import public_name
 from app.views.cases import CASE_LABELS, category_label, state_label
 

@@ -9,31 +9,13 @@ from wtforms import BooleanField
 from wtforms.validators import Optional
 
 from app.models import Household
-from app.security.scope import TOWNSHIPS_IN_SCOPE
+from app.web.jurisdiction import TOWNSHIPS_IN_SCOPE
 from app.views import choices
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.members import HouseholdMemberView
-from app.views.validators import IdNumber, PersonName, RecognisedDay, not_in_future
+from app.web.validators import IdNumber, PersonName, RecognisedDay, not_in_future
 
-HOUSEHOLD_LABELS = {
-    "head_name": _l("Head of household"), "id_number": _l("Resident ID number"),
-    "county": _l("County"), "township": _l("Township"), "address": _l("Address"),
-    "area": _l("Urban or rural"), "residency": _l("Residency"), "size": _l("Household size"),
-    "dibao": _l("Dibao household"), "tekun": _l("Tekun person"), "phone": _l("Phone"),
-    "bank_name": _l("Bank"), "bank_account": _l("Bank account"),
-    "dibao_edge": _l("Dibao-edge household"), "rigid_expense": _l("Household with heavy necessary expenses"),
-    "dibao_recognised_on": _l("Dibao recognised on"), "dibao_edge_recognised_on": _l("Dibao-edge recognised on"),
-    "rigid_expense_recognised_on": _l("Heavy expenses recognised on"),
-    "passing_through": _l("Person passing through"), "home_region": _l("Home place"),
-    "home_place": _l("Home place outside the city"),
-}
-#: the 2026 opinion's statuses (低保边缘, 刚性支出) and the day each status was recognised (认定)
-RECOGNITION_COLUMNS = ["dibao_edge", "rigid_expense", "dibao_recognised_on", "dibao_edge_recognised_on",
-                       "rigid_expense_recognised_on"]
-HOUSEHOLD_EDIT_COLUMNS = [
-    "head_name", "id_number", "township", "address", "area", "residency", "size", "dibao", "tekun",
-    "phone", "bank_name", "bank_account",
-] + RECOGNITION_COLUMNS
+from app.web.labels import HOUSEHOLD_LABELS, RECOGNITION_COLUMNS, HOUSEHOLD_EDIT_COLUMNS  # noqa: F401 (shared with the API)
 
 
 def _status_fields() -> dict:

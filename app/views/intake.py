@@ -18,7 +18,8 @@ from app.idnumber import normalise
 from app.models import Household
 from app.rules import InputError
 from app.rules.engine import EXPENDITURE_CATEGORY_KINDS
-from app.security.scope import current_user, scope_clause
+from app.security.scope import scope_clause
+from app.web.request_user import current_user
 from app.services.intake import IntakeRefused, intake, preview
 from app.services.rules import current_rules
 from app.views import case_values

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from app.models.audit import utcnow
 from app.rules.inputs import CST
 from app.security import masking
-from app.security.scope import current_user
+from app.web.request_user import current_user
 from app.services.ledgers import LedgerRefused, Month, cash_ledger, disclosure_list
 from app.services.spreadsheets import XLSX_MIMETYPE, table_csv, table_xlsx
 from app.services.townships import townships_in_scope

@@ -2,9 +2,9 @@
 from flask_babel import lazy_gettext as _l
 
 from app.models import HouseholdMember
-from app.security.scope import JURISDICTION
+from app.web.jurisdiction import JURISDICTION
 from app.views.base import ScopedInterface, ScopedModelView
-from app.views.validators import IdNumber, PersonName
+from app.web.validators import IdNumber, PersonName
 
 MEMBER_LABELS = {"household": _l("Household"), "name": _l("Name"), "id_number": _l("Resident ID number"),
                  "relation": _l("Relation to the head")}

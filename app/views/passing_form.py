@@ -12,7 +12,7 @@ from app.services.passing import Person
 from app.services.townships import townships_in_scope
 from app.views import choices
 from app.views.intake_form import IntakeForm
-from app.views.validators import IdNumber
+from app.web.validators import IdNumber
 
 OUTSIDE_CITY = ""
 

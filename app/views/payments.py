@@ -16,7 +16,9 @@ from app.models import Case, Payment
 from app.models.audit import utcnow
 from app.models.payment import PAYMENT_METHODS
 from app.rules.inputs import CST
-from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user, scope_clause
+from app.security.scope import scope_clause
+from app.web.jurisdiction import TOWNSHIPS_IN_SCOPE
+from app.web.request_user import current_user
 from app.services.payments import (
     PaymentRefused,
     may_pay,
@@ -37,12 +39,7 @@ from app.views.timefmt import china_time
 METHOD_LABELS = {"bank_transfer": _l("Bank transfer"), "cash": _l("Cash"), "in_kind": _l("In kind"),
                  "referral": _l("Referral service")}
 WARNING_LABELS = {"reserve_fund_low": _l("The reserve fund is below the county's low-balance level.")}
-PAYMENT_LABELS = {
-    "case": _l("Case number"), "household": _l("Household"), "county": _l("County"), "township": _l("Township"),
-    "stage": _l("Stage"), "method": _l("Method"), "amount": _l("Amount or value"), "items": _l("Items or service"),
-    "paid_on": _l("Paid on"), "paid_by": _l("Paid by"), "recorded_at": _l("Recorded at"),
-    "batch": _l("Bank batch"), "note": _l("Note"), "reverses": _l("Reversal"),
-}
+from app.web.labels import PAYMENT_LABELS  # noqa: F401 (shared with the API)
 
 
 def method_label(method: str | None) -> str:

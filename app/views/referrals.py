@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from app.models import AidRecord, Case, CharityProject, Referral
 from app.models.referral import AID_KINDS, POOL_STATES
-from app.security.scope import TOWNSHIPS_IN_SCOPE, current_user, scope_clause, user_scope
+from app.security.scope import scope_clause, user_scope
+from app.web.jurisdiction import TOWNSHIPS_IN_SCOPE
+from app.web.request_user import current_user
 from app.services.case_aid import case_aid
 from app.services.matching import projects_for
 from app.services.referrals import ReferralRefused, claim, close, record_aid, refer, release, withdraw
@@ -33,21 +35,7 @@ STATE_LABELS = {"open": _l("Open"), "claimed": _l("Claimed"), "closed": _l("Clos
 KIND_LABELS = {"money": _l("Money"), "goods": _l("Goods"), "services": _l("Services")}
 FIT_LABELS = {"category": _l("Exact category"), "kind": _l("Whole kind"), "any": _l("Every category"),
               "township": _l("Township"), "county": _l("County"), "city": _l("City")}
-REFERRAL_LABELS = {
-    "id": _l("Referral"), "case": _l("Case number"), "household.head_name": _l("Head of household"),
-    "household.id_number": _l("Resident ID number"), "household.phone": _l("Phone"),
-    "household.address": _l("Address"), "county": _l("County"), "township": _l("Township"),
-    "category": _l("Category"), "need": _l("Need"), "gap_money": _l("Gap in money"),
-    "gap_goods": _l("Gap in goods"), "gap_services": _l("Gap in services"), "state": _l("State"),
-    "referred_by": _l("Referred by"), "referred_at": _l("Referred at"),
-    "claimed_by_charity": _l("Claimed by charity"), "claimed_by": _l("Claimed by"), "claimed_at": _l("Claimed at"),
-    "aided_at": _l("First aid at"), "closed_at": _l("Closed at"), "note": _l("Note"),
-}
-AID_LABELS = {
-    "at": _l("Given at"), "referral": _l("Referral"), "case": _l("Case number"), "charity": _l("Charity"),
-    "project": _l("Project"), "kind": _l("Kind of aid"), "amount": _l("Amount or value"),
-    "description": _l("Description"), "user": _l("Recorded by"), "township": _l("Township"),
-}
+from app.web.labels import REFERRAL_LABELS, AID_LABELS  # noqa: F401 (shared with the API)
 
 
 def state_label(state: str | None) -> str:

@@ -20,7 +20,7 @@ from app.rules.editform import changes_from_form, editor_form, place_faults
 from app.rules.editing import FileFaulty, digest_of
 from app.rules.inputs import CST
 from app.rules.jsonout import money
-from app.security.scope import current_user
+from app.web.request_user import current_user
 from app.services import rule_edits
 from app.services.rules import current_rules
 from app.views import rule_labels as labels
