@@ -11,6 +11,7 @@ so a county holds about 1/11 of the city and a township about 1/150.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
 from sqlalchemy import func, insert, select, text
@@ -38,15 +39,32 @@ INSERT INTO aid_case (number, household_id, county_id, township_id, kind, catego
 SELECT c.code || to_char(DATE '2026-01-01' + (i % 330), 'YYYYMMDD') || upper(lpad(to_hex(i), 6, '0')), hh.id, hh.county_id, hh.township_id, 'expenditure',
        'illness:c' || (i / :households), 'expenditure',
        (ARRAY['submitted', 'accepted', 'reviewed', 'closed'])[1 + (i::bigint * 7) % 4],
-       DATE '2026-01-01' + (i % 330), '{}'::json, CAST(:verdict AS json), 'bench', true, 'township',
-       1000, 1000, '{}'::json, now() + make_interval(hours => ((i::bigint * 7919) % 6000)::int - 2000), '[]'::json,
+       DATE '2026-01-01' + (i % 330), CAST(:inputs AS json), CAST(:verdict AS json), :digest, true, 'township',
+       1000, 1000, CAST(:deadlines AS json), now() + make_interval(hours => ((i::bigint * 7919) % 6000)::int - 2000),
+       CAST(:warnings AS json),
        :creator, now()
 FROM generate_series(0, :cases - 1) AS i
 JOIN household hh ON hh.id = 1 + i % :households
 JOIN region c ON c.id = hh.county_id
 """
 
-VERDICT = '{"eligible": true, "checks": [], "amount": null, "deadlines": {}, "warnings": [], "notes": []}'
+
+
+def model_case(app):
+    """One case taken in through the intake service (the engine's real verdict, deadlines and inputs): the
+    seeded cases carry copies of its JSON, so their pages render as a real case's would."""
+    from app.rules import load_rules
+    from tests.services.test_workflow import CASES
+    from tests.support import make_household
+
+    from app.services.intake import intake
+
+    session = app.appbuilder.session
+    caseworker = app.appbuilder.sm.find_user(username="township_caseworker_370811")
+    rules = load_rules(app.config["RULES_DIR"])
+    case = intake(session, make_household(session, "370811"), CASES[0]["figures"], caseworker, rules)
+    session.commit()
+    return case
 
 
 def seed(app, count: int) -> bool:
@@ -61,9 +79,12 @@ def seed(app, count: int) -> bool:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(_PG_TOWNS))
         session.execute(text(_PG_HOUSEHOLDS), {"households": households})
-        session.execute(text(_PG_CASES), {"households": households, "cases": count, "verdict": VERDICT,
-                                          "creator": creator})
         session.execute(text("SELECT setval(pg_get_serial_sequence('household', 'id'), :n)"), {"n": households})
+        model = model_case(app)
+        copies = {key: json.dumps(getattr(model, key), ensure_ascii=False)
+                  for key in ("inputs", "verdict", "deadlines", "warnings")}
+        session.execute(text(_PG_CASES), {"households": households, "cases": count - 1, "creator": creator,
+                                          "digest": model.rules_digest, **copies})
         session.commit()
         with session.get_bind().connect() as connection:  # fresh statistics, as a running server would have
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(

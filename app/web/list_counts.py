@@ -14,7 +14,8 @@ import json
 from flask import current_app, has_app_context
 from flask_babel import format_number, gettext
 from markupsafe import escape
-from sqlalchemy import literal_column
+from sqlalchemy import func, literal_column, select
+from sqlalchemy.exc import DBAPIError
 
 DEFAULT_CAP = 10_000
 
@@ -58,10 +59,17 @@ def capped_count(query, cap: int | None = None) -> int:
     ``cap + 1`` rows, selecting no column (so an index alone can answer it); a second, planning only
     (``EXPLAIN``, no rows read), for the estimate on PostgreSQL when the cap is reached."""
     cap = count_cap() if cap is None else cap
-    counted = query.with_entities(literal_column("1")).order_by(None).limit(cap + 1).count()
+    counted = query.session.scalar(select(func.count()).select_from(_rows(query).limit(cap + 1).subquery()))
     if counted <= cap:
         return counted
     return CappedCount(cap, _estimate(query))
+
+
+def _rows(query):
+    """The query's rows as bare ``1``s (no column to read, so an index alone may answer), still FROM its
+    tables: without ``maintain_column_froms`` an unfiltered query (the city sees everything) would lose
+    its FROM and become ``SELECT 1``, one row."""
+    return query.statement.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
 
 
 def _estimate(query) -> int | None:
@@ -70,9 +78,14 @@ def _estimate(query) -> int | None:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return None
-    statement = query.with_entities(literal_column("1")).order_by(None).statement
-    compiled = statement.compile(dialect=bind.dialect)
-    # the driver's own placeholders and parameters, as the count query itself was sent
-    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    statement = _rows(query)
+    # the driver's own placeholders and parameters (IN lists expanded), as the count query itself was sent
+    compiled = statement.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
+    try:
+        with session.begin_nested():  # a plan that cannot be had must not end the request's transaction
+            plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
+                                                        compiled.params).scalar()
+    except DBAPIError:
+        return None  # the words then say "more than 10,000" without the estimate
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])

@@ -4,23 +4,9 @@ request on."""
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import PermissionView
 from flask_login import login_user
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from app.extensions import db
-
-
-def _statements(client, url):
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return response, seen
+from tests.sql_support import statements as _statements
 
 
 def test_a_page_reads_the_permissions_in_one_query_whatever_the_menu(role_client):
