@@ -94,24 +94,24 @@ def paired(recorder, client, ours, bare_client, bare, repeat):
 
 
 def explain(engine, statements, label):
-    """EXPLAIN ANALYZE the statement of a page that reads aid_case rows; print its plan's index use."""
+    """EXPLAIN ANALYZE the statements of a page that read aid_case (its rows and its count); print each
+    plan's index use and time."""
     if engine.dialect.name != "postgresql":
         return
     import re
 
-    main = [s for s in statements if s[0].lstrip().startswith("SELECT") and "FROM aid_case" in s[0]
-            and "count(" not in s[0]]
-    if not main:
-        return
-    statement, params = main[0]
-    with engine.connect() as connection:
-        plan = [row[0] for row in connection.exec_driver_sql("EXPLAIN ANALYZE " + statement, params)]
-    used = sorted(set(re.findall(r"(?:Index|Index Only|Bitmap Index) Scan (?:Backward )?(?:using|on) (\w+)",
-                                 "\n".join(plan))))
-    seq = [line.strip() for line in plan if "Seq Scan on aid_case" in line]
-    total = next((line for line in plan if line.startswith("Execution Time")), "")
-    print(f"    plan of {label}: indexes {', '.join(used) or 'none'}"
-          f"{'; SEQ SCAN on aid_case' if seq else ''}; {total}")
+    reads = [s for s in statements if s[0].lstrip().startswith("SELECT") and "FROM aid_case" in s[0]]
+    rows = [s for s in reads if "count(" not in s[0]][:1]
+    counts = [s for s in reads if "count(" in s[0]][:1]
+    for kind, (statement, params) in [("rows", s) for s in rows] + [("count", s) for s in counts]:
+        with engine.connect() as connection:
+            plan = [row[0] for row in connection.exec_driver_sql("EXPLAIN ANALYZE " + statement, params)]
+        text = "\n".join(plan)
+        used = sorted(set(re.findall(r"(Index Only Scan|Index Scan|Bitmap Index Scan) (?:Backward )?using (\w+)", text)))
+        seq = "; SEQ SCAN on aid_case" if "Seq Scan on aid_case" in text else ""
+        total = next((line for line in plan if line.startswith("Execution Time")), "")
+        print(f"    plan of {label} ({kind}): {', '.join(f'{how} {name}' for how, name in used) or 'no index'}"
+              f"{seq}; {total}")
 
 
 def main() -> None:
