@@ -14,6 +14,7 @@ Environment:
     TEMPAID_PROXIES        number of reverse proxies in front of the app (default 0)
     PASSWORD_MIN_LENGTH    the shortest password a user may set (default 10)
     RESERVE_FUND_CONFIRM_ABOVE  a reserve-fund allocation above this (yuan) asks for confirmation (200000)
+    LIST_COUNT_CAP         a list counts its rows up to this many, then reads "more than …" (default 10000)
     RATELIMIT_STORAGE_URI  where login rate limits are counted, shared by all workers
                            (e.g. redis://127.0.0.1:6379/0; default: each worker's memory)
 """
@@ -103,6 +104,9 @@ def load_settings() -> dict:
         # a reserve-fund allocation above this many yuan is recorded only once the officer confirms it
         # (a plausibility check against typed zeros, not a limit of the notice)
         "RESERVE_FUND_CONFIRM_ABOVE": os.environ.get("RESERVE_FUND_CONFIRM_ABOVE", "200000"),
+        # lists count their rows up to this many (app/web/list_counts.py): a count that grows with the
+        # caseload would cost every list page seconds at a province's millions
+        "LIST_COUNT_CAP": int(os.environ.get("LIST_COUNT_CAP", "10000")),
         # Babel: Chinese first, English on request
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

@@ -26,8 +26,15 @@ class Case(Model):
     __tablename__ = "aid_case"
     __scope_columns__ = {"township": "township_id", "county": "county_id"}
     __table_args__ = (
-        Index("ix_aid_case_county_due", "county_id", "due_at"),
-        Index("ix_aid_case_township_due", "township_id", "due_at"),
+        # each scope's list by due time; the state rides along (PostgreSQL INCLUDE) so the due list's
+        # count ("due soon or overdue, not closed") reads the index alone
+        Index("ix_aid_case_county_due", "county_id", "due_at", postgresql_include=["state"]),
+        Index("ix_aid_case_township_due", "township_id", "due_at", postgresql_include=["state"]),
+        # the whole city's list (city bureau, supervisors): due time, then the key FAB adds to the order
+        Index("ix_aid_case_due", "due_at", "id", postgresql_include=["state"]),
+        # search by case number: FAB's "starts with" is an ILIKE; PostgreSQL serves its leading digits (the
+        # county code and the date) from a pattern index whatever the database's collation
+        Index("ix_aid_case_number_pattern", "number", postgresql_ops={"number": "varchar_pattern_ops"}),
         Index("ix_aid_case_household_category", "household_id", "category"),
         # the rule editor's impact: a county's applications of the last twelve months
         Index("ix_aid_case_county_application", "county_id", "application_date"),

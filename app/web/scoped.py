@@ -26,7 +26,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.exceptions import DatabaseException
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import BadRequest
 
 from app.security import masking
@@ -35,6 +35,7 @@ from app.services.audit import acting
 from app.services.ids import is_row_id
 from app.web.errors import ApiRefusal
 from app.web.jurisdiction import JURISDICTION
+from app.web.list_counts import capped_count
 from app.web.request_user import current_user, current_user_id
 from app.web.server_errors import database_refusal
 
@@ -61,15 +62,24 @@ def as_answered(schema, extra: dict) -> None:
 
 class ScopedInterface(SQLAInterface):
     """Fetching one row by id always applies the jurisdiction, even where FAB passes no filters
-    (``/action/<name>/<pk>`` and ``/action_post``); lists load the rows' many-to-one neighbours in the
-    same query, so the number of queries for a page does not grow with its size."""
+    (``/action/<name>/<pk>`` and ``/action_post``).
+
+    A list page costs the same few queries whatever its size and the caseload: the page's rows (sorted
+    and cut by an index), then each many-to-one neighbour for all of them at once (``selectinload``: one
+    ``WHERE id IN (…)`` per relation), and a count that stops at a cap (:mod:`app.web.list_counts`).
+    Joining the neighbours into the page's query instead made PostgreSQL join a million rows before
+    sorting them (1.3 s a page for the whole city)."""
 
     def apply_all(self, query, filters=None, order_column="", order_direction="", page=None, page_size=None,
                   select_columns=None, outer_default_load=False):
         if not select_columns:
-            query = query.options(*[joinedload(rel) for rel in self._many_to_one()])
+            query = query.options(*[selectinload(rel) for rel in self._many_to_one()])
         return super().apply_all(query, filters, order_column, order_direction, page, page_size,
                                  select_columns, outer_default_load)
+
+    def query_count(self, query, filters=None, select_columns=None) -> int:
+        """The list's rows counted up to the cap (exact below it), not ``count(*)`` over the caseload."""
+        return capped_count(self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={}))
 
     def _many_to_one(self):
         return [getattr(self.obj, rel.key) for rel in sa_inspect(self.obj).relationships
