@@ -12,7 +12,8 @@ from sqlalchemy import select
 from app.models import Case, Payment
 from app.security import masking
 from app.security.scope import current_user, scope_clause
-from app.services.ledgers import LedgerRefused, Month, cash_ledger, disclosure_list
+from app.services.disclosures import shown_list
+from app.services.ledgers import LedgerRefused, Month, cash_ledger
 from app.services.ids import row_id
 from app.services.payments import (
     PaymentRefused,
@@ -220,17 +221,27 @@ class PaymentApi(ScopedModelRestApi):
     @protect()
     @safe
     def disclosure(self):
-        """公示: what a township paid in a month, names and ID numbers masked: ``?township_id=&month=YYYY-MM``.
+        """公示: what a township (or a county, given its id) paid in a month, one row per household and cause,
+        names and ID numbers masked: ``?township_id=&month=YYYY-MM``; a posted list as it was posted, with
+        ``posted_on`` (null while it is not posted).
         ---
         get:
           responses: {200: {description: rows and total}, 400: {description: bad township or month}}
         """
-        made = self._monthly(disclosure_list, personal=False)
+        postings = {}
+
+        def shown(session, user, region_id, month):
+            listing, postings["posting"] = shown_list(session, user, region_id, month)
+            return listing
+
+        made = self._monthly(shown, personal=False)
         if not isinstance(made, tuple):
             return made
         listing, rows = made
+        posting = postings.get("posting")
         return self.response(200, township=listing.township.code, month=str(listing.month), rows=rows,
-                             households=listing.households, total=money(listing.total))
+                             households=listing.households, total=money(listing.total),
+                             posted_on=posting.posted_on.isoformat() if posting else None)
 
 
 def money_fields(record: dict) -> None:
