@@ -132,7 +132,8 @@ def undelivered(session: Session, user, rules: RuleSet, now: dt.datetime | None 
     where = [scope_clause(Case, user), Case.decided_at.is_not(None), or_(*per_county) if per_county else false(),
              ~delivered, Case.state != "closed"]
     count = session.scalar(select(func.count(Case.id)).where(*where)) or 0
-    cases = session.scalars(select(Case).options(joinedload(Case.household), joinedload(Case.township))
+    cases = session.scalars(select(Case).options(joinedload(Case.household), joinedload(Case.township),
+                                                 joinedload(Case.county))
                             .where(*where).order_by(Case.decided_at, Case.id).limit(limit)).all()
     return count, list(cases)
 

@@ -76,6 +76,9 @@ def test_the_undelivered_list_shows_an_old_decision_with_no_delivery(app, sessio
     import app.services.deliveries as deliveries
 
     monkeypatch.setattr(deliveries, "utcnow", lambda: NOW + dt.timedelta(days=11))  # Jining: 10 days
-    page = login_as("county_reviewer_370811").get("/document/undelivered").get_data(as_text=True)
+    reviewer = login_as("county_reviewer_370811")
+    page = reviewer.get("/document/undelivered").get_data(as_text=True)
     assert case.number in page
+    home = reviewer.get("/").get_data(as_text=True)  # the landing page's to-do list too
+    assert 'id="todo-undelivered"' in home and case.number in home
     assert case.number not in login_as("county_reviewer_370881").get("/document/undelivered").get_data(as_text=True)
