@@ -30,6 +30,9 @@ setup(
         "click>=8.1",
         # the public disclosure list (公示) and the cash ledger as Excel workbooks
         "openpyxl>=3.1",
+        # decision documents as PDF (HTML and CSS on pango, the same page that prints); the CJK font is
+        # Debian's fonts-noto-cjk (README, .ci/run)
+        "weasyprint>=60",
     ],
     extras_require={
         "test": [
@@ -37,6 +40,8 @@ setup(
             "hypothesis>=6.100",
             # the browser suite (tests/browser/) drives Debian's Chromium; no browser download
             "playwright>=1.45",
+            # reads the text of the decision-document PDFs (tests/documents/)
+            "pypdf>=4",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
         "prod": ["gunicorn>=22"],

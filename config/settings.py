@@ -8,6 +8,8 @@ Environment:
     DATABASE_URL   SQLAlchemy URL (default: SQLite file ``instance/tempaid.db``)
     SECRET_KEY     session signing key (default: generated once into ``instance/secret_key``)
     RULES_DIR      directory of the county rule files (default: the project's ``rules/``)
+    DOCUMENTS_DIR  decision-document templates: the city's, and ``<county code>/`` for a county's own
+                   (default: the project's ``config/documents/``)
     TEMPAID_INSTANCE  instance directory (default: the project's ``instance/``)
     TEMPAID_DEMO   "1" enables demo mode (demo users with printed passwords); only run.py sets it
     SESSION_COOKIE_SECURE  "0" to allow the session cookie over plain HTTP (default: "1", except demo)
@@ -79,6 +81,7 @@ def load_settings() -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "RULES_DIR": os.environ.get("RULES_DIR") or str(PROJECT_ROOT / "rules"),
+        "DOCUMENTS_DIR": os.environ.get("DOCUMENTS_DIR") or str(PROJECT_ROOT / "config" / "documents"),
         "DEMO_MODE": demo,
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # 1 MB: no form or API body (a rule file included) is larger
         "JSON_MAX_DEPTH": 32,

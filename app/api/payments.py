@@ -15,7 +15,9 @@ from app.models import Case, Payment
 from app.security import masking
 from app.security.scope import scope_clause
 from app.web.request_user import current_user
-from app.services.ledgers import LedgerRefused, Month, cash_ledger, disclosure_list
+from app.services.disclosures import shown_list
+from app.services.ledgers import LedgerRefused, Month, cash_ledger
+from app.services.ids import row_id
 from app.services.payments import (
     PaymentRefused,
     payments_of,
@@ -216,17 +218,25 @@ class PaymentApi(ScopedModelRestApi):
                            count=ledger.count, total=ledger.total)
 
     @expose("/disclosure", methods=["GET"])
-    @documented("公示: what a township paid in a month, names and ID numbers masked", method="get",
+    @documented("公示: what a township (or a county, given its id) paid in a month, one row per household and cause, names and ID numbers masked; a posted list as it was posted", method="get",
                 reply=schemas.Disclosure, errors=(400,), parameters=MONTH_PARAMETERS)
     @protect()
     @safe
     def disclosure(self):
-        made = self._monthly(disclosure_list, personal=False)
+        postings = {}
+
+        def shown(session, user, region_id, month):
+            listing, postings["posting"] = shown_list(session, user, region_id, month)
+            return listing
+
+        made = self._monthly(shown, personal=False)
         if not isinstance(made, tuple):
             return made
         listing, rows = made
+        posting = postings.get("posting")
         return self._reply(schemas.Disclosure, 200, township=listing.township.code, month=str(listing.month),
-                           rows=rows, households=listing.households, total=listing.total)
+                           rows=rows, households=listing.households, total=listing.total,
+                           posted_on=posting.posted_on if posting else None)
 
 
 def money_fields(record: dict) -> None:

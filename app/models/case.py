@@ -38,6 +38,8 @@ class Case(Model):
         Index("ix_aid_case_household_category", "household_id", "category"),
         # the rule editor's impact: a county's applications of the last twelve months
         Index("ix_aid_case_county_application", "county_id", "application_date"),
+        # decisions not yet delivered (送达), per county and decision time (migration 0012)
+        Index("ix_aid_case_county_decided", "county_id", "decided_at"),
         # one open case per household and category (repeat protection), on both databases
         Index("ux_aid_case_open_per_category", "household_id", "category", unique=True,
               sqlite_where=text("state NOT IN ('closed', 'rejected')"),

@@ -51,6 +51,25 @@ error — and one the application reads:
     whole number >= 0 — the 公示 period before a ``public_posting_before_aid`` case may be approved
     (not read by the engine).
 
+Decision documents and open publication (issue 15) add two sections the application reads:
+
+``documents.office_name``
+    text — the county office that signs its decisions (济宁市任城区民政局); without it a document names
+    the county followed by 民政局 (the template's default, config/documents/).
+``documents.review_days``
+    whole number >= 1 — a refusal notice tells the applicant they may apply for administrative review
+    (行政复议) within this many days of receiving it (行政复议法 第二十条: 60).
+``documents.litigation_months``
+    whole number >= 1 — and may sue (行政诉讼) within this many months (行政诉讼法 第四十六条: 6).
+``documents.review_body``, ``documents.court``
+    text — where the review is applied for and the court the suit goes to, as the notice names them.
+``documents.delivery_days``
+    whole number >= 1 — a decision (approval or refusal) not recorded as delivered (送达) this many
+    calendar days after it was made shows in the due lists.
+``disclosure.working_days``
+    whole number >= 0 — a month's county disclosure list (公示, 基层政务公开标准目录) is posted within this
+    many working days after the month's end (Jining 10).
+
 Values of ``bounds`` may be ``null`` on either side for an open bound (``[null, 3000]``).
 Key paths in faults are dotted; table rows and list items are written ``[n]``, numbered from 1.
 """
@@ -105,10 +124,12 @@ NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.ill
     "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days",
     "approval.pre_assist_limit", "approval.amount_ceiling",
     "aid.quick_cap_dibao_months", "approval.quick_days", "eligibility.expenditure.recognised_months",
-    "cases.posting_working_days"}
+    "cases.posting_working_days",
+    "documents.review_days", "documents.litigation_months", "documents.delivery_days", "disclosure.working_days"}
 
 #: Sections the county merges over the city (everything but the file's own description).
-MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity")
+MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity",
+                   "documents", "disclosure")
 
 
 class RuleSchema(Schema):
@@ -227,6 +248,21 @@ class CharitySchema(RuleSchema):
     claim_return_days = Count(1)
 
 
+class DocumentsSchema(RuleSchema):
+    """Decision documents (module docstring): who signs, the applicant's rights, the delivery clock."""
+
+    office_name = Text()
+    review_days = Count(1)
+    litigation_months = Count(1)
+    review_body = Text()
+    court = Text()
+    delivery_days = Count(1)
+
+
+class DisclosureSchema(RuleSchema):
+    working_days = Count(0)
+
+
 class RegionSchema(RuleSchema):
     code = Code(dated=False, required=True)
     name = Text(dated=False, required=True)
@@ -252,6 +288,8 @@ class _RulesBody(RuleSchema):
     cases = Section(CasesSchema)
     reserve_fund = Section(ReserveFundSchema)
     charity = Section(CharitySchema)
+    documents = Section(DocumentsSchema)
+    disclosure = Section(DisclosureSchema)
 
 
 class CitySchema(_RulesBody):

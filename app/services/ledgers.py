@@ -1,5 +1,5 @@
 """The working ledger (工作台账) of cash and in-kind payments and the public disclosure list (公示), per
-township and month.
+township or county-wide, and month.
 
 The notice (二、(四) 注重阳光救助) lets aid be paid in cash or in kind when it is urgent, but then the office
 must keep a ledger and publish what was paid. The ledger is the office's own record, with names and ID
@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session, aliased
 
 from app.idnumber import mask as mask_id
 from app.models import Case, FundMovement, Household, Payment, Region, TempaidUser
-from app.models.payment import BY_HAND
+from app.models.payment import BY_HAND, PAYMENT_METHODS
 from app.rules.inputs import FIRST_YEAR, LAST_YEAR
 from app.security.scope import scope_clause
 from app.services.ids import is_row_id
 from app.services.money import fen, sum_fen
 from app.services.payment_progress import standing_clauses
-from app.services.townships import township_in_scope
+from app.services.townships import county_in_scope, township_in_scope
 from app.services.workflow_def import workflow
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -77,15 +77,19 @@ def public_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def _township(session: Session, user, township_id) -> Region:
-    township = session.get(Region, township_id) if is_row_id(township_id) else None
-    if not township_in_scope(township, user):
+def list_region(session: Session, user, region_id) -> Region:
+    """The township — or the county, for the county-wide lists — the list is of, if in the user's scope."""
+    region = session.get(Region, region_id) if is_row_id(region_id) else None
+    if region is not None and region.level == "county" and county_in_scope(region, user):
+        return region
+    if not township_in_scope(region, user):
         raise LedgerRefused("scope", "choose a township in your jurisdiction")
-    return township
+    return region
 
 
 def _where(user, township: Region, month: Month) -> list:
-    return [Payment.township_id == township.id, Payment.paid_on >= month.first, Payment.paid_on < month.next,
+    column = Payment.county_id if township.level == "county" else Payment.township_id
+    return [column == township.id, Payment.paid_on >= month.first, Payment.paid_on < month.next,
             scope_clause(Payment, user)]
 
 
@@ -105,7 +109,7 @@ def cash_ledger(session: Session, user, township_id, month: Month) -> Ledger:
     Rows: ``paid_on, case_number, category, head_name, id_number, stage, method, amount, items, note,
     paid_by, from_reserve_fund, reverses_stage`` (names and ID numbers whole: the caller masks for its
     viewer); a reversal has a negative amount, its reason as note and the stage it reverses."""
-    township = _township(session, user, township_id)
+    township = list_region(session, user, township_id)
     where = _where(user, township, month) + [Payment.method.in_(BY_HAND)]
     reversed_payment = aliased(Payment)
     query = (select(Payment.id, Payment.paid_on, Case.number, Case.category, Household.head_name,
@@ -139,7 +143,7 @@ def _disclosed():
 
 @dataclass
 class Disclosure:
-    township: Region
+    township: Region  # the township, or the county for the county-wide list
     month: Month
     rows: list[dict] = field(default_factory=list)
     households: int = 0
@@ -147,26 +151,42 @@ class Disclosure:
 
 
 def disclosure_list(session: Session, user, township_id, month: Month) -> Disclosure:
-    """What the township paid in the month, one row per case and method, for public notice: ``name``
-    and ``id_number`` masked, ``category`` (code), ``method``, ``amount`` (summed over the month's stages),
-    ``first_paid_on``; with the number of households and the total. Only the payments that stand: a
-    reversal is left out, and so is a payment reversed within the month (one reversed in a later month
-    stays on the month's list as it was posted). 小额快救 payments (a flow declared ``disclosed: false``)
-    are left out: the 2026 opinion exempts them from public posting (免公示); the cash ledger keeps them."""
-    township = _township(session, user, township_id)
-    where = _where(user, township, month) + standing_clauses(by=month.next) + [_disclosed()]
+    """What the township (or the whole county, given a county's id) paid in the month, for public notice
+    (基层政务公开标准目录: recipient, amount, reason): one row per household and cause — ``name`` and
+    ``id_number`` masked, ``category`` (code), ``methods`` (codes, in the order of ``PAYMENT_METHODS``),
+    ``amount`` (every stage of the month summed), ``first_paid_on``, ``township`` (its name), ``case_number``
+    (the first); with the number of households and the total.
+
+    Reversals are netted: a reversal is never a row, and a payment reversed by the time the list is made
+    is left out, so the list shows what stands (once posted, :mod:`app.services.disclosures` keeps it as
+    it was). 小额快救 payments (a flow declared ``disclosed: false``) are left out: the 2026 opinion exempts
+    them from public posting (免公示); the cash ledger keeps them. One query; rows merged by key."""
+    township = list_region(session, user, township_id)
+    where = _where(user, township, month) + standing_clauses() + [_disclosed()]
     first_paid = func.min(Payment.paid_on)
-    query = (select(Case.number, Case.category, Household.head_name, Household.id_number, Payment.method,
+    query = (select(Household.id.label("household_id"), Household.head_name, Household.id_number, Case.category,
+                    Payment.method, Region.name.label("township"), func.min(Case.number).label("number"),
                     sum_fen(Payment.amount).label("amount"), first_paid.label("first_paid_on"))
              .join(Case, Case.id == Payment.case_id)
              .join(Household, Household.id == Payment.household_id)
+             .join(Region, Region.id == Payment.township_id)
              .where(*where)
-             .group_by(Case.id, Case.number, Case.category, Household.id, Household.head_name, Household.id_number,
-                       Payment.method)
-             .order_by(first_paid, Case.number, Payment.method))
-    rows = [{"name": public_name(r.head_name), "id_number": mask_id(r.id_number), "category": r.category,
-             "method": r.method, "amount": fen(r.amount), "first_paid_on": r.first_paid_on, "case_number": r.number}
-            for r in session.execute(query)]
+             .group_by(Household.id, Household.head_name, Household.id_number, Case.category, Payment.method,
+                       Region.name)
+             .order_by(first_paid, Household.id, Case.category))
+    merged: dict[tuple, dict] = {}
+    for r in session.execute(query):
+        row = merged.setdefault((r.household_id, r.category), {
+            "name": public_name(r.head_name), "id_number": mask_id(r.id_number), "category": r.category,
+            "methods": [], "amount": Decimal("0.00"), "first_paid_on": r.first_paid_on, "township": r.township,
+            "case_number": r.number})
+        row["methods"].append(r.method)
+        row["amount"] += fen(r.amount)
+        row["first_paid_on"] = min(row["first_paid_on"], r.first_paid_on)
+        row["case_number"] = min(row["case_number"], r.number)
+    rows = sorted(merged.values(), key=lambda row: (row["first_paid_on"], row["case_number"]))
+    for row in rows:
+        row["methods"] = [m for m in PAYMENT_METHODS if m in row["methods"]]
     households, total = session.execute(select(func.count(func.distinct(Payment.household_id)),
                                                sum_fen(Payment.amount)).where(*where)).one()
     return Disclosure(township, month, rows, households or 0, fen(total))

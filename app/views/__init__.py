@@ -42,6 +42,9 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     _add(appbuilder, HomeCountyCaseView, "Our people helped elsewhere", _l("Our people helped in other counties"),
          "fa-map-marker", "Cases")
+    from app.views.documents import DocumentView
+
+    _add(appbuilder, DocumentView, "Decisions not delivered", _l("Decisions not delivered"), "fa-envelope", "Cases")
     appbuilder.add_view_no_menu(HouseholdMemberView)
     from app.views.account import AccountView
 

@@ -15,6 +15,8 @@ from app.security.scope import user_scope
 from app.web.request_user import current_user
 from app.services import todo
 from app.services.batches import waiting
+from app.services.deliveries import undelivered
+from app.services.rules import current_rules
 from app.views.cases import SOON, category_label, due_marker, state_label, transition_label
 
 LIMIT = 10  # rows per section; each section links to its whole list
@@ -43,6 +45,10 @@ class HomeView(IndexView):
             found["steps"] = todo.my_steps(session, user, LIMIT)
         if self._may("can_list", "DueCaseView"):
             found["due"] = todo.due(session, user, utcnow(), SOON, LIMIT)
+        if self._may("can_deliver", "DocumentView"):  # decisions not delivered in the county's days (送达)
+            count, rows = undelivered(session, user, current_rules(), limit=LIMIT)
+            if count:
+                found["undelivered"] = todo.Section(count, rows)
         if self._may("can_pay", "PaymentView"):
             found["to_pay"] = todo.to_pay(session, user, LIMIT)
         if self._may("can_batch", "PaymentBatchView"):

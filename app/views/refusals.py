@@ -91,6 +91,18 @@ REFUSALS = {
                         "household."),
     "kind": _l("A person passing through is helped with emergency aid."),
     "region_unknown": _l("No region has this code."),
+    # decision documents, delivery (送达) and the posted disclosure list (issue 15)
+    "document_unknown": _l("Choose the document delivered."),
+    "document_not_available": _l("The case has no such document."),
+    "delivery_method_invalid": _l("Choose how the document was delivered."),
+    "signature_required": _l("A document delivered in person is signed for by the recipient: tick that it was."),
+    "field_required:recipient": _l("Say who received the document."),
+    "field_required:reference": _l("Give the tracking number, or where the message went."),
+    "field_required:delivered_on": _l("Give the day it was delivered (YYYY-MM-DD)."),
+    "field_required:acknowledged_on": _l("Give the day of the acknowledgement (YYYY-MM-DD)."),
+    "acknowledged": _l("The acknowledgement is recorded already."),
+    "month_not_over": _l("A month's list is posted once the month is over."),
+    "posted": _l("The month's list is posted already; it stays as it was posted."),
 }
 _FIGURES = re.compile(r"\d")
 

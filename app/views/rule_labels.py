@@ -38,6 +38,14 @@ VALUE_LABELS = {
         _l("Recognised dibao, near-dibao and heavy-expense households: income and assets not checked again "
            "within (months of recognition)"),
     "cases.posting_working_days": _l("Public posting before aid (working days)"),
+    # decision documents and disclosure (issue 15)
+    "documents.office_name": _l("Office that signs the decisions"),
+    "documents.review_days": _l("Administrative review may be applied for within (days)"),
+    "documents.litigation_months": _l("A suit may be brought within (months)"),
+    "documents.review_body": _l("Administrative review body"),
+    "documents.court": _l("Court of first instance"),
+    "documents.delivery_days": _l("A decision not delivered shows as due after (days)"),
+    "disclosure.working_days": _l("Monthly disclosure list posted within (working days after the month)"),
 }
 
 CHOICE_LABELS = {"local_hukou": _l("Local household registration (hukou)"),

@@ -131,6 +131,12 @@ def test_the_ledger_workbook_shows_the_reversal_in_its_month(app, session, rules
     caseworker = user(app, "township_caseworker_370811")
     paid = approved_case(app, session, rules, "1800", head_name="张三丰")
     cash = record_payment(session, paid, caseworker, "cash", "600", rules, paid_on="2026-11-20", now=NOW).payment
+    # November's public list is posted on 1 December, before the reversal
+    from app.services.disclosures import post_list
+    from app.services.ledgers import Month
+
+    post_list(session, caseworker, paid.township.id, Month.parse("2026-11"), rules,
+              now=dt.datetime(2026, 12, 1, 9, 0, tzinfo=CST))
     reverse_payment(session, cash, caseworker, "重复登记", rules, now=dt.datetime(2026, 12, 2, 9, 0, tzinfo=CST))
     session.commit()
     client = _english(login_as("finance_officer_370811"))
@@ -143,4 +149,4 @@ def test_the_ledger_workbook_shows_the_reversal_in_its_month(app, session, rules
     assert (total[5], Decimal(str(total[7]))) == (1, Decimal(-600))
     # November's public list stays as it was posted: the stage was reversed only in December
     november = client.get(f"/disclosure/print?township_id={town}&month=2026-11").get_data(as_text=True)
-    assert "张*丰" in november and "600.00" in november
+    assert "张*丰" in november and "600.00" in november and "Posted on 2026-12-01" in november

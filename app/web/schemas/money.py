@@ -96,6 +96,7 @@ class Disclosure(Reply):
     rows = fields.List(fields.Dict(), required=True, metadata={"description": "names and ID numbers masked"})
     households = fields.Integer(required=True)
     total = Money(required=True)
+    posted_on = fields.Date(allow_none=True, metadata={"description": "the day the list was posted; null while it is not"})
 
 
 class AllocateBody(Body):

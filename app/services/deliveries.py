@@ -1,0 +1,141 @@
+"""Delivery (送达) of decision documents and the clock of undelivered decisions.
+
+Staff record how and when a document reached the applicant — in person (the recipient signs for it), by
+post (its tracking number) or by message (to which number or account) — and later the applicant's
+acknowledgement. A decision (approval, refusal, 小额快救 registration) with no delivery recorded shows in
+the due lists once the county's ``documents.delivery_days`` calendar days have passed since it was made;
+a county without the key keeps no such clock. A closed case has left the lists: closing it is the
+office's word that nothing is owed any more.
+
+The undelivered list is one query: per county in the user's scope, cases decided before that county's
+cut-off with no delivery of a decision document (``NOT EXISTS``), oldest first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.models import Case, DocumentDelivery, Region
+from app.models.audit import utcnow
+from app.models.document import DELIVERY_METHODS
+from app.rules import RuleSet
+from app.rules.inputs import CST
+from app.security.scope import county_id_of, in_scope, scope_clause
+from app.services.audit import acting
+from app.services.deadlines import as_utc
+from app.services.documents import DECISIONS, KINDS
+from app.services.townships import counties_in_scope
+
+DAYS_KEY = "documents.delivery_days"
+
+
+class DeliveryRefused(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _text(value, limit: int) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text[:limit] if text else None
+
+
+def _day(value, field: str, earliest: dt.date, today: dt.date) -> dt.date:
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise DeliveryRefused(f"field_required:{field}", f"{field} must be a date YYYY-MM-DD") from None
+    if not earliest <= day <= today:
+        raise DeliveryRefused("date_invalid", f"{field} must lie between the decision and today")
+    return day
+
+
+def deliveries_of(session: Session, case: Case) -> list[DocumentDelivery]:
+    return list(session.scalars(select(DocumentDelivery).where(DocumentDelivery.case_id == case.id)
+                                .order_by(DocumentDelivery.delivered_on, DocumentDelivery.id)))
+
+
+def record_delivery(session: Session, case: Case, user, document: str, method: str, delivered_on, recipient,
+                    signed: bool = False, reference=None, stage: int | None = None,
+                    now: dt.datetime | None = None) -> DocumentDelivery:
+    """Record that ``document`` of the case reached ``recipient``. In person needs the signature; post
+    and message need the tracking number or where the message went. Nothing is saved on a refusal."""
+    if not in_scope(case, user):
+        raise DeliveryRefused("scope", "case outside your jurisdiction")
+    if document not in KINDS:
+        raise DeliveryRefused("document_unknown", "choose the document delivered")
+    if method not in DELIVERY_METHODS:
+        raise DeliveryRefused("delivery_method_invalid", "choose how the document was delivered")
+    if case.decided_at is None:
+        raise DeliveryRefused("not_decided", "only a decided case has a document to deliver")
+    today = (now or utcnow()).astimezone(CST).date()
+    day = _day(delivered_on, "delivered_on", as_utc(case.decided_at).astimezone(CST).date(), today)
+    name = _text(recipient, 64)
+    if name is None:
+        raise DeliveryRefused("field_required:recipient", "say who received the document")
+    ref = _text(reference, 64)
+    if method == "in_person" and not signed:
+        raise DeliveryRefused("signature_required", "a delivery in person is signed for by the recipient")
+    if method in ("post", "message") and ref is None:
+        raise DeliveryRefused("field_required:reference", "give the tracking number or where the message went")
+    delivery = DocumentDelivery(case_id=case.id, document=document, stage=stage, method=method, delivered_on=day,
+                                recipient=name, signed=bool(signed) and method == "in_person", reference=ref,
+                                recorded_by_id=user.id, recorded_at=now or utcnow())
+    session.add(delivery)
+    with acting(session, user.id, "deliver", note=f"{document} {method}"):
+        session.flush()
+    return delivery
+
+
+def acknowledge(session: Session, delivery: DocumentDelivery, user, on, note=None,
+                now: dt.datetime | None = None) -> DocumentDelivery:
+    """The applicant's acknowledgement (回执) of a delivered document, once."""
+    if not in_scope(delivery.case, user):
+        raise DeliveryRefused("scope", "case outside your jurisdiction")
+    if delivery.acknowledged_on is not None:
+        raise DeliveryRefused("acknowledged", "the acknowledgement is recorded already")
+    today = (now or utcnow()).astimezone(CST).date()
+    delivery.acknowledged_on = _day(on, "acknowledged_on", delivery.delivered_on, today)
+    delivery.acknowledgement = _text(note, 500)
+    with acting(session, user.id, "acknowledge", note=delivery.acknowledgement):
+        session.flush()
+    return delivery
+
+
+def _cutoffs(session: Session, user, rules: RuleSet, today: dt.date) -> list[tuple[int, dt.datetime]]:
+    """``(county id, moment)`` for each county in scope that keeps the clock: decided before the moment
+    (China midnight ``delivery_days`` ago) is overdue."""
+    out = []
+    counties = counties_in_scope(session, user)
+    if not counties and county_id_of(getattr(user, "region", None)):  # a township's own county
+        counties = [session.get(Region, county_id_of(user.region))]
+    for county in counties:
+        found = rules.county(county.code)
+        val = found.params(today).get(DAYS_KEY) if found else None
+        if val is not None and val.value is not None:
+            start = dt.datetime.combine(today - dt.timedelta(days=int(val.value)), dt.time(0, 0), CST)
+            out.append((county.id, start.astimezone(dt.timezone.utc)))
+    return out
+
+
+def undelivered(session: Session, user, rules: RuleSet, now: dt.datetime | None = None,
+                limit: int = 50) -> tuple[int, list[Case]]:
+    """Decided cases in the user's scope whose decision was not delivered in the county's time: the count
+    and the oldest ``limit`` of them (two queries whatever the number)."""
+    today = (now or utcnow()).astimezone(CST).date()
+    per_county = [and_(Case.county_id == county_id, Case.decided_at < moment)
+                  for county_id, moment in _cutoffs(session, user, rules, today)]
+    delivered = exists().where(DocumentDelivery.case_id == Case.id, DocumentDelivery.document.in_(DECISIONS))
+    where = [scope_clause(Case, user), Case.decided_at.is_not(None), or_(*per_county) if per_county else false(),
+             ~delivered, Case.state != "closed"]
+    count = session.scalar(select(func.count(Case.id)).where(*where)) or 0
+    cases = session.scalars(select(Case).options(joinedload(Case.household), joinedload(Case.township),
+                                                 joinedload(Case.county))
+                            .where(*where).order_by(Case.decided_at, Case.id).limit(limit)).all()
+    return count, list(cases)
+
+
+__all__ = ["DeliveryRefused", "record_delivery", "acknowledge", "deliveries_of", "undelivered"]
