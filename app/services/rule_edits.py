@@ -149,9 +149,11 @@ class Applications:
         return self.session.scalar(query)
 
     def __iter__(self):
-        query = (select(Case.number, Case.inputs).join(Region, Case.county_id == Region.id).where(*self.where)
-                 .execution_options(yield_per=5000))
-        for number, inputs in self.session.execute(query):
+        # on the session's connection, not through the ORM: plain rows, without the ORM's per-row work
+        # (a third of the reading time at 50,000), streamed by a server-side cursor where there is one
+        query = select(Case.number, Case.inputs).join(Region, Case.county_id == Region.id).where(*self.where)
+        connection = self.session.connection().execution_options(yield_per=5000)
+        for number, inputs in connection.execute(query):
             yield number, inputs
 
 
