@@ -149,9 +149,12 @@ class Applications:
         return self.session.scalar(query)
 
     def __iter__(self):
+        # on the session's connection, not through the ORM: plain rows, without the ORM's per-row work
+        # (a third of the reading time at 50,000), streamed by a server-side cursor where there is one
+        # (the option goes on the statement: on the connection it would stay for every later statement)
         query = (select(Case.number, Case.inputs).join(Region, Case.county_id == Region.id).where(*self.where)
                  .execution_options(yield_per=5000))
-        for number, inputs in self.session.execute(query):
+        for number, inputs in self.session.connection().execute(query):
             yield number, inputs
 
 
