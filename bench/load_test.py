@@ -38,11 +38,13 @@ PASSWORD = os.environ.get("TEMPAID_TEST_PASSWORD", "bench-password-2026")  # ben
 
 
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "TEMPAID_INSTANCE": tempfile.mkdtemp(), "SECRET_KEY": "bench-only",
+    env = {**os.environ, "DATABASE_URL": url, "TEMPAID_INSTANCE": tempfile.mkdtemp(), "SECRET_KEY": "bench-only-not-a-secret-0123456789abcdef",
            "SESSION_COOKIE_SECURE": "0", "RATELIMIT_ENABLED": "0"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # the roles were synced when bench/case_list.py built the database; workers syncing them at the same
+    # moment race on the permission rows that script granted its bare views
     server = subprocess.Popen([str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                               "app:create_app()"], cwd=ROOT, env=env)
+                               "app:create_app({'SYNC_ROLES_ON_START': False})"], cwd=ROOT, env=env)
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2).read()
