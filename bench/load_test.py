@@ -5,8 +5,9 @@ target (list p95 < 200 ms, API p95 < 100 ms).
     python bench/load_test.py --database-url postgresql://postgres@127.0.0.1:5432/tempaid_bench_scale \
         [--duration 30] [--list-clients 2] [--api-clients 2] [--workers 2]
 
-Closed loop: each client sends its next request when the last one is answered (no think time, so the
-figures are the worst a handful of busy users make). List clients are a township caseworker, a county
+Each client sends its next request when the last one is answered, after ``--think`` seconds (0 by
+default: a closed loop that saturates the server, the worst a handful of busy users make; 0.5 s is
+closer to people reading pages). List clients are a township caseworker, a county
 reviewer and the city bureau in turn, reading the case list and the due list sorted by due date; API
 clients read ``/api/v1/case/`` pages (25 by due date) and single cases with a bearer token. Only the
 standard library is used on the client side; the server is the gunicorn of the ``prod`` extra. The
@@ -38,11 +39,13 @@ PASSWORD = os.environ.get("TEMPAID_TEST_PASSWORD", "bench-password-2026")  # ben
 
 
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "TEMPAID_INSTANCE": tempfile.mkdtemp(), "SECRET_KEY": "bench-only",
+    env = {**os.environ, "DATABASE_URL": url, "TEMPAID_INSTANCE": tempfile.mkdtemp(), "SECRET_KEY": "bench-only-not-a-secret-0123456789abcdef",
            "SESSION_COOKIE_SECURE": "0", "RATELIMIT_ENABLED": "0"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # the roles were synced when bench/case_list.py built the database; workers syncing them at the same
+    # moment race on the permission rows that script granted its bare views
     server = subprocess.Popen([str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                               "app:create_app()"], cwd=ROOT, env=env)
+                               "app:create_app({'SYNC_ROLES_ON_START': False})"], cwd=ROOT, env=env)
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2).read()
@@ -87,6 +90,8 @@ def main() -> None:
     parser.add_argument("--api-clients", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=18765)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each client waits after an answer (0: closed loop, the server saturated)")
     args = parser.parse_args()
     url = args.database_url
     if url.startswith("postgres"):
@@ -129,6 +134,7 @@ def run(base: str, args) -> None:
                 results["list"].append(timed(lambda p: opener.open(base + p), pages[n % len(pages)]))
             except Exception as exc:  # noqa: BLE001 - a failed request is counted, not fatal
                 errors.append(f"list: {exc}")
+            time.sleep(args.think)
 
     def api_client(number: int):
         for n in itertools.count(number):
@@ -138,6 +144,7 @@ def run(base: str, args) -> None:
                 results["api"].append(timed(api_open, api_urls[n % len(api_urls)]))
             except Exception as exc:  # noqa: BLE001
                 errors.append(f"api: {exc}")
+            time.sleep(args.think)
 
     threads = [threading.Thread(target=list_client, args=(i,)) for i in range(args.list_clients)]
     threads += [threading.Thread(target=api_client, args=(i,)) for i in range(args.api_clients)]
@@ -146,7 +153,8 @@ def run(base: str, args) -> None:
     for thread in threads:
         thread.join()
     print(f"load test: {args.duration:.0f} s, gunicorn {args.workers} sync workers on 127.0.0.1, "
-          f"{args.list_clients} list + {args.api_clients} API clients (closed loop), {first['count']} cases counted "
+          f"{args.list_clients} list + {args.api_clients} API clients, {args.think:.2f} s think time, "
+          f"{first['count']} cases counted "
           f"by the API (capped)")
     for kind, timings in results.items():
         if not timings:

@@ -64,6 +64,13 @@ class TempaidSecurityManager(SecurityManager):
             return super().exist_permission_on_roles(view_name, permission_name, role_ids)
         return (permission_name, view_name) in known
 
+    def is_item_public(self, permission_name, view_name) -> bool:
+        """FAB's public check (on every API call before the token is read), from the request's cache."""
+        known = permission_cache.public_permissions(self)
+        if known is None:
+            return super().is_item_public(permission_name, view_name)
+        return (permission_name, view_name) in known
+
     def find_roles_permission_view_menus(self, permission_name: str, role_ids: list[int]):
         """The menu's entries the roles may open, from the same per-request permissions."""
         known = permission_cache.role_permissions(self.session, role_ids)

@@ -27,19 +27,36 @@ def _load(session, role_ids: tuple[int, ...]) -> frozenset[tuple[str, str]]:
     return frozenset((permission, view) for permission, view in rows)
 
 
+def _request_cache() -> dict:
+    cache = getattr(request, _ATTRIBUTE, None)
+    if cache is None:
+        cache = {}
+        setattr(request, _ATTRIBUTE, cache)
+    return cache
+
+
 def role_permissions(session, role_ids: list[int]) -> frozenset[tuple[str, str]] | None:
     """The (permission, view) pairs the roles hold, loaded once per request and per set of roles;
     None outside a request (a CLI or a script asks the database each time, as FAB does)."""
     if not has_request_context():
         return None
     key = tuple(sorted(role_ids))
-    cache = getattr(request, _ATTRIBUTE, None)
-    if cache is None:
-        cache = {}
-        setattr(request, _ATTRIBUTE, cache)
+    cache = _request_cache()
     if key not in cache:
         cache[key] = _load(session, key)
     return cache[key]
+
+
+def public_permissions(sm) -> frozenset[tuple[str, str]] | None:
+    """What the public role (no login) may do, once per request: FAB looks the role up and reads its
+    permissions on every ``@protect`` call of the API (four queries a call); None outside a request."""
+    if not has_request_context():
+        return None
+    cache = _request_cache()
+    if "public" not in cache:
+        role = sm.find_role(sm.auth_role_public)
+        cache["public"] = _load(sm.session, (role.id,)) if role is not None else frozenset()
+    return cache["public"]
 
 
 def forget() -> None:

@@ -26,10 +26,18 @@ class CappedCount(int):
 
     capped = True
 
-    def __new__(cls, cap: int, estimate: int | None = None):
+    def __new__(cls, cap: int, estimate=None):
         count = super().__new__(cls, cap)
-        count.estimate = estimate
+        count._estimate = estimate
         return count
+
+    @property
+    def estimate(self) -> int | None:
+        """The planner's estimate, asked for only when a page shows it (the API's JSON reads the number
+        alone and costs no plan); a callable given at creation is called once."""
+        if callable(self._estimate):
+            self._estimate = self._estimate()
+        return self._estimate
 
     def __str__(self) -> str:
         text = gettext("more than %(count)s", count=format_number(int(self)))
@@ -56,13 +64,13 @@ def count_cap() -> int:
 def capped_count(query, cap: int | None = None) -> int:
     """The rows of an ORM ``query`` (filters applied, no order or page), counted up to ``cap``: an exact
     ``int`` below the cap, a :class:`CappedCount` at or above it. One cheap query: ``count(*)`` over at most
-    ``cap + 1`` rows, selecting no column (so an index alone can answer it); a second, planning only
-    (``EXPLAIN``, no rows read), for the estimate on PostgreSQL when the cap is reached."""
+    ``cap + 1`` rows, selecting no column (so an index alone can answer it); past the cap, when a page
+    shows the words, a second, planning only (``EXPLAIN``, no rows read), for PostgreSQL's estimate."""
     cap = count_cap() if cap is None else cap
     counted = query.session.scalar(select(func.count()).select_from(_rows(query).limit(cap + 1).subquery()))
     if counted <= cap:
         return counted
-    return CappedCount(cap, _estimate(query))
+    return CappedCount(cap, lambda: _estimate(query))
 
 
 def _rows(query):

@@ -53,3 +53,19 @@ def test_a_revoked_permission_applies_from_the_next_request(app, session, login_
     response = client.get("/caseview/list/")
     assert response.status_code in (302, 403)
     assert "/caseview/list/" not in response.headers.get("Location", "")
+
+
+def test_an_api_call_looks_up_the_public_role_once_and_answers_as_fab(app, session):
+    from tests.api.test_cases import bearer
+
+    client = app.test_client()
+    headers = bearer(app, "county_reviewer_370811")
+    client.get("/api/v1/case/", headers=headers)
+    response, seen = _statements(client, "/api/v1/case/", headers=headers)
+    assert response.status_code == 200
+    assert sum("FROM ab_role WHERE ab_role.name" in " ".join(s.split()) for s in seen) == 1  # FAB: twice
+    sm = app.appbuilder.sm
+    pairs = [(pv.permission.name, pv.view_menu.name) for pv in session.scalars(select(PermissionView))]
+    with app.test_request_context("/"):
+        cached = {pair for pair in pairs if sm.is_item_public(*pair)}
+    assert cached == {pair for pair in pairs if SecurityManager.is_item_public(sm, *pair)}

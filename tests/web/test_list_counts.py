@@ -75,3 +75,14 @@ def test_postgresql_estimates_what_it_did_not_count(session, nine_cases):
 def test_an_unfiltered_list_counts_its_rows_not_one(session, nine_cases):
     """The whole city's list has no filter: the count still reads the table (not ``SELECT 1``)."""
     assert capped_count(session.query(Case), 100) == session.query(Case).count() >= 9
+
+
+def test_the_api_reports_the_capped_number_and_asks_no_estimate(app, nine_cases, monkeypatch):
+    from tests.api.test_cases import bearer
+    from tests.sql_support import statements
+
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 4)
+    client = app.test_client()
+    response, seen = statements(client, "/api/v1/case/", headers=bearer(app, "county_reviewer_370811"))
+    assert response.status_code == 200 and response.get_json()["count"] == 4
+    assert not any(s.lstrip().startswith("EXPLAIN") for s in seen)
