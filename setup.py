@@ -30,6 +30,8 @@ setup(
         "click>=8.1",
         # the public disclosure list (公示) and the cash ledger as Excel workbooks
         "openpyxl>=3.1",
+        # the dashboards' charts drawn on the server as SVG (no script, nothing from the internet; prints)
+        "pygal>=3.0,<4",
     ],
     extras_require={
         "test": [
