@@ -138,6 +138,26 @@ class TownshipsInScopeFilter(BaseFilter):
 TOWNSHIPS_IN_SCOPE = [["id", TownshipsInScopeFilter, lambda: None]]
 
 
+class CountiesInScopeFilter(BaseFilter):
+    """For the case list's county search (the dashboards link to it): the counties the user may see."""
+
+    name = "Counties in scope"
+    arg_name = "counties_in_scope"
+
+    def apply(self, query, value):
+        user = current_user()
+        query = query.filter(self.model.level == "county")
+        scope = user_scope(user) if user is not None and user.is_authenticated else None
+        if scope == "city":
+            return query
+        if scope in ("county", "township") and county_id_of(user.region) is not None:
+            return query.filter(self.model.id == county_id_of(user.region))
+        return query.filter(false())
+
+
+COUNTIES_IN_SCOPE = [["id", CountiesInScopeFilter, lambda: None]]
+
+
 def home_county_clause(user):
     """Cases of people passing through (临时遇困人员) whose home place is in the user's county, helped by
     another county (急难发生地实施救助): the home county sees that they exist. The city sees every such case;

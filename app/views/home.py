@@ -14,6 +14,7 @@ from app.models.audit import utcnow
 from app.security.scope import current_user, user_scope
 from app.services import todo
 from app.services.batches import waiting
+from app.views.dashboards import landing_dashboard
 from app.views.cases import SOON, category_label, due_marker, state_label, transition_label
 
 LIMIT = 10  # rows per section; each section links to its whole list
@@ -51,4 +52,6 @@ class HomeView(IndexView):
             found["claims"] = todo.claims(session, user, LIMIT)
         if self._may("can_list", "RuleEditorView"):
             found["rules"] = True
+        if self._may("can_show", "DashboardView"):
+            found["dashboard"] = landing_dashboard(session, user)
         return found

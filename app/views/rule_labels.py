@@ -38,6 +38,20 @@ VALUE_LABELS = {
         _l("Recognised dibao, near-dibao and heavy-expense households: income and assets not checked again "
            "within (months of recognition)"),
     "cases.posting_working_days": _l("Public posting before aid (working days)"),
+    # the 绩效目标表 (app/rules/performance.py)
+    "performance.suppress_below": _l("Breakdowns hide counts below"),
+    "performance.targets.pre_assist_due_rate": _l("Target: pre-assistance within 24 hours (%)"),
+    "performance.targets.registration_due_rate": _l("Target: registration within 5 working days (%)"),
+    "performance.targets.decision_due_rate": _l("Target: decision within 20 working days (%)"),
+    "performance.targets.quick_due_rate": _l("Target: small quick aid within its days (%)"),
+    "performance.targets.bank_share": _l("Target: share paid through the bank (%)"),
+    "performance.targets.fund_execution_rate": _l("Target: fund execution rate (%)"),
+    "performance.points.pre_assist_due_rate": _l("Points: pre-assistance within 24 hours"),
+    "performance.points.registration_due_rate": _l("Points: registration within 5 working days"),
+    "performance.points.decision_due_rate": _l("Points: decision within 20 working days"),
+    "performance.points.quick_due_rate": _l("Points: small quick aid within its days"),
+    "performance.points.bank_share": _l("Points: share paid through the bank"),
+    "performance.points.fund_execution_rate": _l("Points: fund execution rate"),
 }
 
 CHOICE_LABELS = {"local_hukou": _l("Local household registration (hukou)"),
@@ -50,6 +64,7 @@ GROUP_LABELS = {
     "eligibility": _l("Eligibility"),
     "aid": _l("Aid"),
     "approval": _l("Approval limits and deadlines"),
+    "performance": _l("Performance targets"),
 }
 OTHER_GROUP = _l("Other settings")
 

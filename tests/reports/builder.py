@@ -57,7 +57,10 @@ def build(session, user, table: dict) -> dict:
         case = Case(number=f"T{label}{applied:%Y%m%d}{household.id}", household=household,
                     county=household.county, township=household.township, kind=row["kind"],
                     category=row["category"], flow=row.get("flow", row["kind"]), state=row["state"],
-                    application_date=applied, inputs={}, verdict={}, rules_digest="test", eligible=True,
+                    application_date=applied, inputs={}, rules_digest="test", eligible=True,
+                    verdict={"eligible": True, "approval_level": "township", "amount": {"maximum": "3000"},
+                             "kind": row["kind"], "category": row["category"], "notes": [], "reasons": []},
+                    approval_level="township",
                     approved_amount=Decimal(row["approved"]) if row.get("approved") else None,
                     decided_at=moment(f"{row['applied']}T12:00:00+08:00") if decided else None,
                     deadlines=deadlines, created_by_id=user.id)
