@@ -5,7 +5,7 @@ met with when it was due, for hundreds of thousands of cases at once. Read out o
 per row and a string comparison of mixed formats; here it is two indexed timestamp columns, so every
 rate is one SQL aggregate. The rows are kept in step with ``Case.deadlines`` by one session hook
 (:mod:`app.services.clocks`), whatever path changes a deadline; the JSON stays the case's own record.
-Region and application date are copied from the case so the aggregates need no join.
+Region, kind and application date are copied from the case so the aggregates need no join.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.models.case import Case
@@ -30,6 +30,11 @@ class CaseClock(Model):
         # timeliness per period and region: the clocks due in a span, by county or township
         Index("ix_case_clock_county_name_due", "county_id", "name", "due_at"),
         Index("ix_case_clock_township_name_due", "township_id", "name", "due_at"),
+        # overdue now: the clocks still open, by due time
+        Index("ix_case_clock_open_due", "due_at", sqlite_where=text("met_at IS NULL"),
+              postgresql_where=text("met_at IS NULL")),
+        # the period's clocks, by application date
+        Index("ix_case_clock_application", "application_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -37,6 +42,7 @@ class CaseClock(Model):
     county_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False)
     township_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False)
     application_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)  # the case's kind, for the split by kind
     name: Mapped[str] = mapped_column(String(24), nullable=False)
     due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     met_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.models import Region
 from app.reports import suppress
 from app.reports.area import Area, Period, ancestors, children
+from app.reports.grain import collect
 from app.reports.indicators import complete, figures
 from app.reports.trend import Month, trend
 from app.rules.performance import INDICATORS, score
@@ -89,17 +90,18 @@ def target_rows(section: dict, totals: dict) -> list[TargetRow]:
 
 def build(session: Session, area: Area, period: Period, now: dt.datetime, rules, viewer_sees_personal: bool,
           export: bool = False) -> Dashboard:
-    totals = complete(figures(session, area, period, now, rules).get(None, {}))
+    grain = collect(session, area, period, now, rules)  # one pass over the rows; the three views add it up
+    totals = complete(figures(session, area, period, now, rules, grain=grain).get(None, {}))
     section = _performance(rules, session, area, period.end)
     threshold = _value(section, "suppress_below")
     threshold = int(threshold) if threshold is not None else None
     hide = suppress.applies(area.level, export, viewer_sees_personal)
-    by_region = figures(session, area, period, now, rules, group="region")
+    by_region = figures(session, area, period, now, rules, group="region", grain=grain)
     rows = []
     for region in children(session, area):
         values = complete(by_region.get(region.id, {}))
         rows.append((region, suppress.suppress_row(values, threshold) if hide else values))
-    by_kind = figures(session, area, period, now, rules, group="kind")
+    by_kind = figures(session, area, period, now, rules, group="kind", grain=grain)
     kinds = {kind: complete(by_kind.get(kind, {}), "kind") for kind in ("emergency", "expenditure")}
     if hide:
         kinds = {kind: suppress.suppress_row(values, threshold) for kind, values in kinds.items()}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Case, Payment
 from app.reports.area import Area, month_key
-from app.reports.indicators import AIDED
+from app.reports.grain import AIDED
 from app.services.money import fen, sum_fen
 
 MONTHS = 12

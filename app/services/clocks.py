@@ -39,15 +39,15 @@ def sync_case(case: Case) -> None:
     for name, (due, met) in wanted.items():
         clock = have.get(name)
         if clock is None:
-            case.clocks.append(CaseClock(name=name, due_at=due, met_at=met, county_id=county,
+            case.clocks.append(CaseClock(name=name, due_at=due, met_at=met, county_id=county, kind=case.kind,
                                          township_id=township, application_date=case.application_date))
             continue
         if as_utc(clock.due_at) != due or (as_utc(clock.met_at) if clock.met_at else None) != met:
             clock.due_at, clock.met_at = due, met
         if clock.county_id != county or clock.township_id != township:
             clock.county_id, clock.township_id = county, township
-        if clock.application_date != case.application_date:
-            clock.application_date = case.application_date
+        if clock.application_date != case.application_date or clock.kind != case.kind:
+            clock.application_date, clock.kind = case.application_date, case.kind
     for name, clock in have.items():
         if name not in wanted:
             case.clocks.remove(clock)
@@ -56,7 +56,7 @@ def sync_case(case: Case) -> None:
 def _changed(case: Case) -> bool:
     state = inspect(case)
     return state.pending or any(state.attrs[a].history.has_changes()
-                                for a in ("deadlines", "county_id", "township_id", "application_date"))
+                                for a in ("deadlines", "county_id", "township_id", "application_date", "kind"))
 
 
 @event.listens_for(Session, "before_flush")

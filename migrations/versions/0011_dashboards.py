@@ -34,12 +34,12 @@ def _backfill(bind, clock_table):
     last = 0
     while True:
         rows = bind.execute(sa.text(
-            "SELECT id, county_id, township_id, application_date, deadlines FROM aid_case "
+            "SELECT id, county_id, township_id, application_date, kind, deadlines FROM aid_case "
             "WHERE id > :last ORDER BY id LIMIT 5000"), {"last": last}).all()
         if not rows:
             return
         out = []
-        for case_id, county_id, township_id, application_date, deadlines in rows:
+        for case_id, county_id, township_id, application_date, kind, deadlines in rows:
             if isinstance(deadlines, str):
                 deadlines = json.loads(deadlines)
             if isinstance(application_date, str):
@@ -47,7 +47,7 @@ def _backfill(bind, clock_table):
             for name, entry in (deadlines or {}).items():
                 met = entry.get("met")
                 out.append(dict(case_id=case_id, county_id=county_id, township_id=township_id,
-                                application_date=application_date, name=name, due_at=_due(entry["due"]),
+                                application_date=application_date, kind=kind, name=name, due_at=_due(entry["due"]),
                                 met_at=dt.datetime.fromisoformat(met).astimezone(dt.timezone.utc) if met else None))
         if out:
             bind.execute(clock_table.insert(), out)
@@ -62,6 +62,7 @@ def upgrade():
         sa.Column('county_id', sa.Integer(), nullable=False),
         sa.Column('township_id', sa.Integer(), nullable=False),
         sa.Column('application_date', sa.Date(), nullable=False),
+        sa.Column('kind', sa.String(length=12), nullable=False),
         sa.Column('name', sa.String(length=24), nullable=False),
         sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('met_at', sa.DateTime(timezone=True), nullable=True),
@@ -73,6 +74,9 @@ def upgrade():
     )
     op.create_index('ix_case_clock_county_name_due', 'case_clock', ['county_id', 'name', 'due_at'])
     op.create_index('ix_case_clock_township_name_due', 'case_clock', ['township_id', 'name', 'due_at'])
+    op.create_index('ix_case_clock_open_due', 'case_clock', ['due_at'], sqlite_where=sa.text('met_at IS NULL'),
+                    postgresql_where=sa.text('met_at IS NULL'))
+    op.create_index('ix_case_clock_application', 'case_clock', ['application_date'])
     op.create_table(
         'accountability_record',
         sa.Column('id', sa.Integer(), nullable=False),

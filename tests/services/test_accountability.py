@@ -2,8 +2,6 @@
 every field checked, nothing saved on a refusal; the dashboard counts them; the case trail shows them."""
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select

@@ -3,10 +3,8 @@ township; a township cannot open another; the exports open with the right totals
 script."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
-from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
