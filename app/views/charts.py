@@ -50,3 +50,14 @@ def money_chart(title: str, months: list[str], values: list) -> Markup:
     chart.x_labels = [m[2:] for m in months]
     chart.add(title, [float(v) for v in values])
     return _svg(chart)
+
+
+def bar_chart(title: str, labels: list[str], series: list[tuple[str, list]]) -> Markup:
+    """Horizontal bars, one grey shade per series (the user statistics page)."""
+    chart = pygal.HorizontalBar(js=[], style=GREY, width=760, height=max(200, 26 * len(labels) + 80),
+                                show_legend=True, legend_at_bottom=True, print_values=True, title=title,
+                                explicit_size=False)
+    chart.x_labels = labels
+    for name, values in series:
+        chart.add(name, [int(v) for v in values])
+    return _svg(chart)

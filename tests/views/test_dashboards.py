@@ -93,3 +93,10 @@ def test_the_workbook_opens_with_the_right_totals(login_as, session, month):
 
 def test_roles_without_a_dashboard_are_refused(login_as, month):
     assert login_as("charity_staff_370811").get("/dashboard/").status_code in (302, 403)
+
+
+def test_the_user_statistics_chart_is_drawn_without_the_internet(login_as):
+    page = login_as("admin").get("/userstatschartview/chart/")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "<svg" in text and "google" not in text.lower() and "gstatic" not in text
