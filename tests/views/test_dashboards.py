@@ -100,3 +100,16 @@ def test_the_user_statistics_chart_is_drawn_without_the_internet(login_as):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "<svg" in text and "google" not in text.lower() and "gstatic" not in text
+
+
+def test_a_supervisors_export_hides_small_counts(login_as, month):
+    """The supervisor does not see personal data: the exported breakdown hides counts under 5."""
+    book = load_workbook(io.BytesIO(login_as("supervisor_370811").get("/dashboard/export/", query_string=PERIOD).data))
+    body = list(book.worksheets[1].iter_rows(min_row=3, values_only=True))
+    *towns, total = body
+    cells = [value for row in towns for value in row[1:]]
+    assert "< 5" in cells, "T1's three cases and T2's four are hidden"
+    assert total[1] == 7, "the total is not hidden"
+    reviewer = load_workbook(io.BytesIO(login_as("county_reviewer_370811").get("/dashboard/export/",
+                                                                                  query_string=PERIOD).data))
+    assert "< 5" not in [v for row in reviewer.worksheets[1].iter_rows(min_row=3, values_only=True) for v in row]
