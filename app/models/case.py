@@ -33,6 +33,8 @@ class Case(Model):
         Index("ix_aid_case_county_application", "county_id", "application_date"),
         # the dashboards: a township's applications in a period (migration 0011)
         Index("ix_aid_case_township_application", "township_id", "application_date"),
+        # the dashboards' repeat aid: a household's earlier cases within the repeat period (migration 0011)
+        Index("ix_aid_case_household_application", "household_id", "application_date"),
         # one open case per household and category (repeat protection), on both databases
         Index("ux_aid_case_open_per_category", "household_id", "category", unique=True,
               sqlite_where=text("state NOT IN ('closed', 'rejected')"),

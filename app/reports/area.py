@@ -149,6 +149,13 @@ def day_number(session: Session, column):
     return func.cast(func.julianday(column), _bigint())
 
 
+def days_before(session: Session, column, days):
+    """SQL: the date ``days`` (an integer expression) before a date column, on either database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column - days
+    return func.date(column, func.printf("-%d days", days))
+
+
 def _bigint():
     from sqlalchemy import BigInteger
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from app.models import AidRecord, Case, FundMovement, Household, Payment, Referral, Region, ReserveFund
 from app.models.accountability import AccountabilityRecord
 from app.models.clock import CaseClock
-from app.reports.area import Area, Period, day_number
+from app.reports.area import Area, Period, day_number, days_before
 from app.services.money import fen, sum_fen
 
 AIDED = and_(Case.approved_amount.is_not(None), Case.decided_at.is_not(None), Case.state != "rejected")
@@ -115,14 +115,13 @@ def _clocks(session, area, period, now, grain) -> None:
 
 
 def _days_to_payment(session, area, period, grain) -> None:
-    """A histogram: how many aided cases were first paid so many days after their application."""
-    days = day_number(session, func.min(Payment.paid_on)) - day_number(session, Case.application_date)
-    per_case = (select(Case.township_id.label("t"), Case.kind.label("k"), days.label("d"))
-                .join(Payment, and_(Payment.case_id == Case.id, Payment.reverses_id.is_(None), Payment.amount > 0))
-                .where(area.clause(Case), period.days(Case.application_date), AIDED)
-                .group_by(Case.id, Case.township_id, Case.kind)).subquery()
-    query = select(per_case.c.t, per_case.c.k, per_case.c.d, func.count()).group_by(per_case.c.t, per_case.c.k,
-                                                                                    per_case.c.d)
+    """A histogram: how many aided cases had their first payment (stage 1) so many days after their
+    application. Stage 1 is the first payment recorded on a case (a reversed one too: it was paid)."""
+    days = day_number(session, Payment.paid_on) - day_number(session, Case.application_date)
+    query = (select(Case.township_id, Case.kind, days.label("d"), func.count(Case.id))
+             .join(Payment, and_(Payment.case_id == Case.id, Payment.stage == 1))
+             .where(area.clause(Case), period.days(Case.application_date), AIDED)
+             .group_by(Case.township_id, Case.kind, days))
     for township_id, kind, n_days, count in session.execute(query):
         grain.days[(township_id, kind)][int(n_days)] += count
 
@@ -177,11 +176,13 @@ def _repeat(session, area, period, grain, repeat_days: dict[int, int]) -> None:
         return
     prior = aliased(Case)
     window = when(*((Case.county_id == county_id, n) for county_id, n in repeat_days.items()), else_=None)
+    # the window's first day, as a value of the outer row: the prior case is found by the index
+    # (household_id, application_date), not by computing on every prior row
     earlier = exists(select(prior.id).where(
         prior.household_id == Case.household_id, prior.id != Case.id,
-        prior.approved_amount.is_not(None), prior.decided_at.is_not(None), prior.state != "rejected",
         prior.application_date <= Case.application_date,
-        day_number(session, prior.application_date) >= day_number(session, Case.application_date) - window,
+        prior.application_date >= days_before(session, Case.application_date, window),
+        prior.approved_amount.is_not(None), prior.decided_at.is_not(None), prior.state != "rejected",
         or_(prior.application_date < Case.application_date, prior.id < Case.id)))
     query = (select(Case.township_id, Case.kind, func.count(Case.id))
              .where(area.clause(Case), period.days(Case.application_date), AIDED, earlier)

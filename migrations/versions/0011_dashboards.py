@@ -106,10 +106,12 @@ def upgrade():
     op.create_index('ix_accountability_township_at', 'accountability_record', ['township_id', 'at'])
     # the dashboards' aggregates: cases by region and application date, payments by method
     op.create_index('ix_aid_case_township_application', 'aid_case', ['township_id', 'application_date'])
+    op.create_index('ix_aid_case_household_application', 'aid_case', ['household_id', 'application_date'])
     _backfill(op.get_bind(), clock)
 
 
 def downgrade():
+    op.drop_index('ix_aid_case_household_application', table_name='aid_case')
     op.drop_index('ix_aid_case_township_application', table_name='aid_case')
     op.drop_table('accountability_record')
     op.drop_table('case_clock')
