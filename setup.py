@@ -33,6 +33,8 @@ setup(
         # decision documents as PDF (HTML and CSS on pango, the same page that prints); the CJK font is
         # Debian's fonts-noto-cjk (README, .ci/run)
         "weasyprint>=60",
+        # the dashboards' charts drawn on the server as SVG (no script, nothing from the internet; prints)
+        "pygal>=3.0,<4",
     ],
     extras_require={
         "test": [

@@ -12,3 +12,5 @@ from app.models.reserve_fund import FundMovement, ReserveFund  # noqa: F401
 from app.models.rule_revision import RuleRevision  # noqa: F401
 from app.models.posting import CasePosting, PostingObjection  # noqa: F401
 from app.models.document import DisclosurePosting, DocumentDelivery  # noqa: F401
+from app.models.clock import CaseClock  # noqa: F401
+from app.models.accountability import AccountabilityRecord  # noqa: F401

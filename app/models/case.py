@@ -40,6 +40,10 @@ class Case(Model):
         Index("ix_aid_case_county_application", "county_id", "application_date"),
         # decisions not yet delivered (送达), per county and decision time (migration 0012)
         Index("ix_aid_case_county_decided", "county_id", "decided_at"),
+        # the dashboards: a township's applications in a period (migration 0011)
+        Index("ix_aid_case_township_application", "township_id", "application_date"),
+        # the dashboards' repeat aid: a household's earlier cases within the repeat period (migration 0011)
+        Index("ix_aid_case_household_application", "household_id", "application_date"),
         # one open case per household and category (repeat protection), on both databases
         Index("ux_aid_case_open_per_category", "household_id", "category", unique=True,
               sqlite_where=text("state NOT IN ('closed', 'rejected')"),

@@ -27,6 +27,9 @@ Keys this project adds to the format (all optional, validated and exposed by
     to users who work in English (the Chinese ``name`` and ``documents`` otherwise; a category without
     them shows its Chinese name). ``documents_en`` lists the same documents in the same order.
 
+``performance.suppress_below``, ``performance.targets.<indicator>``, ``performance.points.<indicator>``
+    the 绩效目标表 targets and the small-count threshold (:mod:`app.rules.performance`).
+
 ``approval.amount_ceiling``
     amount > 0 (yuan) — no approval or adjustment of one case goes above this, whoever approves and with
     whatever reason: an amount above the verdict's maximum needs a reason and a higher approver, and
@@ -129,7 +132,7 @@ NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.ill
 
 #: Sections the county merges over the city (everything but the file's own description).
 MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity",
-                   "documents", "disclosure")
+                   "documents", "disclosure", "performance")
 
 
 class RuleSchema(Schema):
@@ -278,6 +281,11 @@ class CategorySchema(RuleSchema):
     tiers = Text(dated=False, pattern=TIER_NAME.pattern, expected="the name of a tier table <name>_tiers under aid")
 
 
+from app.rules.performance import performance_schema  # noqa: E402  (it builds on RuleSchema above)
+
+PerformanceSchema = performance_schema()
+
+
 class _RulesBody(RuleSchema):
     region = Section(RegionSchema, required=True)
     standards = Section(StandardsSchema)
@@ -290,6 +298,7 @@ class _RulesBody(RuleSchema):
     charity = Section(CharitySchema)
     documents = Section(DocumentsSchema)
     disclosure = Section(DisclosureSchema)
+    performance = Section(PerformanceSchema)  # project key: app/rules/performance.py
 
 
 class CitySchema(_RulesBody):

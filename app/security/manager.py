@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired
 from app.models.audit import LoginEvent, utcnow
 from app.models.user import TempaidUser
 from app.security import permission_cache, sessions
+from app.security.user_stats import UserStatsChartView
 from app.web.validators import PersonName
 
 
@@ -49,6 +50,7 @@ class _MenuEntry:
 class TempaidSecurityManager(SecurityManager):
     user_model = TempaidUser
     userdbmodelview = TempaidUserDBModelView
+    userstatschartview = UserStatsChartView  # drawn on the server: FAB's loads Google Charts from the internet
 
     def load_user(self, pk):
         """The user of a session cookie, if that session has not been ended (logout, new password,

@@ -36,7 +36,7 @@ def sync_security(roles: dict[str, RoleSpec] | None = None) -> dict[str, int]:
         for view, names in spec.permissions.items():
             wanted.extend(sm.find_permission_view_menu(name, view) for name in names)
             menu = MENU_OF_VIEW.get(view)
-            if menu and ("can_list" in names or "can_intake" in names):
+            if menu and ({"can_list", "can_intake", "can_show"} & set(names)):  # can_show: the dashboard
                 for menu_name in menu:
                     pv = sm.find_permission_view_menu("menu_access", menu_name)
                     if pv is not None:

@@ -19,11 +19,13 @@ from app.models import (AidRecord, AuditEntry, Case, CaseAdjustment, Charity, Ch
 from app.models import FundMovement, Payment, PaymentBatch, ReserveFund
 from app.models.audit import utcnow
 from app.models.posting import CasePosting, PostingObjection
+from app.models.accountability import AccountabilityRecord
 
 AUDITED = (Household, HouseholdMember, Case, CaseAdjustment, Charity, CharityProject, ProjectCategory, Referral,
            AidRecord)
 AUDITED += (Payment, PaymentBatch, ReserveFund, FundMovement)
 AUDITED += (CasePosting, PostingObjection)
+AUDITED += (AccountabilityRecord,)  # 责任追究和容错纠错: the case trail shows the cause recorded
 #: money that went out of or into the door: corrected by new rows, never edited away or deleted
 MONEY_RECORDS = (Payment, FundMovement)
 #: what a decided case never changes by an ordinary edit

@@ -78,8 +78,21 @@ def _put(ws, row: int, column: int, value):
 def table_xlsx(title: str, headers: list[str], rows: list[list], total: list | None = None,
                sheet: str = "Sheet1") -> bytes:
     """The workbook as bytes. ``rows`` and ``total`` hold one value per header; Decimal values are money."""
+    return workbook_xlsx([(sheet, title, headers, rows, total)])
+
+
+def workbook_xlsx(sheets: list[tuple]) -> bytes:
+    """Several tables, one sheet each: ``(sheet, title, headers, rows, total)`` (the dashboards' export)."""
     book = Workbook()
-    ws = book.active
+    book.remove(book.active)
+    for sheet, title, headers, rows, total in sheets:
+        _sheet(book.create_sheet(), title, headers, rows, total, sheet)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet(ws, title: str, headers: list[str], rows: list[list], total: list | None, sheet: str) -> None:
     ws.title = re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Sheet1"
     _put(ws, 1, 1, title)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(headers), 1))
@@ -100,6 +113,3 @@ def table_xlsx(title: str, headers: list[str], rows: list[list], total: list | N
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

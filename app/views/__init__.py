@@ -74,3 +74,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.rule_editor import RuleEditorView
 
     _add(appbuilder, RuleEditorView, "Rule editor", _l("Rule editor"), "fa-pencil-square-o", "Settings")
+    from app.views.dashboards import AccountabilityView, DashboardView
+
+    _add(appbuilder, DashboardView, "Performance dashboard", _l("Performance dashboard"), "fa-bar-chart", "Cases")
+    appbuilder.add_view_no_menu(AccountabilityView)  # reached from a case's page

@@ -20,7 +20,7 @@ from app.models import Case
 from app.models.audit import utcnow
 from app.rules import InputError
 from app.security import masking
-from app.web.jurisdiction import TOWNSHIPS_IN_SCOPE
+from app.web.jurisdiction import COUNTIES_IN_SCOPE, TOWNSHIPS_IN_SCOPE
 from app.web.request_user import current_user
 from app.services.deadlines import CST, as_utc, status
 from app.services.payments import may_pay, payable_states
@@ -175,11 +175,11 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
                     "incident"]
     export_columns = ["number", "household", "county", "township", "kind", "category", "state", "approval_level",
                       "suggested_amount", "approved_amount", "application_date", "due_at"]
-    search_columns = ["number", "state", "kind", "category", "township", "application_date", "due_at"]
+    search_columns = ["number", "state", "kind", "category", "county", "township", "application_date", "due_at"]
     order_columns = ["number", "application_date", "due_at", "suggested_amount"]
     base_order = ("due_at", "asc")
     label_columns = CASE_LABELS
-    search_form_query_rel_fields = {"township": TOWNSHIPS_IN_SCOPE}
+    search_form_query_rel_fields = {"township": TOWNSHIPS_IN_SCOPE, "county": COUNTIES_IN_SCOPE}
     formatters_columns = {
         "state": state_label, "kind": lambda v: KIND_LABELS.get(v, v),
         "approval_level": lambda v: LEVEL_LABELS.get(v, v or ""),

@@ -17,6 +17,7 @@ from app.services import todo
 from app.services.batches import waiting
 from app.services.deliveries import undelivered
 from app.services.rules import current_rules
+from app.views.dashboards import landing_dashboard
 from app.views.cases import SOON, category_label, due_marker, state_label, transition_label
 
 LIMIT = 10  # rows per section; each section links to its whole list
@@ -58,4 +59,6 @@ class HomeView(IndexView):
             found["claims"] = todo.claims(session, user, LIMIT)
         if self._may("can_list", "RuleEditorView"):
             found["rules"] = True
+        if self._may("can_show", "DashboardView"):
+            found["dashboard"] = landing_dashboard(session, user)
         return found

@@ -46,6 +46,20 @@ VALUE_LABELS = {
     "documents.court": _l("Court of first instance"),
     "documents.delivery_days": _l("A decision not delivered shows as due after (days)"),
     "disclosure.working_days": _l("Monthly disclosure list posted within (working days after the month)"),
+    # the 绩效目标表 (app/rules/performance.py)
+    "performance.suppress_below": _l("Breakdowns hide counts below"),
+    "performance.targets.pre_assist_due_rate": _l("Target: pre-assistance within 24 hours (per cent)"),
+    "performance.targets.registration_due_rate": _l("Target: registration within 5 working days (per cent)"),
+    "performance.targets.decision_due_rate": _l("Target: decision within 20 working days (per cent)"),
+    "performance.targets.quick_due_rate": _l("Target: small quick aid within its days (per cent)"),
+    "performance.targets.bank_share": _l("Target: share paid through the bank (per cent)"),
+    "performance.targets.fund_execution_rate": _l("Target: fund execution rate (per cent)"),
+    "performance.points.pre_assist_due_rate": _l("Points: pre-assistance within 24 hours"),
+    "performance.points.registration_due_rate": _l("Points: registration within 5 working days"),
+    "performance.points.decision_due_rate": _l("Points: decision within 20 working days"),
+    "performance.points.quick_due_rate": _l("Points: small quick aid within its days"),
+    "performance.points.bank_share": _l("Points: share paid through the bank"),
+    "performance.points.fund_execution_rate": _l("Points: fund execution rate"),
 }
 
 CHOICE_LABELS = {"local_hukou": _l("Local household registration (hukou)"),
@@ -58,6 +72,7 @@ GROUP_LABELS = {
     "eligibility": _l("Eligibility"),
     "aid": _l("Aid"),
     "approval": _l("Approval limits and deadlines"),
+    "performance": _l("Performance targets"),
 }
 OTHER_GROUP = _l("Other settings")
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models import Charity, PaymentBatch, TempaidUser
 from app.services.deadlines import CST, as_utc
+from app.views import dashboard_labels
 
 #: what each action is called in the file, by the row it was written on (then by the action alone)
 ACTIONS = {
@@ -38,9 +39,10 @@ ACTION_WORDS = {
     "allocation_own": _l("Township's own funds put into the reserve fund"),
     "allocation_county": _l("County allocation to the reserve fund"), "open": _l("Reserve fund opened"),
     "budget": _l("Project budget changed"),
+    "accountability": _l("Accountability recorded"),
 }
 #: actions whose note the service writes for itself (figures shown as fields already): not repeated
-MACHINE_NOTES = {"payment", "aid"}
+MACHINE_NOTES = {"payment", "aid", "accountability"}
 SYSTEM = _l("The system")
 
 
@@ -117,6 +119,8 @@ def _formatters(case, lookups) -> dict:
         "fund_kind": words(funds.KIND_LABELS),
         "charity": lambda v: "—" if v is None else lookups["charity"].get(v, "—"),
         "batch": lambda v: "—" if v is None else lookups["batch"].get(v, "—"),
+        "cause": words(dashboard_labels.CAUSE_LABELS), "clock": words(dashboard_labels.CLOCK_LABELS),
+        "subject": words(dashboard_labels.SUBJECT_LABELS),
     }
 
 
@@ -143,6 +147,8 @@ def _fields():
                        "description": (a["description"], "text")},
         "charity_project": {"budget": (_l("Budget"), "money"), "remaining": (_l("Left in the project"), "money")},
         "fund_movement": {"amount": (m["fund"], "money"), "balance_after": (m["balance_after"], "money")},
+        "accountability_record": {"subject": (_l("About"), "subject"), "clock": (_l("Clock"), "clock"),
+                                  "cause": (_l("Cause"), "cause"), "note": (_l("Note"), "text")},
     }
 
 

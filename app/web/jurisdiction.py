@@ -60,3 +60,23 @@ class HomeCountyFilter(BaseFilter):
 
 
 HOME_COUNTY = [["id", HomeCountyFilter, lambda: None]]
+
+
+class CountiesInScopeFilter(BaseFilter):
+    """For the case list's county search (the dashboards link to it): the counties the user may see."""
+
+    name = "Counties in scope"
+    arg_name = "counties_in_scope"
+
+    def apply(self, query, value):
+        user = current_user()
+        query = query.filter(self.model.level == "county")
+        scope = user_scope(user) if user is not None and user.is_authenticated else None
+        if scope == "city":
+            return query
+        if scope in ("county", "township") and county_id_of(user.region) is not None:
+            return query.filter(self.model.id == county_id_of(user.region))
+        return query.filter(false())
+
+
+COUNTIES_IN_SCOPE = [["id", CountiesInScopeFilter, lambda: None]]
