@@ -22,7 +22,8 @@ from app.reports.area import AreaRefused, Period, area_for, year_to_date
 from app.reports.dashboard import Dashboard, build
 from app.reports.indicators import ACCOUNTABILITY, MONEY, REACH, TIMELINESS
 from app.rules.inputs import CST
-from app.security.scope import current_user, scope_clause, sees_personal_data
+from app.security.scope import scope_clause, sees_personal_data
+from app.web.request_user import current_user
 from app.services.accountability import AccountabilityRefused, corrections, overrun_clocks, record
 from app.services.rules import current_rules
 from app.services.spreadsheets import XLSX_MIMETYPE, workbook_xlsx
