@@ -51,6 +51,13 @@ error — and one the application reads:
     whole number >= 0 — the 公示 period before a ``public_posting_before_aid`` case may be approved
     (not read by the engine).
 
+Leads (急难线索, 三、(一)(二)) add one key the lead inbox reads (not the engine):
+
+``leads.first_contact_hours.urgent``, ``.ordinary``
+    whole number >= 1 — the township makes first contact with a reported hardship within this many hours
+    of the report, by the severity the reporter gave; the clock is fixed when the lead is reported.
+    Jining: 24 hours for an emergency (二、(二)1).
+
 Values of ``bounds`` may be ``null`` on either side for an open bound (``[null, 3000]``).
 Key paths in faults are dotted; table rows and list items are written ``[n]``, numbered from 1.
 """
@@ -105,10 +112,11 @@ NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.ill
     "cases.repeat_warning_days", "reserve_fund.low_balance", "charity.claim_return_days",
     "approval.pre_assist_limit", "approval.amount_ceiling",
     "aid.quick_cap_dibao_months", "approval.quick_days", "eligibility.expenditure.recognised_months",
-    "cases.posting_working_days"}
+    "cases.posting_working_days", "leads.first_contact_hours.urgent", "leads.first_contact_hours.ordinary"}
 
 #: Sections the county merges over the city (everything but the file's own description).
-MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity")
+MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity",
+                   "leads")
 
 
 class RuleSchema(Schema):
@@ -219,6 +227,15 @@ class CasesSchema(RuleSchema):
     posting_working_days = Count(0)
 
 
+class LeadHoursSchema(RuleSchema):
+    urgent = Count(1)
+    ordinary = Count(1)
+
+
+class LeadsSchema(RuleSchema):
+    first_contact_hours = Section(LeadHoursSchema)
+
+
 class ReserveFundSchema(RuleSchema):
     low_balance = Amount()
 
@@ -252,6 +269,7 @@ class _RulesBody(RuleSchema):
     cases = Section(CasesSchema)
     reserve_fund = Section(ReserveFundSchema)
     charity = Section(CharitySchema)
+    leads = Section(LeadsSchema)
 
 
 class CitySchema(_RulesBody):

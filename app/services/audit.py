@@ -18,12 +18,14 @@ from app.models import (AidRecord, AuditEntry, Case, CaseAdjustment, Charity, Ch
                         HouseholdMember, ProjectCategory, Referral)
 from app.models import FundMovement, Payment, PaymentBatch, ReserveFund
 from app.models.audit import utcnow
+from app.models.lead import Lead
 from app.models.posting import CasePosting, PostingObjection
 
 AUDITED = (Household, HouseholdMember, Case, CaseAdjustment, Charity, CharityProject, ProjectCategory, Referral,
            AidRecord)
 AUDITED += (Payment, PaymentBatch, ReserveFund, FundMovement)
 AUDITED += (CasePosting, PostingObjection)
+AUDITED += (Lead,)
 #: money that went out of or into the door: corrected by new rows, never edited away or deleted
 MONEY_RECORDS = (Payment, FundMovement)
 #: what a decided case never changes by an ordinary edit

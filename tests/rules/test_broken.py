@@ -22,6 +22,8 @@ REQUIRED_KINDS = {
     "emergency-residency-unknown-status", "quick-cap-negative", "quick-days-not-whole",
     "recognised-months-not-whole", "posting-days-negative", "quick-cap-above-bound", "quick-cap-raised",
     "opinion-2026-faults-each-at-its-own-line",
+    # the lead inbox's response clock
+    "lead-hours-not-whole",
 }
 BROKEN_DIRS = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 
