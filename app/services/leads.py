@@ -189,11 +189,15 @@ def accept(session: Session, lead: Lead, user, rules, figures: dict, household: 
         session.add(household)
         with acting(session, user.id, "lead_accept"):
             session.flush()
-    incident = {"incident_place": " ".join(filter(None, (lead.village, lead.address)))[:200] or None,
-                "incident": lead.description[:500]}
-    case = intake(session, household, figures, user, rules, now=now, incident=incident)
+    case = intake(session, household, figures, user, rules, now=now, incident=incident_of(lead))
     _finish(session, lead, user, "accepted", now, "lead_accept", case=case)
     return case
+
+
+def incident_of(lead: Lead) -> dict:
+    """What the case records of what happened where, from the lead."""
+    return {"incident_place": " ".join(filter(None, (lead.village, lead.address)))[:200] or None,
+            "incident": lead.description[:500]}
 
 
 def merge(session: Session, lead: Lead, case_number: str, user, now: dt.datetime | None = None) -> Lead:
@@ -226,3 +230,52 @@ def overdue_leads(session: Session, now: dt.datetime, county_code: str | None = 
     if clause is not None:
         query = query.where(clause)
     return session.scalars(query).all()
+
+
+HOUSEHOLD_CHOICES = {"area": ("urban", "rural"), "residency": ("local_hukou", "residence_permit", "none")}
+
+
+def register_household(session: Session, lead: Lead, fields: dict, user) -> Household:
+    """A household for a lead whose person is not registered yet, in the lead's township: the form is
+    prefilled from the lead; the ID number is required here (a case needs one). All problems at once."""
+    _open_lead_for(lead, user)
+    problems: dict[str, str] = {}
+    name = _text(fields, "head_name", problems, required=True)
+    if name is not None and name_problem(name):
+        problems["head_name"] = name_problem(name)
+    id_number = normalise(_text(fields, "id_number", problems, required=True))
+    if id_number is not None and problem(id_number):
+        problems["id_number"] = problem(id_number)
+    elif id_number is not None and session.scalar(select(Household.id).where(Household.id_number == id_number)):
+        problems["id_number"] = "registered"
+    for key, allowed in HOUSEHOLD_CHOICES.items():
+        if fields.get(key) not in allowed:
+            problems[key] = "unknown"
+    try:
+        size = int(fields.get("size", ""))
+        if size < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        problems["size"] = "whole"
+    phone = _text(fields, "phone", problems)
+    if phone is not None and not PHONE(phone):
+        problems["phone"] = "invalid"
+    address = _text(fields, "address", problems)
+    if problems:
+        raise LeadInvalid(problems)
+    household = Household(id_number=id_number, head_name=name, township=lead.township, area=fields["area"],
+                          residency=fields["residency"], size=size, phone=phone, address=address)
+    session.add(household)
+    if lead.id_number is None:
+        lead.id_number = id_number  # the lead now names the person the case is about
+    with acting(session, user.id, "lead_household"):
+        session.flush()
+    return household
+
+
+def link_case(session: Session, lead: Lead, case: Case, user, now: dt.datetime | None = None) -> Lead:
+    """The lead was taken in through the intake screen as ``case`` (same transaction as the intake)."""
+    _open_lead_for(lead, user)
+    if case.township_id != lead.township_id and not in_scope(case, user):
+        raise LeadRefused("scope")
+    return _finish(session, lead, user, "accepted", now, "lead_accept", case=case)

@@ -13,6 +13,7 @@ CATEGORIES = {
     "Settings": (_l("Settings"), "fa-cogs"),
     "Charity": (_l("Charity linkage"), "fa-heart"),
     "Finance": (_l("Finance"), "fa-jpy"),
+    "Leads": (_l("Leads"), "fa-bell"),
 }
 
 
@@ -72,3 +73,9 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.rule_editor import RuleEditorView
 
     _add(appbuilder, RuleEditorView, "Rule editor", _l("Rule editor"), "fa-pencil-square-o", "Settings")
+    from app.views.lead_inbox import LeadInboxView
+    from app.views.leads import GridWorkerView, LeadPhotoView
+
+    _add(appbuilder, LeadInboxView, "Lead inbox", _l("Lead inbox"), "fa-inbox", "Leads")
+    _add(appbuilder, GridWorkerView, "My reports", _l("My reports"), "fa-bell", "Leads")
+    appbuilder.add_view_no_menu(LeadPhotoView)

@@ -51,4 +51,8 @@ class HomeView(IndexView):
             found["claims"] = todo.claims(session, user, LIMIT)
         if self._may("can_list", "RuleEditorView"):
             found["rules"] = True
+        if self._may("can_triage", "LeadInboxView"):
+            found["leads"] = todo.open_leads(session, user, utcnow(), LIMIT)
+        if self._may("can_report", "GridWorkerView"):
+            found["my_leads"] = todo.my_leads(session, user, LIMIT)
         return found
