@@ -153,8 +153,14 @@ def disclosure_list(session: Session, user, township_id, month: Month) -> Disclo
     reversal is left out, and so is a payment reversed within the month (one reversed in a later month
     stays on the month's list as it was posted). 小额快救 payments (a flow declared ``disclosed: false``)
     are left out: the 2026 opinion exempts them from public posting (免公示); the cash ledger keeps them."""
-    township = _township(session, user, township_id)
-    where = _where(user, township, month) + standing_clauses(by=month.next) + [_disclosed()]
+    return posted_list(session, _township(session, user, township_id), month, scope_clause(Payment, user))
+
+
+def posted_list(session: Session, township: Region, month: Month, scope=None) -> Disclosure:
+    """:func:`disclosure_list` of a township already checked: ``scope`` limits it to a user's rows; the
+    public pages (公示 as posted, app/public) pass none and show only its masked columns."""
+    where = [Payment.township_id == township.id, Payment.paid_on >= month.first, Payment.paid_on < month.next,
+             true() if scope is None else scope] + standing_clauses(by=month.next) + [_disclosed()]
     first_paid = func.min(Payment.paid_on)
     query = (select(Case.number, Case.category, Household.head_name, Household.id_number, Payment.method,
                     sum_fen(Payment.amount).label("amount"), first_paid.label("first_paid_on"))
