@@ -30,6 +30,10 @@ setup(
         "click>=8.1",
         # the public disclosure list (公示) and the cash ledger as Excel workbooks
         "openpyxl>=3.1",
+        # the public pages' image captcha, drawn offline (no third-party service); brings Pillow, which
+        # also checks and re-encodes lead photos (app/services/lead_photos.py)
+        "captcha>=0.7,<1",
+        "Pillow>=10",
     ],
     extras_require={
         "test": [
@@ -39,7 +43,8 @@ setup(
             "playwright>=1.45",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
-        "prod": ["gunicorn>=22"],
+        # redis: Flask-Limiter's shared storage (RATELIMIT_STORAGE_URI=redis://…) for login and public limits
+        "prod": ["gunicorn>=22", "redis>=5"],
     },
     entry_points={"console_scripts": ["tempaid=app.cli:main"]},
 )

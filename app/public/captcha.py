@@ -46,9 +46,9 @@ def challenge() -> dict:
 
 
 def _first_use(nonce: str, seconds: int) -> bool:
-    from app.public.guard import storage
+    from app.public.guard import counter_key, storage
 
-    return storage().incr(f"tempaid/captcha/{nonce}", seconds) == 1
+    return storage().incr(counter_key(f"captcha/{nonce}"), seconds) == 1
 
 
 def solved(token: str | None, answer: str | None) -> bool:

@@ -44,8 +44,13 @@ def storage():
     return found
 
 
+def counter_key(name: str) -> str:
+    """A counter's key, under the deployment's ``RATELIMIT_KEY_PREFIX`` like the rate limits' own."""
+    return f"{current_app.config.get('RATELIMIT_KEY_PREFIX') or 'tempaid'}/{name}"
+
+
 def _key(number: str) -> str:
-    return f"tempaid/lookup-failures/{number.strip().upper()[:32]}"
+    return counter_key(f"lookup-failures/{number.strip().upper()[:32]}")
 
 
 def number_locked(number: str) -> bool:
