@@ -171,8 +171,11 @@ def register(app) -> None:
     )
     bp = Blueprint("public", __name__, url_prefix="/public")  # one per app: tests make several apps
     for rule, endpoint, view, methods, setting in routes:
-        limit_methods = ["POST"] if "POST" in methods else None
-        bp.add_url_rule(rule, endpoint, guard.limited(view, setting, limit_methods), methods=methods)
+        if "POST" in methods:  # the form's own limit on sending; showing it (a captcha drawn) the read limit
+            view = guard.limited(guard.limited(view, setting, ["POST"]), "PUBLIC_READ_RATE_LIMIT", ["GET"])
+        else:
+            view = guard.limited(view, setting)
+        bp.add_url_rule(rule, endpoint, view, methods=methods)
     from app.public.words import english
 
     bp.context_processor(lambda: {"english": english()})

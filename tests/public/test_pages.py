@@ -184,3 +184,11 @@ def test_the_posted_list_is_masked_and_names_no_case(app, session, rules):
     assert 'id="disclosure-table"' in page and "冯*" in page and "1800" in page
     assert case.household.id_number not in page and case.number not in page and "冯二" not in page
     assert case.household.id_number[:4] + "**********" + case.household.id_number[-4:] in page
+
+
+def test_showing_a_form_draws_a_captcha_and_so_counts_under_the_read_limit(limited_app):
+    client = limited_app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.77"
+    limit = int(limited_app.config["PUBLIC_READ_RATE_LIMIT"].split()[0])
+    codes = [client.get("/public/status").status_code for _ in range(limit + 1)]
+    assert codes[:limit] == [200] * limit and codes[-1] == 429
