@@ -35,6 +35,10 @@ setup(
         "weasyprint>=60",
         # the dashboards' charts drawn on the server as SVG (no script, nothing from the internet; prints)
         "pygal>=3.0,<4",
+        # the public pages' image captcha, drawn offline (no third-party service); brings Pillow, which
+        # also checks and re-encodes lead photos (app/services/lead_photos.py)
+        "captcha>=0.7,<1",
+        "Pillow>=10",
     ],
     extras_require={
         "test": [
@@ -46,7 +50,8 @@ setup(
             "pypdf>=4",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
-        "prod": ["gunicorn>=22"],
+        # redis: Flask-Limiter's shared storage (RATELIMIT_STORAGE_URI=redis://…) for login and public limits
+        "prod": ["gunicorn>=22", "redis>=5"],
     },
     entry_points={"console_scripts": ["tempaid=app.entry:main"]},
 )

@@ -86,7 +86,8 @@ def regions_load() -> None:
 @click.option("--county", help="Only this county (6-digit code).")
 @with_appcontext
 def deadlines(county: str | None) -> None:
-    """Print the overdue cases: number, county, township, state, what is due and when."""
+    """Print the overdue cases: number, county, township, state, what is due and when; then the leads
+    whose first contact is overdue, in the same columns."""
     from app.models.audit import utcnow
     from app.services.deadlines import CST, as_utc, overdue_cases
 
@@ -96,6 +97,13 @@ def deadlines(county: str | None) -> None:
         due = as_utc(case.due_at).astimezone(CST).strftime("%Y-%m-%d %H:%M")
         click.echo(f"{case.number}\t{case.county.name}\t{case.township.name}\t{case.state}\t{names}\t{due}")
     click.echo(f"{len(cases)} overdue case(s)", err=True)
+    from app.services.leads import overdue_leads
+
+    leads = overdue_leads(current_app.appbuilder.session, utcnow(), county)
+    for lead in leads:  # 急难线索 not yet contacted within the county's leads.first_contact_hours
+        due = as_utc(lead.first_contact_due).astimezone(CST).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{lead.number}\t{lead.county.name}\t{lead.township.name}\tlead\tfirst_contact_due\t{due}")
+    click.echo(f"{len(leads)} overdue lead(s)", err=True)
 
 
 @cli.group("referrals")

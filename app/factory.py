@@ -52,6 +52,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         register_views(appbuilder)
         register_apis(appbuilder)
+        from app.public import init_public
+
+        init_public(flask_app, appbuilder)  # no-login pages and /api/v1/public (outreach)
         appbuilder.post_init()
         _rate_limit_api_login(flask_app, appbuilder)
         for blueprint in flask_app.blueprints.values():

@@ -139,4 +139,12 @@ def load_settings() -> dict:
         "AUTH_LOCKOUT_ATTEMPTS": int(os.environ.get("AUTH_LOCKOUT_ATTEMPTS", "5")),
         "AUTH_LOCKOUT_MINUTES": int(os.environ.get("AUTH_LOCKOUT_MINUTES", "15")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Public pages (no login, app/public): per client address, counted in the same storage as the
+        # login limits (Redis when RATELIMIT_STORAGE_URI says so, so every worker counts together)
+        "PUBLIC_FORM_RATE_LIMIT": os.environ.get("PUBLIC_FORM_RATE_LIMIT", "5 per minute;30 per day"),
+        "PUBLIC_LOOKUP_RATE_LIMIT": os.environ.get("PUBLIC_LOOKUP_RATE_LIMIT", "10 per minute;60 per day"),
+        "PUBLIC_READ_RATE_LIMIT": os.environ.get("PUBLIC_READ_RATE_LIMIT", "60 per minute"),
+        "PUBLIC_CAPTCHA_SECONDS": 600,  # a captcha answer is good this long, once
+        # Lead photos (急难线索): two of at most 450 KB each fit the 1 MB body limit; stored re-encoded
+        "LEAD_PHOTOS": {"count": 2, "bytes": 450 * 1024, "side": 1600},
     }

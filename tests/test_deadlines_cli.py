@@ -18,3 +18,25 @@ def test_overdue_cases_are_printed(app, session, rules):
     assert "pre_assist_due" in result.output and "2026-01-06 20:00" in result.output
     only = runner.invoke(cli, ["deadlines", "--county", "370881"])
     assert other.number in only.output and late.number not in only.output
+
+
+def test_overdue_leads_are_printed_after_the_cases(app, session, rules):
+    """A lead not contacted within the county's leads.first_contact_hours is overdue like a case."""
+    import datetime as dt
+
+    from app.models.audit import utcnow
+    from app.services.leads import report
+    from app.services.users import home_region
+
+    grid = user(app, "grid_worker_370811")
+    township = home_region("township", grid.region)
+    fields = {"person_name": "周九", "township_id": str(township.id), "category": "incident:fire",
+              "severity": "urgent", "description": "火灾"}
+    late = report(session, fields, rules, grid, now=utcnow() - dt.timedelta(hours=25))
+    fresh = report(session, fields, rules, grid, now=utcnow())
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli, ["deadlines", "--county", "370811"])
+    assert result.exit_code == 0, result.output
+    assert late.number in result.output and "first_contact_due" in result.output
+    assert fresh.number not in result.output
+    assert late.number not in runner.invoke(cli, ["deadlines", "--county", "370881"]).output

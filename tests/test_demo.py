@@ -88,3 +88,21 @@ def test_the_demo_lets_every_step_be_tried_by_a_second_person(demo_app):
     caseworker = demo_app.test_client()
     login(caseworker, "township_caseworker_370811", logins["township_caseworker_370811"])
     assert "已申请" in caseworker.get("/").get_data(as_text=True), "a new application waits for acceptance"
+
+
+def test_the_demo_grid_worker_sees_reports_and_their_outcomes(demo_app):
+    """Issue #13: the demo grid worker no longer logs in to an empty menu; the township has leads waiting,
+    one of them past its clock."""
+    import run
+    from tests.conftest import login
+
+    logins = {e["username"]: e["password"] for e in run.prepare(demo_app)}
+    grid = demo_app.test_client()
+    login(grid, "grid_worker_370811", logins["grid_worker_370811"])
+    mine = grid.get("/leads/mine").get_data(as_text=True)
+    assert mine.count('class="panel panel-default lead-card"') == 4
+    assert "已转为救助个案" in mine and "经核实已纳入低保" in mine and "等待乡镇" in mine
+    township = demo_app.test_client()
+    login(township, "township_caseworker_370811", logins["township_caseworker_370811"])
+    inbox = township.get("/leads/inbox/").get_data(as_text=True)
+    assert 'id="leads-overdue"' in inbox and "周大" in inbox

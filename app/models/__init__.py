@@ -14,3 +14,4 @@ from app.models.posting import CasePosting, PostingObjection  # noqa: F401
 from app.models.document import DisclosurePosting, DocumentDelivery  # noqa: F401
 from app.models.clock import CaseClock  # noqa: F401
 from app.models.accountability import AccountabilityRecord  # noqa: F401
+from app.models.lead import Lead, LeadPhoto  # noqa: F401

@@ -72,6 +72,12 @@ Decision documents and open publication (issue 15) add two sections the applicat
 ``disclosure.working_days``
     whole number >= 0 — a month's county disclosure list (公示, 基层政务公开标准目录) is posted within this
     many working days after the month's end (Jining 10).
+Leads (急难线索, 三、(一)(二)) add one key the lead inbox reads (not the engine):
+
+``leads.first_contact_hours.urgent``, ``.ordinary``
+    whole number >= 1 — the township makes first contact with a reported hardship within this many hours
+    of the report, by the severity the reporter gave; the clock is fixed when the lead is reported.
+    Jining: 24 hours for an emergency (二、(二)1).
 
 Values of ``bounds`` may be ``null`` on either side for an open bound (``[null, 3000]``).
 Key paths in faults are dotted; table rows and list items are written ``[n]``, numbered from 1.
@@ -128,11 +134,12 @@ NUMERIC_LEAVES = frozenset(REQUIRED_LEAVES) - {"eligibility.residency", "aid.ill
     "approval.pre_assist_limit", "approval.amount_ceiling",
     "aid.quick_cap_dibao_months", "approval.quick_days", "eligibility.expenditure.recognised_months",
     "cases.posting_working_days",
-    "documents.review_days", "documents.litigation_months", "documents.delivery_days", "disclosure.working_days"}
+    "documents.review_days", "documents.litigation_months", "documents.delivery_days", "disclosure.working_days",
+    "leads.first_contact_hours.urgent", "leads.first_contact_hours.ordinary"}
 
 #: Sections the county merges over the city (everything but the file's own description).
 MERGED_SECTIONS = ("standards", "eligibility", "aid", "approval", "categories", "cases", "reserve_fund", "charity",
-                   "documents", "disclosure", "performance")
+                   "documents", "disclosure", "performance", "leads")
 
 
 class RuleSchema(Schema):
@@ -243,6 +250,15 @@ class CasesSchema(RuleSchema):
     posting_working_days = Count(0)
 
 
+class LeadHoursSchema(RuleSchema):
+    urgent = Count(1)
+    ordinary = Count(1)
+
+
+class LeadsSchema(RuleSchema):
+    first_contact_hours = Section(LeadHoursSchema)
+
+
 class ReserveFundSchema(RuleSchema):
     low_balance = Amount()
 
@@ -299,6 +315,7 @@ class _RulesBody(RuleSchema):
     documents = Section(DocumentsSchema)
     disclosure = Section(DisclosureSchema)
     performance = Section(PerformanceSchema)  # project key: app/rules/performance.py
+    leads = Section(LeadsSchema)
 
 
 class CitySchema(_RulesBody):

@@ -7,7 +7,8 @@ the user's region. A model takes part by naming its region columns in ``__scope_
 ``__scope_public__ = True`` (fail closed); every screen and API filters through
 :class:`app.web.jurisdiction.JurisdictionFilter`, so list, show, edit, delete and access by id all see the same rows.
 Charity staff see what a model's ``charity_clause(user)`` classmethod admits, and nothing of a model
-with region columns but no such clause.
+with region columns but no such clause; a grid worker (``own_reports``) likewise sees what a model's
+``reporter_clause(user)`` admits (the leads they reported), and nothing else.
 
 Every function here takes the user as an argument; none reads the request.
 """
@@ -51,6 +52,9 @@ def scope_clause(model, user):
     if hasattr(model, "charity_clause") and user_scope(user) == "charity":
         # charity staff are anchored to their charity, not to a region: the model says what that shows
         return model.charity_clause(user)
+    if hasattr(model, "reporter_clause") and user_scope(user) == "own_reports":
+        # a grid worker is anchored to what they reported (急难线索), not to a region
+        return model.reporter_clause(user)
     via = getattr(model, "__scope_via__", None)
     if via is not None:  # scoped through a parent row, e.g. a member through its household
         relationship = getattr(model, via)
@@ -88,6 +92,8 @@ def in_scope(obj, user) -> bool:
     scope = user_scope(user)
     if scope == "city":
         return True
+    if scope == "own_reports" and hasattr(type(obj), "reporter_clause"):
+        return getattr(obj, "reported_by_id", None) == user.id
     if scope == "county":
         return _region_id(obj, columns["county"]) == county_id_of(user.region)
     if scope == "township":

@@ -18,6 +18,7 @@ from app.models import (AidRecord, AuditEntry, Case, CaseAdjustment, Charity, Ch
                         HouseholdMember, ProjectCategory, Referral)
 from app.models import FundMovement, Payment, PaymentBatch, ReserveFund
 from app.models.audit import utcnow
+from app.models.lead import Lead
 from app.models.posting import CasePosting, PostingObjection
 from app.models.accountability import AccountabilityRecord
 
@@ -26,6 +27,7 @@ AUDITED = (Household, HouseholdMember, Case, CaseAdjustment, Charity, CharityPro
 AUDITED += (Payment, PaymentBatch, ReserveFund, FundMovement)
 AUDITED += (CasePosting, PostingObjection)
 AUDITED += (AccountabilityRecord,)  # 责任追究和容错纠错: the case trail shows the cause recorded
+AUDITED += (Lead,)
 #: money that went out of or into the door: corrected by new rows, never edited away or deleted
 MONEY_RECORDS = (Payment, FundMovement)
 #: what a decided case never changes by an ordinary edit

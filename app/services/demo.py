@@ -74,6 +74,9 @@ def seed_demo() -> list[dict]:
     _funds_and_projects(session, regions)
     session.flush()
     _cases(session, regions)
+    from app.services.demo_leads import seed_leads
+
+    seed_leads(session, regions, DEMO_COUNTIES)  # the grid workers' reports (急难线索)
     session.commit()
     path = _logins_file()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

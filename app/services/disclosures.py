@@ -67,6 +67,16 @@ def shown_list(session: Session, user, region_id, month: Month) -> tuple[Disclos
                       Decimal(posting.total).quantize(Decimal("0.01"))), posting
 
 
+def posted_list(session: Session, region, month: Month) -> Disclosure | None:
+    """The month's list as it was posted (a township's, or a county's whole list), for the public pages
+    (公示, app/public): None while it is not posted. No user: only posted lists, masked, are shown."""
+    posting = posting_of(session, region, month)
+    if posting is None:
+        return None
+    return Disclosure(region, month, [_thawed(row) for row in posting.rows], posting.households,
+                      Decimal(posting.total).quantize(Decimal("0.01")))
+
+
 def post_list(session: Session, user, region_id, month: Month, rules: RuleSet,
               now: dt.datetime | None = None) -> DisclosurePosting:
     """Post the month's list (after the month, once) and freeze it; refused before the month is over and

@@ -11,6 +11,8 @@ costs the same few queries however many cases a county has.
 - :func:`due` — open cases due within the given span or overdue, soonest first.
 - :func:`to_pay` — decided cases in a payable state whose payments do not cover the approved amount.
 - :func:`pool` / :func:`claims` — the referrals waiting for the user's charity, and those it claimed.
+- :func:`open_leads` / :func:`my_leads` — the leads waiting in the township's inbox (overdue counted), and
+  a grid worker's own reports.
 """
 from __future__ import annotations
 
@@ -123,3 +125,27 @@ def claims(session: Session, user, limit: int = 10) -> Section:
         return Section(0, [])
     return _referrals(session, [Referral.claimed_by_charity_id == user.charity_id, Referral.state == "claimed"],
                       (Referral.claimed_at, Referral.id), limit)
+
+
+def open_leads(session: Session, user, now: dt.datetime, limit: int = 10) -> Section:
+    """Leads waiting for first contact in the user's jurisdiction, the clock soonest first; ``steps``
+    holds the number overdue."""
+    from app.models import Lead
+
+    where = [scope_clause(Lead, user), Lead.state == "new"]
+    count, overdue = session.execute(select(func.count(Lead.id), func.count(Lead.id).filter(
+        Lead.first_contact_due < now)).where(*where)).one()
+    rows = session.scalars(select(Lead).where(*where).options(joinedload(Lead.township))
+                           .order_by(Lead.first_contact_due, Lead.id).limit(limit)).all()
+    return Section(count, list(rows), {"overdue": overdue})
+
+
+def my_leads(session: Session, user, limit: int = 10) -> Section:
+    """A grid worker's latest reports, with their cases loaded for the outcome."""
+    from app.models import Lead
+
+    where = [scope_clause(Lead, user)]
+    count = session.scalar(select(func.count(Lead.id)).where(*where))
+    rows = session.scalars(select(Lead).where(*where).options(joinedload(Lead.case), joinedload(Lead.township))
+                           .order_by(Lead.reported_at.desc(), Lead.id.desc()).limit(limit)).all()
+    return Section(count, list(rows))

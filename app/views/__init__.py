@@ -12,6 +12,7 @@ CATEGORIES = {
     "Settings": (_l("Settings"), "fa-cogs"),
     "Charity": (_l("Charity linkage"), "fa-heart"),
     "Finance": (_l("Finance"), "fa-jpy"),
+    "Leads": (_l("Leads"), "fa-bell"),
 }
 
 
@@ -78,3 +79,9 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     _add(appbuilder, DashboardView, "Performance dashboard", _l("Performance dashboard"), "fa-bar-chart", "Cases")
     appbuilder.add_view_no_menu(AccountabilityView)  # reached from a case's page
+    from app.views.lead_inbox import LeadInboxView
+    from app.views.leads import GridWorkerView, LeadPhotoView
+
+    _add(appbuilder, LeadInboxView, "Lead inbox", _l("Lead inbox"), "fa-inbox", "Leads")
+    _add(appbuilder, GridWorkerView, "My reports", _l("My reports"), "fa-bell", "Leads")
+    appbuilder.add_view_no_menu(LeadPhotoView)

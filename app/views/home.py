@@ -61,4 +61,8 @@ class HomeView(IndexView):
             found["rules"] = True
         if self._may("can_show", "DashboardView"):
             found["dashboard"] = landing_dashboard(session, user)
+        if self._may("can_triage", "LeadInboxView"):
+            found["leads"] = todo.open_leads(session, user, utcnow(), LIMIT)
+        if self._may("can_report", "GridWorkerView"):
+            found["my_leads"] = todo.my_leads(session, user, LIMIT)
         return found

@@ -39,6 +39,8 @@ def intake_refusal(exc: IntakeRefused) -> str:
     return refusal_text(exc)
 from app.views.policy_labels import note_label
 from app.views.passing_form import PassingForm, fill_choices, person_from_form
+from app.services.leads import LeadRefused, incident_of, link_case
+from app.views.lead_intake import lead_of_intake
 from app.services.passing import intake_passing, preview_passing
 
 
@@ -91,6 +93,7 @@ class IntakeView(BaseView):
         income_months, expense_months = self._months(household)
         form = intake_form(request.form if request.method == "POST" else None, income_months, expense_months)
         form.category.choices = self._choices(household)
+        lead = lead_of_intake(self.appbuilder.session, request.values.get("lead"), form, request.method == "GET")
         verdict = error = None
         if id_number and household is None:
             flash(str(_l("No household with this ID number in your jurisdiction: register it first.")), "warning")
@@ -99,7 +102,10 @@ class IntakeView(BaseView):
             session = self.appbuilder.session
             try:
                 if request.form.get("action") == "save":
-                    case = intake(session, household, figures, current_user(), current_rules())
+                    case = intake(session, household, figures, current_user(), current_rules(),
+                                  incident=lead and incident_of(lead))
+                    if lead is not None:  # taken in from the lead inbox: the lead records its case
+                        link_case(session, lead, case, current_user())
                     session.commit()
                     flash(str(_l("Case %(number)s taken in.", number=case.number)), "success")
                     return redirect(url_for("CaseView.show", pk=case.id))
@@ -110,6 +116,9 @@ class IntakeView(BaseView):
             except IntakeRefused as exc:
                 session.rollback()
                 error = intake_refusal(exc)
+            except LeadRefused:
+                session.rollback()
+                error = str(_l("This lead has been handled already."))
         shown = None
         if verdict is not None:
             shown = {"checks": case_values.check_rows(verdict, CHECK_LABELS),
@@ -118,7 +127,7 @@ class IntakeView(BaseView):
                      "notes": [case_values.note_text(n) for n in verdict["notes"]],
                      "amount": case_values.amount_text(verdict["amount"])}
         return self.render_template(
-            "tempaid/intake.html", form=form, household=household, id_number=id_number, verdict=verdict,
+            "tempaid/intake.html", form=form, household=household, id_number=id_number, verdict=verdict, lead=lead,
             shown=shown, error=error, title=_l("Intake"), level_labels=LEVEL_LABELS,
             kind_categories={k: list(v) for k, v in KIND_CATEGORIES.items()},
             income_labels=month_labels(form.application_date.data, income_months),

@@ -26,6 +26,8 @@ REQUIRED_KINDS = {
     "documents-keys-faults",
     # the dashboards' performance section (绩效目标表)
     "performance-faults",
+    # the lead inbox's response clock
+    "lead-hours-not-whole",
 }
 BROKEN_DIRS = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 
