@@ -130,7 +130,7 @@ class PublicApi(BaseApi):
                     residency: {type: string, enum: [local_hukou, residence_permit, none]}
                     area: {type: string, enum: [urban, rural]}
                     size: {type: integer, minimum: 1}
-                    monthly_income: {type: string, description: yuan per month, a decimal string}
+                    monthly_income: {type: string, description: "yuan per month, a decimal string"}
                     monthly_necessary_expenses: {type: string}
                     financial_assets: {type: string}
                     houses: {type: integer}
