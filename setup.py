@@ -30,6 +30,11 @@ setup(
         "click>=8.1",
         # the public disclosure list (公示) and the cash ledger as Excel workbooks
         "openpyxl>=3.1",
+        # scheduled and long work (reminders, stale claims, monthly posting, impact runs) on a real queue,
+        # as Apache Superset runs Flask-AppBuilder's jobs; eager in tests and when no broker is configured
+        "celery>=5.4,<6",
+        # Celery's broker and result store, and the lock that keeps a job from running twice at once
+        "redis>=5,<7",
     ],
     extras_require={
         "test": [
@@ -37,6 +42,8 @@ setup(
             "hypothesis>=6.100",
             # the browser suite (tests/browser/) drives Debian's Chromium; no browser download
             "playwright>=1.45",
+            # a local SMTP server for the reminder e-mails' test (no mail leaves the machine)
+            "aiosmtpd>=1.4",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
         "prod": ["gunicorn>=22"],

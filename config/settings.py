@@ -16,6 +16,12 @@ Environment:
     RESERVE_FUND_CONFIRM_ABOVE  a reserve-fund allocation above this (yuan) asks for confirmation (200000)
     RATELIMIT_STORAGE_URI  where login rate limits are counted, shared by all workers
                            (e.g. redis://127.0.0.1:6379/0; default: each worker's memory)
+    CELERY_BROKER_URL      the job queue's broker (e.g. redis://127.0.0.1:6379/1); empty: jobs run eagerly
+                           in the process that asks for them (the demo, the tests)
+    JOBS_REDIS_URL         where the job locks live (default: the broker when it is Redis)
+    JOBS_REMINDERS_AT, JOBS_STALE_CLAIMS_AT  when ``tempaid beat`` starts the daily jobs (China time, HH:MM)
+    SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS ("1"), SMTP_FROM
+                           the office's mail server for reminder e-mails (none configured: no e-mail)
 """
 from __future__ import annotations
 
@@ -131,4 +137,25 @@ def load_settings() -> dict:
         "AUTH_LOCKOUT_ATTEMPTS": int(os.environ.get("AUTH_LOCKOUT_ATTEMPTS", "5")),
         "AUTH_LOCKOUT_MINUTES": int(os.environ.get("AUTH_LOCKOUT_MINUTES", "15")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        **_jobs_settings(),
+    }
+
+
+def _jobs_settings() -> dict:
+    """The job queue (app/jobs) and the mail server its reminders use."""
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    return {
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": os.environ.get("CELERY_RESULT_BACKEND", ""),
+        "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL") or (broker if broker.startswith("redis") else ""),
+        "JOBS_LOCK_SECONDS": int(os.environ.get("JOBS_LOCK_SECONDS", "3600")),
+        "JOBS_RETRY_SECONDS": int(os.environ.get("JOBS_RETRY_SECONDS", "60")),
+        "JOBS_REMINDERS_AT": os.environ.get("JOBS_REMINDERS_AT", "07:30"),
+        "JOBS_STALE_CLAIMS_AT": os.environ.get("JOBS_STALE_CLAIMS_AT", "02:30"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "0") == "1",
+        "SMTP_FROM": os.environ.get("SMTP_FROM", ""),
     }

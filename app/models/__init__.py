@@ -11,3 +11,4 @@ from app.models.payment import Payment, PaymentBatch  # noqa: F401
 from app.models.reserve_fund import FundMovement, ReserveFund  # noqa: F401
 from app.models.rule_revision import RuleRevision  # noqa: F401
 from app.models.posting import CasePosting, PostingObjection  # noqa: F401
+from app.models.job import JobRun, Notification  # noqa: F401

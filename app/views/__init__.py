@@ -72,3 +72,9 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.rule_editor import RuleEditorView
 
     _add(appbuilder, RuleEditorView, "Rule editor", _l("Rule editor"), "fa-pencil-square-o", "Settings")
+    from app.views.job_runs import JobRunView
+    from app.views.notifications import NotificationView, unread_for_navbar
+
+    _add(appbuilder, JobRunView, "Job runs", _l("Job runs"), "fa-tasks", "Settings")  # administrators only
+    appbuilder.add_view_no_menu(NotificationView)  # the bell in the navigation bar
+    current_app.context_processor(unread_for_navbar)
