@@ -38,12 +38,23 @@ class FlaskTask(Task):
 celery_app.Task = FlaskTask
 
 
+def _drop_connections() -> None:
+    """Forget the pooled broker connections of a previous configuration (a process that binds a second app
+    with another broker: the test suite); Celery keeps them on the app and would send to the old broker."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 def init_celery(flask_app) -> Celery:
     """Configure the Celery app from the Flask settings (``CELERY_*``) and bind it to ``flask_app``."""
     from app.jobs.schedule import beat_schedule
 
     config = flask_app.config
     broker = config.get("CELERY_BROKER_URL") or ""
+    if celery_app.conf.get("broker_url") not in (None, broker or "memory://"):
+        _drop_connections()
     celery_app.conf.update(
         broker_url=broker or "memory://",
         result_backend=config.get("CELERY_RESULT_BACKEND") or None,

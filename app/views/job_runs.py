@@ -34,7 +34,7 @@ class JobRunView(ModelView):
     list_columns = ["task", "state", "attempts", "queued_at", "started_at", "finished_at", "result"]
     show_columns = ["task", "state", "attempts", "user", "queued_at", "started_at", "finished_at",
                     "progress_done", "progress_total", "result", "error"]
-    search_columns = ["task", "state"]
+    search_columns = ["queued_at", "finished_at"]  # by time: the task and state columns hold code names
     order_columns = ["queued_at", "started_at", "finished_at", "state", "task"]
     base_order = ("queued_at", "desc")
     page_size = 25
