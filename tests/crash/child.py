@@ -14,6 +14,8 @@ import sys
 import time
 
 HOLD = float(os.environ.get("CRASH_HOLD", "0.3"))
+#: payments committed before the one that holds (and is killed)
+HOLD_AFTER = int(os.environ.get("CRASH_HOLD_AFTER", "0"))
 
 
 def say(*words) -> None:
@@ -27,11 +29,13 @@ def payments(case_ids: list[int]) -> None:
     from app.services.rules import current_rules
 
     real_draw = service.draw
+    committed = []
 
     def slow_draw(session, fund, amount, reason, user, payment=None, **kwargs):
         session.flush()  # the payment row is in the database, inside this transaction
-        say("inside", payment.case_id)
-        time.sleep(HOLD)
+        if len(committed) >= HOLD_AFTER:
+            say("inside", payment.case_id)
+            time.sleep(HOLD)
         return real_draw(session, fund, amount, reason, user, payment=payment, **kwargs)
 
     service.draw = slow_draw
@@ -41,6 +45,7 @@ def payments(case_ids: list[int]) -> None:
         service.record_payment(session, session.get(Case, case_id), caseworker, "cash", "100", current_rules(),
                                paid_on="2026-11-20", from_reserve_fund=True)
         session.commit()
+        committed.append(case_id)
         say("committed", case_id)
 
 
