@@ -19,7 +19,9 @@ Environment:
     CELERY_BROKER_URL      the job queue's broker (e.g. redis://127.0.0.1:6379/1); empty: jobs run eagerly
                            in the process that asks for them (the demo, the tests)
     JOBS_REDIS_URL         where the job locks live (default: the broker when it is Redis)
-    JOBS_REMINDERS_AT, JOBS_STALE_CLAIMS_AT  when ``tempaid beat`` starts the daily jobs (China time, HH:MM)
+    JOBS_REMINDERS_AT, JOBS_STALE_CLAIMS_AT, JOBS_DISCLOSURE_AT  when ``tempaid beat`` starts the daily
+                           jobs (China time, HH:MM)
+    JOBS_DISCLOSURE_USER   the account (city scope) that posts the monthly disclosure lists; empty: by hand
     SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS ("1"), SMTP_FROM
                            the office's mail server for reminder e-mails (none configured: no e-mail)
 """
@@ -152,6 +154,9 @@ def _jobs_settings() -> dict:
         "JOBS_RETRY_SECONDS": int(os.environ.get("JOBS_RETRY_SECONDS", "60")),
         "JOBS_REMINDERS_AT": os.environ.get("JOBS_REMINDERS_AT", "07:30"),
         "JOBS_STALE_CLAIMS_AT": os.environ.get("JOBS_STALE_CLAIMS_AT", "02:30"),
+        # the account (city scope) the monthly disclosure posting acts as; empty: posted by hand only
+        "JOBS_DISCLOSURE_USER": os.environ.get("JOBS_DISCLOSURE_USER", ""),
+        "JOBS_DISCLOSURE_AT": os.environ.get("JOBS_DISCLOSURE_AT", "06:00"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_USER": os.environ.get("SMTP_USER", ""),

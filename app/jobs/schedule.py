@@ -12,9 +12,13 @@ def _at(text: str) -> crontab:
 
 
 def beat_schedule(config) -> dict:
-    return {
+    schedule = {
         "overdue-reminders": {"task": "tempaid.overdue_reminders",
                               "schedule": _at(config.get("JOBS_REMINDERS_AT") or "07:30")},
         "return-stale-claims": {"task": "tempaid.return_stale_claims",
                                 "schedule": _at(config.get("JOBS_STALE_CLAIMS_AT") or "02:30")},
     }
+    if config.get("JOBS_DISCLOSURE_USER"):  # the account that posts; none named: the offices post by hand
+        schedule["post-disclosures"] = {"task": "tempaid.post_disclosures",
+                                        "schedule": _at(config.get("JOBS_DISCLOSURE_AT") or "06:00")}
+    return schedule

@@ -4,6 +4,8 @@
   and one e-mail each when SMTP is configured;
 - ``tempaid.return_stale_claims`` (daily): charity claims without aid within the county's
   ``charity.claim_return_days`` go back to the pool;
+- ``tempaid.post_disclosures`` (daily, when ``JOBS_DISCLOSURE_USER`` names the posting account): each
+  county's disclosure list of the month before, on its last allowed day, unless posted by hand already;
 - ``tempaid.impact_run`` (on request): the rule editor's impact of a proposal, with its progress.
 """
 from __future__ import annotations
@@ -64,6 +66,22 @@ def return_stale_claims(self, run_id: int | None = None):
         return {"returned": len(return_stale(session, current_rules()))}
 
     return run_job(self, "return_stale_claims", body, run_id)
+
+
+@celery_app.task(name="tempaid.post_disclosures", bind=True, max_retries=RETRIES)
+def post_disclosures(self, run_id: int | None = None):
+    from app.models.audit import utcnow
+    from app.services.disclosure_jobs import post_due
+    from app.services.rules import current_rules
+
+    def body(session, progress):
+        username = current_app.config.get("JOBS_DISCLOSURE_USER")
+        poster = current_app.appbuilder.sm.find_user(username=username) if username else None
+        if poster is None:
+            raise LookupError(f"JOBS_DISCLOSURE_USER names no user: {username!r}")
+        return {"posted": len(post_due(session, poster, current_rules(), utcnow()))}
+
+    return run_job(self, "post_disclosures", body, run_id)
 
 
 @celery_app.task(name="tempaid.impact_run", bind=True, max_retries=1)
