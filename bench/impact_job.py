@@ -78,7 +78,7 @@ def main() -> int:
                  application_date=today - timedelta(days=i % 360), inputs=data, verdict={}, rules_digest="x",
                  eligible=False, deadlines={}, warnings=[], created_by_id=user.id) for i, data in enumerate(mix)])
         session.commit()
-        run_id = impact_runs.start(user, rel, edit.text, as_of, today)
+        run_id = impact_runs.start(user.id, rel, edit.text, as_of, today)
         session.remove()
     start = time.perf_counter()
     tasks.impact_run.delay(run_id=run_id)

@@ -20,7 +20,11 @@ class FlaskTask(Task):
     """A task body runs inside the bound Flask app's context and leaves no session behind."""
 
     def __call__(self, *args, **kwargs):
-        flask_app = _bound.get("app")
+        from flask import current_app, has_app_context
+
+        # run eagerly, a task belongs to the app that asked for it (a process may hold several apps: the
+        # tests); on a worker, to the app the worker bound
+        flask_app = current_app._get_current_object() if has_app_context() else _bound.get("app")
         if flask_app is None:  # a worker started without ``tempaid worker``: bind the app from the settings
             from app import create_app
 
@@ -74,3 +78,24 @@ def init_celery(flask_app) -> Celery:
     _bound["app"] = flask_app
     flask_app.extensions["celery"] = celery_app
     return celery_app
+
+
+def enqueue(task, **kwargs) -> None:
+    """Queue ``task`` from a web request. Without a broker (the demo) it runs in a thread of this process
+    instead of inside the request: the page answers at once and shows the progress, as with a worker, and
+    the job's reads are not the request's transaction (on SQLite that one holds the write lock the job's
+    progress writes need)."""
+    if not celery_app.conf.task_always_eager:
+        task.apply_async(kwargs=kwargs)
+        return
+    import threading
+
+    from flask import current_app
+
+    flask_app = current_app._get_current_object()
+
+    def run() -> None:
+        with flask_app.app_context():
+            task.apply(kwargs=kwargs)
+
+    threading.Thread(target=run, name=f"job-{task.name}", daemon=True).start()

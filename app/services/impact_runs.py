@@ -25,10 +25,11 @@ TASK = "tempaid.impact_run"
 PROGRESS_EVERY = 1000  # applications between two progress writes
 
 
-def start(user, rel: str, text: str, as_of: dt.date, today: dt.date) -> int:
-    """Record a queued impact run of saving ``text`` as ``rel`` (the caller checked the user may edit it)."""
+def start(user_id: int, rel: str, text: str, as_of: dt.date, today: dt.date, session: Session | None = None) -> int:
+    """Record (and commit) a queued impact run of saving ``text`` as ``rel`` for the user ``user_id`` (the
+    caller checked they may edit it); in ``session`` when a request asks (see :func:`job_runs.create`)."""
     return job_runs.create(TASK, {"rel": rel, "text": text, "as_of": as_of.isoformat(),
-                                  "today": today.isoformat()}, user_id=user.id)
+                                  "today": today.isoformat()}, user_id=user_id, session=session)
 
 
 def _counted(rows, total: int, progress):

@@ -26,13 +26,19 @@ def _update(run_id: int, **values) -> None:
         session.execute(update(JobRun).where(JobRun.id == run_id).values(**values))
 
 
-def create(task: str, params: dict | None = None, user_id: int | None = None) -> int:
-    """A run queued for ``task`` (by ``user_id``, or by the schedule); its id."""
-    with _own_session() as session, session.begin():
-        run = JobRun(task=task, state="queued", attempts=0, user_id=user_id, params=params or {},
-                     progress_done=0, progress_total=0, queued_at=utcnow())
+def create(task: str, params: dict | None = None, user_id: int | None = None, session: Session | None = None) -> int:
+    """A run queued for ``task`` (by ``user_id``, or by the schedule); its id. With ``session`` (a web
+    request's), the run is committed in that session: on SQLite the request's transaction holds the write
+    lock, and a connection of our own would wait for it."""
+    run = JobRun(task=task, state="queued", attempts=0, user_id=user_id, params=params or {},
+                 progress_done=0, progress_total=0, queued_at=utcnow())
+    if session is not None:
         session.add(run)
-        session.flush()
+        session.commit()
+        return run.id
+    with _own_session() as own, own.begin():
+        own.add(run)
+        own.flush()
         return run.id
 
 

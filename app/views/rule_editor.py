@@ -21,7 +21,7 @@ from app.rules.editing import FileFaulty, digest_of
 from app.rules.inputs import CST
 from app.rules.jsonout import money
 from app.security.scope import current_user
-from app.jobs import tasks
+from app.jobs import enqueue, tasks
 from app.services import impact_runs, job_runs, rule_edits
 from app.services.rules import current_rules
 from app.views import rule_labels as labels
@@ -139,8 +139,8 @@ class RuleEditorView(BaseView):
         if not result.saveable:
             return result, None, None
         as_of = max(result.proposal.effective or today, today)
-        run_id = impact_runs.start(current_user(), target.rel, result.proposal.text, as_of, today)
-        tasks.impact_run.delay(run_id=run_id)
+        run_id = impact_runs.start(current_user().id, target.rel, result.proposal.text, as_of, today, session)
+        enqueue(tasks.impact_run, run_id=run_id)
         return result, None, redirect(url_for(".impact_run", code=target.code, run_id=run_id))
 
     @expose("/impact/<code>/<int:run_id>")
