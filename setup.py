@@ -39,6 +39,11 @@ setup(
         # also checks and re-encodes lead photos (app/services/lead_photos.py)
         "captcha>=0.7,<1",
         "Pillow>=10",
+        # scheduled and long work (reminders, stale claims, monthly posting, impact runs) on a real queue,
+        # as Apache Superset runs Flask-AppBuilder's jobs; eager in tests and when no broker is configured
+        "celery>=5.4,<6",
+        # Celery's broker and result store, and the lock that keeps a job from running twice at once
+        "redis>=5,<7",
     ],
     extras_require={
         "test": [
@@ -48,6 +53,8 @@ setup(
             "playwright>=1.45",
             # reads the text of the decision-document PDFs (tests/documents/)
             "pypdf>=4",
+            # a local SMTP server for the reminder e-mails' test (no mail leaves the machine)
+            "aiosmtpd>=1.4",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
         # redis: Flask-Limiter's shared storage (RATELIMIT_STORAGE_URI=redis://…) for login and public limits

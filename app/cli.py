@@ -126,5 +126,45 @@ def referrals_return_stale() -> None:
     click.echo(f"{len(returned)} claim(s) returned to the pool", err=True)
 
 
+@cli.command("worker", context_settings={"ignore_unknown_options": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def worker(celery_args) -> None:
+    """Run a job worker (Celery, broker CELERY_BROKER_URL); extra arguments go to ``celery worker``."""
+    from app.jobs import celery_app, init_celery
+
+    init_celery(current_app)
+    if celery_app.conf.task_always_eager:
+        raise click.ClickException("CELERY_BROKER_URL is not set: jobs run in the web process, no worker needed")
+    celery_app.worker_main(["worker", "--loglevel=INFO", *celery_args])
+
+
+@cli.command("beat", context_settings={"ignore_unknown_options": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def beat(celery_args) -> None:
+    """Run the scheduler that queues the daily jobs (one per installation); extra arguments go to ``celery beat``."""
+    from app.jobs import celery_app, init_celery
+
+    init_celery(current_app)
+    if celery_app.conf.task_always_eager:
+        raise click.ClickException("CELERY_BROKER_URL is not set: there is no queue to schedule jobs on")
+    schedule = f"--schedule={current_app.config['INSTANCE_DIR']}/celerybeat-schedule"
+    celery_app.start(["beat", "--loglevel=INFO", schedule, *celery_args])
+
+
+@cli.command("job")
+@click.argument("name", type=click.Choice(["overdue_reminders", "return_stale_claims", "post_disclosures"]))
+@with_appcontext
+def job(name: str) -> None:
+    """Queue one scheduled job now (run at once without a broker); it shows in the job runs list."""
+    from app.jobs import celery_app, init_celery
+    from app.jobs import tasks
+
+    init_celery(current_app)
+    getattr(tasks, name).delay()
+    click.echo(f"{name}: {'done' if celery_app.conf.task_always_eager else 'queued'}")
+
+
 def main() -> None:
     cli(prog_name="tempaid")

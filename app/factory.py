@@ -66,6 +66,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         init_errors(flask_app)
         if flask_app.config.get("SYNC_ROLES_ON_START", True):
             _sync_roles_if_migrated(flask_app)
+    from app.jobs import init_celery
+
+    init_celery(flask_app)  # the job queue (eager without a broker)
     return flask_app
 
 

@@ -19,6 +19,14 @@ Environment:
     LIST_COUNT_CAP         a list counts its rows up to this many, then reads "more than …" (default 10000)
     RATELIMIT_STORAGE_URI  where login rate limits are counted, shared by all workers
                            (e.g. redis://127.0.0.1:6379/0; default: each worker's memory)
+    CELERY_BROKER_URL      the job queue's broker (e.g. redis://127.0.0.1:6379/1); empty: jobs run eagerly
+                           in the process that asks for them (the demo, the tests)
+    JOBS_REDIS_URL         where the job locks live (default: the broker when it is Redis)
+    JOBS_REMINDERS_AT, JOBS_STALE_CLAIMS_AT, JOBS_DISCLOSURE_AT  when ``tempaid beat`` starts the daily
+                           jobs (China time, HH:MM)
+    JOBS_DISCLOSURE_USER   the account (city scope) that posts the monthly disclosure lists; empty: by hand
+    SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS ("1"), SMTP_FROM
+                           the office's mail server for reminder e-mails (none configured: no e-mail)
 """
 from __future__ import annotations
 
@@ -147,4 +155,28 @@ def load_settings() -> dict:
         "PUBLIC_CAPTCHA_SECONDS": 600,  # a captcha answer is good this long, once
         # Lead photos (急难线索): two of at most 450 KB each fit the 1 MB body limit; stored re-encoded
         "LEAD_PHOTOS": {"count": 2, "bytes": 450 * 1024, "side": 1600},
+        **_jobs_settings(),
+    }
+
+
+def _jobs_settings() -> dict:
+    """The job queue (app/jobs) and the mail server its reminders use."""
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    return {
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": os.environ.get("CELERY_RESULT_BACKEND", ""),
+        "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL") or (broker if broker.startswith("redis") else ""),
+        "JOBS_LOCK_SECONDS": int(os.environ.get("JOBS_LOCK_SECONDS", "3600")),
+        "JOBS_RETRY_SECONDS": int(os.environ.get("JOBS_RETRY_SECONDS", "60")),
+        "JOBS_REMINDERS_AT": os.environ.get("JOBS_REMINDERS_AT", "07:30"),
+        "JOBS_STALE_CLAIMS_AT": os.environ.get("JOBS_STALE_CLAIMS_AT", "02:30"),
+        # the account (city scope) the monthly disclosure posting acts as; empty: posted by hand only
+        "JOBS_DISCLOSURE_USER": os.environ.get("JOBS_DISCLOSURE_USER", ""),
+        "JOBS_DISCLOSURE_AT": os.environ.get("JOBS_DISCLOSURE_AT", "06:00"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "0") == "1",
+        "SMTP_FROM": os.environ.get("SMTP_FROM", ""),
     }

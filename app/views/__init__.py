@@ -85,3 +85,9 @@ def register_views(appbuilder: AppBuilder) -> None:
     _add(appbuilder, LeadInboxView, "Lead inbox", _l("Lead inbox"), "fa-inbox", "Leads")
     _add(appbuilder, GridWorkerView, "My reports", _l("My reports"), "fa-bell", "Leads")
     appbuilder.add_view_no_menu(LeadPhotoView)
+    from app.views.job_runs import JobRunView
+    from app.views.notifications import NotificationView, unread_for_navbar
+
+    _add(appbuilder, JobRunView, "Job runs", _l("Job runs"), "fa-tasks", "Settings")  # administrators only
+    appbuilder.add_view_no_menu(NotificationView)  # the bell in the navigation bar
+    current_app.context_processor(unread_for_navbar)

@@ -21,7 +21,8 @@ from app.rules.editing import FileFaulty, digest_of
 from app.rules.inputs import CST
 from app.rules.jsonout import money
 from app.web.request_user import current_user
-from app.services import rule_edits
+from app.jobs import enqueue, tasks
+from app.services import impact_runs, job_runs, rule_edits
 from app.services.rules import current_rules
 from app.views import rule_labels as labels
 from app.views.timefmt import china_time
@@ -101,6 +102,8 @@ class RuleEditorView(BaseView):
         A refused save shows the form again with everything typed, never an empty one."""
         session = self.appbuilder.session
         changes = changes_from_form(form, data)
+        if data.get("action") == "impact_job":
+            return self._impact_job(target, rule_file, changes, shown_on, today)
         saving = data.get("action") == "save"
         result = rule_edits.preview(session, current_rules(), rule_file, changes, shown_on, today,
                                     with_impact=not saving)
@@ -125,6 +128,33 @@ class RuleEditorView(BaseView):
                              id=revision.id, file=revision.file)), "success")
                 return result, None, redirect(url_for(".history", code=target.code))
         return rule_edits.preview(session, current_rules(), rule_file, changes, shown_on, today), error, None
+
+    def _impact_job(self, target, rule_file, changes, shown_on, today):
+        """Queue the proposal's impact as a background job and go to its page; a proposal with faults
+        shows them on the form instead, as a preview does."""
+        session = self.appbuilder.session
+        result = rule_edits.preview(session, current_rules(), rule_file, changes, shown_on, today, with_impact=False)
+        if result.proposal.unchanged and not result.proposal.problems:
+            return result, labels.problem_text("unchanged"), None
+        if not result.saveable:
+            return result, None, None
+        as_of = max(result.proposal.effective or today, today)
+        run_id = impact_runs.start(current_user().id, target.rel, result.proposal.text, as_of, today, session)
+        enqueue(tasks.impact_run, run_id=run_id)
+        return result, None, redirect(url_for(".impact_run", code=target.code, run_id=run_id))
+
+    @expose("/impact/<code>/<int:run_id>")
+    @has_access
+    @permission_name("edit")
+    def impact_run(self, code, run_id):
+        """The impact run's progress bar (the page refreshes itself until the run ends), then its figures."""
+        target = self._target(code)
+        run = job_runs.visible(self.appbuilder.session, run_id, current_user())
+        if run is None or run.task != impact_runs.TASK or run.params.get("rel") != target.rel:
+            abort(404)
+        impact = impact_runs.from_json(run.result) if run.state == "succeeded" and run.result else None
+        return self._render("tempaid/rules_impact_run.html", title=_l("Impact of the proposed rules"),
+                            target=target, run=run, impact=impact, diff="")
 
     @staticmethod
     def _messages(form, result):

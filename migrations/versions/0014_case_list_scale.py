@@ -3,7 +3,7 @@ county and township lists have theirs; all three now carry the state, for the du
 "starts with", an ILIKE) finds the case by its leading digits without reading every row on PostgreSQL
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,25 @@
+"""gunicorn settings for tempaid's web workers (``gunicorn -c deploy/gunicorn.conf.py 'app:create_app()'``).
+
+Sync workers, two per core plus one: every request is short (lists are paginated and scoped; the rule
+editor's impact over a whole city runs as a background job, not in the request), so a blocked worker only
+waits on PostgreSQL. Each value can be overridden by the environment file (GUNICORN_*).
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # nginx in front; never exposed directly
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# a worker is replaced after this many requests (a slow leak never grows without bound)
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+limit_request_line = 8190
+limit_request_fields = 100
+forwarded_allow_ips = "127.0.0.1"
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+preload_app = False  # each worker builds its own app (AppBuilder must not be shared across apps)
