@@ -13,7 +13,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 
 from app.models.audit import utcnow
-from app.security.scope import current_user
+from app.web.request_user import current_user
 from app.services import reminders
 from app.views.reminder_text import reminder_line
 
