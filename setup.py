@@ -37,6 +37,12 @@ setup(
             "hypothesis>=6.100",
             # the browser suite (tests/browser/) drives Debian's Chromium; no browser download
             "playwright>=1.45",
+            # the API contract: fuzzing the OpenAPI document (tests/web/test_fuzz_contract.py), checking it is
+            # valid OpenAPI and every answer against it (openapi-schema-validator comes with the validator)
+            "schemathesis>=4,<5",
+            "openapi-spec-validator>=0.7",
+            # a client generated from the document does intake to payment (tests/web/test_generated_client.py)
+            "openapi-python-client>=0.21",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
         "prod": ["gunicorn>=22"],
