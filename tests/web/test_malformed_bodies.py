@@ -47,3 +47,9 @@ def test_the_refusal_is_in_the_callers_language(app):
     assert "amount" in en.get_json()["error"]["message"].lower()
     unknown = app.test_client().post("/api/v1/payment/record", json={**body, "amount": "1", "extra": 1}, headers=who)
     assert unknown.get_json()["error"] == {"field": "extra", "message": "未知字段。", "code": "invalid"}
+
+
+def test_a_query_rison_cannot_read_is_refused_not_a_server_error(app):
+    """Found by the fuzzing: ``q=-5.4e+214`` broke rison's number parser inside FAB (a 500)."""
+    answer = app.test_client().get("/api/v1/aidrecord/1?q=-5.4e%2B214", headers=bearer(app, "township_caseworker_370811"))
+    assert answer.status_code == 400 and answer.get_json()["error"]["field"] == "q"
