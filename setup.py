@@ -55,6 +55,12 @@ setup(
             "pypdf>=4",
             # a local SMTP server for the reminder e-mails' test (no mail leaves the machine)
             "aiosmtpd>=1.4",
+            # the API contract: fuzzing the OpenAPI document (tests/web/test_fuzz_contract.py), checking it is
+            # valid OpenAPI and every answer against it (openapi-schema-validator comes with the validator)
+            "schemathesis>=4,<5",
+            "openapi-spec-validator>=0.7",
+            # a client generated from the document does intake to payment (tests/web/test_generated_client.py)
+            "openapi-python-client>=0.21",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
         # redis: Flask-Limiter's shared storage (RATELIMIT_STORAGE_URI=redis://…) for login and public limits

@@ -176,7 +176,7 @@ class CaseApi(ScopedModelRestApi):
     @expose("/home_county", methods=["GET"])
     @documented("The cases of your county's people helped in another county: that they exist, no more",
                 method="get", reply=schemas.HelpedElsewherePage, errors=(400,), parameters=[
-                    {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                    {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 0, "maximum": 10**6, "default": 0}},
                     {"in": "query", "name": "page_size",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}}])
     @protect()
@@ -252,12 +252,12 @@ class CaseApi(ScopedModelRestApi):
 
 
 def _paging() -> tuple[int, int]:
-    """``page`` from 0 and ``page_size`` from 1 to 100 (a 422 naming the argument beyond)."""
+    """``page`` from 0 and ``page_size`` from 1 to 100 (a 400 naming the argument beyond)."""
     found = []
     for name, default, low, high in (("page", 0, 0, 10**6), ("page_size", 50, 1, 100)):
         text = request.args.get(name)
         value = default if text is None else int(text) if text.isascii() and text.isdigit() else None
         if value is None or value < low or (high is not None and value > high):
-            raise ApiRefusal(422, "invalid", PAGE_ARGUMENT, name)
+            raise ApiRefusal(400, "bad_query", PAGE_ARGUMENT, name)
         found.append(value)
     return found[0], found[1]

@@ -47,8 +47,10 @@ def _query_problem() -> bool:
     try:
         prison.loads(value)
         return False
-    except Exception:  # noqa: BLE001 — ParserException, RecursionError, IndexError, TypeError: all bad input
-        pass
+    except prison.decoder.ParserException:
+        pass  # FAB then reads it as JSON, as below
+    except Exception:  # noqa: BLE001 — RecursionError, IndexError, ValueError (``1e+5``): FAB would not catch it
+        return True
     try:
         json.loads(value)
         return nesting_depth(value) > current_app.config["JSON_MAX_DEPTH"]

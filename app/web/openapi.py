@@ -23,6 +23,7 @@ ERROR_WORDS = {
     "401": "Not logged in, or the token expired or was revoked",
     "403": "Your role may not do this",
     "404": "No such record in your jurisdiction",
+    "405": "The address does not take that method (for instance an id in the path that is not a number)",
     "409": "Conflicts with the record's state or a record saved meanwhile (a lost race, a duplicate)",
     "422": "A field of the body is missing, unknown or malformed (the field is named)",
     "429": "Too many requests; try again later",
@@ -33,6 +34,7 @@ ERROR_EXAMPLES = {
     "401": {"field": None, "code": "unauthorized", "message": "请先登录"},
     "403": {"field": None, "code": "forbidden", "message": "您的角色不能执行此操作"},
     "404": {"field": None, "code": "not_found", "message": "未找到"},
+    "405": {"field": None, "code": "method_not_allowed", "message": "此地址不接受该请求方法"},
     "409": {"field": None, "code": "already_claimed", "message": "已被其他慈善组织认领"},
     "422": {"field": "amount", "code": "invalid", "message": "金额须为元，最多两位小数，如 \"1200.50\""},
     "429": {"field": None, "code": "too_many_requests", "message": "请求过于频繁，请稍后再试"},
@@ -114,9 +116,37 @@ def _ids_are_numbers(operation: dict) -> None:
         ids = schema.get("properties", {}).get("ids")
         if ids and ids.get("items", {}).get("type") == "string":
             ids["items"] = {"type": "integer"}
+        for name in ("add_columns", "edit_columns"):  # FAB answers a list of the fields, documents an object
+            columns = schema.get("properties", {}).get(name)
+            if columns and columns.get("type") == "object":
+                schema["properties"][name] = {"type": "array", "items": {"type": "object"}}
         key = schema.get("properties", {}).get("id")
         if key and key.get("type") == "string":
             key["type"] = "integer"
+
+
+def method_of(item: dict, operation: dict) -> str:
+    return next(method for method, found in item.items() if found is operation)
+
+
+def _errors_named(path: str, method: str, operation: dict) -> None:
+    """Every operation documents the errors it can answer, FAB's model endpoints included: a bad ``q``
+    (400), no login (401), a role without the permission (403), a server error (500); with an id in the
+    path no such row in the jurisdiction (404); with a body a refused field (422) and a conflict (409);
+    the login its rate limit (429); an id that is no number may meet
+    another route of the same address (405)."""
+    codes = {"400", "500"}
+    if operation.get("security") or "security/login" not in path:
+        codes |= {"401", "403"}
+    if "{" in path:
+        codes |= {"404", "405"}
+    if method in ("post", "put", "patch"):
+        codes |= {"409", "422"}
+    if path.endswith("/security/login"):
+        codes.add("429")
+    responses = operation.setdefault("responses", {})
+    for code in sorted(codes - set(responses)):
+        responses[code] = {"$ref": f"#/components/responses/{code}"}
 
 
 def _with_path_parameters(original):
@@ -128,6 +158,7 @@ def _with_path_parameters(original):
                 if not isinstance(operation, dict):
                     continue
                 _ids_are_numbers(operation)
+                _errors_named(path, method_of(item, operation), operation)
                 declared = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
                 for name in _TEMPLATE.findall(path):
                     if name not in declared:

@@ -167,6 +167,10 @@ class ScopedModelRestApi(ModelRestApi):
         self.search_columns = _without_personal(self.search_columns or self.datamodel.get_search_columns_list())
         self.order_columns = _without_personal(self.order_columns or self.datamodel.get_order_columns_list())
         super().__init__()
+        # FAB gives a column without a description gettext(""): the catalogue's header, on the client's screen
+        columns = {*self.add_columns, *self.edit_columns, *self.list_columns, *self.show_columns}
+        self.description_columns = {**{c: self.label_columns.get(c, c) for c in columns},
+                                    **(self.description_columns or {})}
 
     def _init_model_schemas(self) -> None:
         super()._init_model_schemas()

@@ -80,7 +80,7 @@ def test_payments_refuse_full_width_exponents_and_numbers(app, approved, amount)
     answer = app.test_client().post("/api/v1/payment/record", headers=bearer(app, "township_caseworker_370811"),
                                     json={"case_id": approved.id, "method": "cash", "amount": amount,
                                           "paid_on": "2026-11-20"})
-    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "amount_invalid"
+    assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "invalid"  # the body schema: Money
 
 
 @pytest.mark.parametrize("amount", ["1e5", "１００００", 100000])
@@ -92,7 +92,7 @@ def test_reserve_fund_allocations_refuse_exponents_full_width_and_numbers(app, s
     answer = app.test_client().post("/api/v1/reservefund/allocate", headers=bearer(app, "finance_officer_370811"),
                                     json={"township_id": town.id, "kind": "allocation_county", "amount": amount,
                                           "reason": "县级拨付"})
-    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "amount_invalid"
+    assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "invalid"  # the body schema: Money
 
 
 @pytest.mark.parametrize("amount", [1200, 1200.0, "1.2e3", "１２００"])
@@ -107,8 +107,8 @@ def test_aid_records_take_money_by_the_same_rule_as_payments(app, session, rules
     assert client.post(f"/api/v1/referral/{rid}/claim", headers=charity).status_code == 200
     answer = client.post(f"/api/v1/referral/{rid}/aid", headers=charity, json={
         "project_id": project.id, "kind": "money", "amount": amount, "description": "医疗费"})
-    assert answer.status_code == 400, answer.get_data(as_text=True)
-    assert answer.get_json()["error"]["code"] == "amount_invalid"
+    assert answer.status_code == 422, answer.get_data(as_text=True)  # the body schema: Money
+    assert answer.get_json()["error"]["code"] == "invalid" and answer.get_json()["error"]["field"] == "amount"
     fine = client.post(f"/api/v1/referral/{rid}/aid", headers=charity, json={
         "project_id": project.id, "kind": "money", "amount": "1200", "description": "医疗费"})
     assert fine.status_code == 200
@@ -120,7 +120,7 @@ def test_a_referrals_gap_takes_money_by_the_same_rule(app, session, rules, gap):
     session.commit()
     answer = app.test_client().post("/api/v1/referral/refer", headers=bearer(app, "township_caseworker_370811"),
                                     json={"case_id": case.id, "need": "缺口", "gap_money": gap})
-    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "amount_invalid"
+    assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "invalid"  # the body schema: Money
 
 
 def _reviewed_case(app, household):
@@ -161,7 +161,7 @@ def test_approvals_take_money_by_the_same_rule(app, household, amount):
     case_id = _reviewed_case(app, household)
     answer = app.test_client().post(f"/api/v1/case/{case_id}/transition/approve",
                                     headers=bearer(app, "township_approver_370811"), json={"amount": amount})
-    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "amount_invalid"
+    assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "invalid"  # the body schema: Money
 
 
 def test_the_ceiling_is_a_validated_key_of_the_rule_files(tmp_path):

@@ -66,7 +66,8 @@ def test_a_twenty_digit_id_is_a_404(app, finance, url):
 def test_a_twenty_digit_id_in_a_body_finds_nothing(app, finance):
     answer = app.test_client().post("/api/v1/payment/record", headers=finance, json={
         "case_id": int(HUGE_ID), "method": "cash", "amount": "100"})
-    assert answer.status_code == 404
+    assert answer.status_code == 422  # no id the database can hold: refused on its field, never a 500
+    assert answer.get_json()["error"]["field"] == "case_id"
 
 
 @pytest.mark.parametrize("value", ["9" * (1024 * 1024 - 4096), "1e999999999", "9" * 5000 + "e999999"])

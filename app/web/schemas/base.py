@@ -6,6 +6,7 @@ dumped as a string with two decimals; a JSON number for money is refused, so no 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from flask_babel import gettext
@@ -34,6 +35,7 @@ MESSAGES = {
 CHOOSE = _l("Must be one of: %(choices)s")
 TOO_LONG = _l("At most %(max)s characters")
 ROW_ID = _l("Not the id of a record")
+_AT_MOST = re.compile(r"At most ([0-9]+) characters").fullmatch
 
 
 class Money(fields.Field):
@@ -77,13 +79,18 @@ class Day(fields.Date):
 
 def Text(max_length: int = 500, **kwargs) -> fields.String:  # noqa: N802 — a field factory reads as a field
     """Free text a person typed: a string, at most ``max_length`` characters."""
-    return fields.String(validate=validate.Length(max=max_length, error=str(TOO_LONG)), **kwargs)
+    return fields.String(validate=validate.Length(max=max_length, error="At most {max} characters"), **kwargs)
 
 
 def RowId(**kwargs) -> fields.Integer:  # noqa: N802
     """The id of a row: a whole number the database can hold (a 20-digit id is refused, not a 500)."""
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ROW_ID, error=str(ROW_ID)),
                           metadata={"example": 1}, **kwargs)
+
+
+def Flag(**kwargs) -> fields.Boolean:  # noqa: N802
+    """A yes/no field: JSON ``true`` or ``false`` only (marshmallow would read "yes", "on", 1 as true)."""
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
 
 
 def Choice(choices, **kwargs) -> fields.String:  # noqa: N802
@@ -132,6 +139,9 @@ def worded(message: str) -> str:
     """A marshmallow message in the caller's language (``Must be one of: a, b.`` keeps its choices)."""
     if message in MESSAGES:
         return str(MESSAGES[message])
+    longest = _AT_MOST(message)
+    if longest:
+        return gettext(TOO_LONG, max=longest.group(1))
     if message.startswith("Must be one of: "):
         return gettext(CHOOSE, choices=message[len("Must be one of: "):].rstrip("."))
     return gettext(message)

@@ -6,7 +6,7 @@ from marshmallow import fields
 
 from app.models.payment import PAYMENT_METHODS
 from app.models.reserve_fund import INFLOW_KINDS
-from app.web.schemas.base import Body, Choice, Day, Money, Reply, RowId, SignedMoney, Text
+from app.web.schemas.base import Body, Choice, Day, Flag, Money, Reply, RowId, SignedMoney, Text
 
 
 class RecordPaymentBody(Body):
@@ -18,12 +18,12 @@ class RecordPaymentBody(Body):
     paid_on = Day(metadata={"description": "default today (China time); never in the future"})
     items = Text(500, metadata={"description": "what was given in kind"})
     note = Text(1000)
-    from_reserve_fund = fields.Boolean(metadata={"description": "drawn from the township's reserve fund (备用金)"})
+    from_reserve_fund = Flag(metadata={"description": "drawn from the township's reserve fund (备用金)"})
 
 
 class ReverseBody(Body):
     reason = Text(1000, required=True, metadata={"example": "账号错误，银行退回"})
-    bank_returned = fields.Boolean(metadata={"description": "required for a transfer already sent to the bank"})
+    bank_returned = Flag(metadata={"description": "required for a transfer already sent to the bank"})
 
 
 class PaymentLine(Reply):
@@ -104,7 +104,7 @@ class AllocateBody(Body):
     kind = Choice(INFLOW_KINDS, required=True, metadata={"example": "allocation_county"})
     amount = Money(required=True)
     reason = Text(1000, required=True)
-    confirm = fields.Boolean(metadata={"description": "send again with true to record a large amount"})
+    confirm = Flag(metadata={"description": "send again with true to record a large amount"})
 
 
 class Allocated(Reply):
