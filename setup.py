@@ -37,6 +37,8 @@ setup(
             "hypothesis>=6.100",
             # the browser suite (tests/browser/) drives Debian's Chromium; no browser download
             "playwright>=1.45",
+            # the suite must pass in any order (issue #19); -p no:randomly turns it off for one run
+            "pytest-randomly>=3.15",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
         "prod": ["gunicorn>=22"],

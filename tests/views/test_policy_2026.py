@@ -53,7 +53,6 @@ def test_a_household_saves_its_new_statuses_unticked_and_ticked(app, session, lo
     form = {"head_name": "钱二", "id_number": number, "township": str(town.id), "area": "urban",
             "residency": "local_hukou", "size": "2"}
     added = _post(app, client, "/householdview/add", **form)
-    import sys; sys.path.insert(0, "/tmp"); from dbg_app2026 import errors
     assert added.status_code == 302, added.get_data(as_text=True)[-3000:]
     saved = session.scalar(select(Household).where(Household.id_number == number))
     assert saved.dibao is False and saved.tekun is False  # neither dibao nor tekun: saved as such
