@@ -1,9 +1,11 @@
 """Issue #19: a value the database refuses (PostgreSQL's DataError: a number out of range for its column)
 answers 400 with a worded message through the API — never a 500 — and nothing is half-saved.
 
-The API's own validation stops most such values first (string lengths, the household size); a reserve-fund
-allocation confirmed by the officer is one that reaches the database: ``Numeric(12, 2)`` holds at most
-9,999,999,999.99 yuan."""
+The API's own validation stops such values first (string lengths, the household size, the digits of an
+amount), so no ordinary body reaches the database with one. The test lets one slip past: the reserve
+fund's amount check is replaced by a bare ``Decimal``, and the allocation of 99,999,999,999 yuan goes to
+PostgreSQL, whose ``Numeric(12, 2)`` holds at most 9,999,999,999.99 — the database's own refusal must
+still come back as a worded 400."""
 from __future__ import annotations
 
 import os
@@ -19,7 +21,12 @@ POSTGRES = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres")
 
 
 @pytest.mark.skipif(not POSTGRES, reason="SQLite stores any number in a NUMERIC column: only PostgreSQL refuses it")
-def test_an_amount_beyond_the_column_is_a_400_over_the_api_and_nothing_is_saved(app, session):
+def test_an_amount_beyond_the_column_is_a_400_over_the_api_and_nothing_is_saved(app, session, monkeypatch):
+    from decimal import Decimal
+
+    from app.services import reserve_funds
+
+    monkeypatch.setattr(reserve_funds, "_amount", lambda value: Decimal(value))  # past the API's own check
     town = home_region("township", session.scalar(select(Region).where(Region.code == "370811")))
     movements = session.scalar(select(func.count(FundMovement.id)))
     answer = app.test_client().post("/api/v1/reservefund/allocate", headers=bearer(app, "finance_officer_370811"),
