@@ -61,6 +61,8 @@ setup(
             "openapi-spec-validator>=0.7",
             # a client generated from the document does intake to payment (tests/web/test_generated_client.py)
             "openapi-python-client>=0.21",
+            # the suite must pass in any order (issue #19); -p no:randomly turns it off for one run
+            "pytest-randomly>=3.15",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
         # redis: Flask-Limiter's shared storage (RATELIMIT_STORAGE_URI=redis://…) for login and public limits

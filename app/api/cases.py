@@ -93,18 +93,8 @@ class CaseApi(ScopedModelRestApi):
         household = self._household(body["household_id"])
         if household is None:
             return self.response_404()
-        session = self.datamodel.session
-        try:
-            case = intake(session, household, body["figures"], current_user(), current_rules())
-            session.commit()
-        except InputError as exc:
-            session.rollback()
-            return self._error("input", exc.message, exc.field)
-        except IntakeRefused as exc:
-            session.rollback()
-            return self._error(exc.code, exc.message)
-        return self._reply(schemas.CaseTaken, 201, id=case.id, number=case.number, state=case.state,
-                           verdict=case.verdict, warnings=case.warnings)
+        return self._taken_in(lambda session: intake(session, household, body["figures"], current_user(),
+                                                     current_rules()))
 
     @expose("/intake_passing", methods=["POST"])
     @documented("Take in an emergency of a person passing through (临时遇困人员)", body=schemas.PassingBody,
@@ -117,10 +107,15 @@ class CaseApi(ScopedModelRestApi):
     @safe
     def intake_passing(self):
         body = load_body(schemas.PassingBody, body_object())
+        return self._taken_in(lambda session: intake_passing(session, person_from_body(session, body["person"]),
+                                                             body["figures"], current_user(), current_rules()))
+
+    def _taken_in(self, take_in):
+        """One transaction for either door of intake: ``take_in(session)`` → the case, committed (201), or
+        an input error on its field / a refusal by its code (400), nothing saved."""
         session = self.datamodel.session
         try:
-            person = person_from_body(session, body["person"])
-            case = intake_passing(session, person, body["figures"], current_user(), current_rules())
+            case = take_in(session)
             session.commit()
         except InputError as exc:
             session.rollback()

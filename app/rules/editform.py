@@ -14,8 +14,8 @@ city, its bounds become fields; adding a key to the schema adds it to the form. 
 ``newtable:name``, ``newtable:<row>:from|multiplier``  a tier table the file adds (``<name>_tiers``)
 ``withdraw:<path>:<YYYY-MM-DD>``                 withdraw the file's own entry planned from that day
 ``raised:<name>``                               a county's basis for going above the city's maximum
-``cat:<kind>:<code>:name|documents|tiers|remove``  a category; documents one per line
-``newcat:kind|code|name|documents|tiers``       one new category
+``cat:<kind>:<code>:name|name_en|documents|tiers|remove``  a category; documents one per line
+``newcat:kind|code|name|name_en|documents|tiers``       one new category
 ``bound:<path>:min|max``, ``newbound:path|min|max``  the city's bounds
 
 Faults of a proposal are placed on these fields by key path (:func:`place_faults`), so the loader's
@@ -125,6 +125,7 @@ class CategoryField:
     documents: list[str]
     tiers: str
     origin: str  # city: as the city file says; county: the county's own; changed: the city's, changed here
+    name_en: str = ""  # the English name shown in the English screens (``name_en``)
 
     @property
     def key(self) -> str:
@@ -232,7 +233,8 @@ def editor_form(rule_file: RuleFile, on: date) -> EditorForm:
             origin = "city" if not in_file else ("changed" if rule_file.city_has_category(kind, code) else "county")
             if rule_file.role == "city":
                 origin = "city"
-            form.categories.append(CategoryField(kind, code, name, documents, tiers, origin))
+            form.categories.append(CategoryField(kind, code, name, documents, tiers, origin,
+                                                 rule_file.category_name_en(kind, code)))
     for path, bound in rule_file.tree.get("bounds", {}).items():
         form.bounds.append(BoundField(path, *_bound_texts(bound.value), bound.source))
     return form
@@ -293,12 +295,14 @@ def changes_from_form(form: EditorForm, data) -> Changes:
         if f"{prefix}name" in data:
             changes.categories.append(CategoryEdit(
                 category.kind, category.code, data.get(f"{prefix}name") or "", _lines(data.get(f"{prefix}documents")),
-                (data.get(f"{prefix}tiers") or "").strip(), bool(data.get(f"{prefix}remove"))))
+                (data.get(f"{prefix}tiers") or "").strip(), bool(data.get(f"{prefix}remove")),
+                data.get(f"{prefix}name_en") if f"{prefix}name_en" in data else None))
     code = (data.get("newcat:code") or "").strip()
     if code:
         changes.new_category = CategoryEdit((data.get("newcat:kind") or "").strip(), code,
                                             data.get("newcat:name") or "", _lines(data.get("newcat:documents")),
-                                            (data.get("newcat:tiers") or "").strip())
+                                            (data.get("newcat:tiers") or "").strip(),
+                                            name_en=data.get("newcat:name_en") or "")
     if form.file.role == "city":
         for bound in form.bounds:
             if f"{bound.key}:min" in data:

@@ -75,6 +75,7 @@ class CategoryEdit:
     documents: list[str] = field(default_factory=list)
     tiers: str = ""
     remove: bool = False
+    name_en: str | None = None  # the English name (``name_en``); None: not on the form, left as it is
 
 
 @dataclass
@@ -202,6 +203,11 @@ class RuleFile:
         documents = list(entry["documents"].value) if "documents" in entry else []
         tiers = entry["tiers"].value if "tiers" in entry else DEFAULT_TABLE.get(kind, "illness_tiers")
         return entry["name"].value if "name" in entry else "", documents, tiers
+
+    def category_name_en(self, kind: str, code: str) -> str:
+        """The English name of an effective category (``name_en``), empty when none is given."""
+        entry = self.category(kind, code)
+        return entry["name_en"].value if entry is not None and "name_en" in entry else ""
 
     def city_has_category(self, kind: str, code: str) -> bool:
         return self.city_tree is not None and code in (self.city_tree.get("categories", {}).get(kind) or {})
@@ -391,8 +397,9 @@ class _Editor:
             wanted["tiers"] = edit.tiers
         if edit.documents != documents:
             wanted["documents"] = edit.documents
+        dropped_en = self._name_en_change(edit, own, wanted)
         if not wanted:
-            return False
+            return dropped_en
         if isinstance(own, CommentedMap):
             for key, value in wanted.items():
                 if key == "documents" and isinstance(own.get(key), CommentedSeq) and not own[key].fa.flow_style():
@@ -406,10 +413,28 @@ class _Editor:
             self._put_new(parts, entry)
         return True
 
+    def _name_en_change(self, edit: CategoryEdit, own, wanted: dict) -> bool:
+        """Put a changed English name into ``wanted``; an English name cleared on the form goes from this
+        file's own entry (True: the file changed). An inherited one cannot be cleared here: it stays."""
+        if edit.name_en is None:
+            return False
+        typed = edit.name_en.strip()
+        if typed == self.file.category_name_en(edit.kind, edit.code):
+            return False
+        if typed:
+            wanted["name_en"] = typed
+            return False
+        if isinstance(own, CommentedMap) and "name_en" in own:
+            Y.delete_key(own, "name_en")
+            return True
+        return False
+
     def new_category(self, edit: CategoryEdit) -> EditProblem | None:
         if self.file.category(edit.kind, edit.code) is not None:
             return EditProblem("newcat", "category_exists", f"{edit.kind}:{edit.code}")
         entry = CommentedMap([("name", edit.name.strip())])
+        if (edit.name_en or "").strip():
+            entry["name_en"] = edit.name_en.strip()
         if edit.tiers:
             entry["tiers"] = edit.tiers
         entry["documents"] = Y.block_list(edit.documents)

@@ -102,20 +102,23 @@ def in_scope(obj, user) -> bool:
 
 
 def home_county_clause(user):
-    """Cases of people passing through (临时遇困人员) whose home place is in the user's county, helped by
-    another county (急难发生地实施救助): the home county sees that they exist. The city sees every such case;
-    a township or any narrower scope sees none. Read by :class:`HomeCountyFilter` only, which lists
-    number, category, state and amount with the masked name, nothing else."""
+    """Cases of people passing through (临时遇困人员) whose home is in the user's county, helped by another
+    county (急难发生地实施救助): the home county sees that they exist. Their home is the home place of a
+    record of passing through, or the county of their own household when the case points to it
+    (app/services/passing.py). The city sees every such case; a township or any narrower scope sees none.
+    Read by :class:`HomeCountyFilter` only, which lists number, category, state and amount with the masked
+    name, nothing else."""
     from app.models import Case, Household
 
     if user is None or not getattr(user, "is_authenticated", False):
         return false()
     scope = user_scope(user)
-    passing = Case.household.has(Household.passing_through.is_(True))
+    passing = Household.passing_through.is_(True)
     if scope == "city":
-        return passing & Case.household.has(Household.home_county_id.is_not(None))
+        return Case.household.has((passing & Household.home_county_id.is_not(None))
+                                  | (~passing & (Household.county_id != Case.county_id)))
     county = county_id_of(user.region) if scope == "county" else None
     if county is None:
         return false()
-    return Case.household.has(Household.passing_through.is_(True) & (Household.home_county_id == county)) \
-        & (Case.county_id != county)
+    return Case.household.has((passing & (Household.home_county_id == county))
+                              | (~passing & (Household.county_id == county))) & (Case.county_id != county)

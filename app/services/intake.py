@@ -147,22 +147,30 @@ def _repeat_warnings(session: Session, household: Household, category: str, days
 
 
 def intake(session: Session, household: Household, figures: dict, user, rules: RuleSet,
-           now: dt.datetime | None = None, incident: dict | None = None) -> Case:
+           now: dt.datetime | None = None, incident: dict | None = None, helped_in=None,
+           judged_as: Household | None = None) -> Case:
     """Take in one application: evaluate, guard against repeats, open its deadlines, save. ``incident``:
-    what happened where (``incident_place``, ``incident``), recorded with the case."""
-    if not in_scope(household, user):
+    what happened where (``incident_place``, ``incident``), recorded with the case.
+
+    ``helped_in`` / ``judged_as`` (急难发生地实施救助, :mod:`app.services.passing`): a person passing through
+    who has a household in another county of the city is helped by the township ``helped_in`` on the case,
+    which points to that household (never moved or duplicated), and judged as the person passing through
+    ``judged_as`` says (their residency here, one person), as everyone passing through is judged."""
+    if helped_in is None and not in_scope(household, user):
         raise IntakeRefused("scope", "household outside your jurisdiction")
     not_in_future(figures, now)
-    data = engine_input(household, figures)
+    county, township = (helped_in.parent, helped_in) if helped_in is not None else (household.county,
+                                                                                    household.township)
+    data = engine_input(judged_as or household, figures)
     verdict = evaluate(data, rules)
     application_date = dt.date.fromisoformat(verdict["as_of"])
-    days = rules.effective(household.county.code, application_date).get("cases", {}) \
+    days = rules.effective(county.code, application_date).get("cases", {}) \
         .get("repeat_warning_days", {}).get("value")
     warnings = _repeat_warnings(session, household, verdict["category"], days and int(days), application_date)
     flow = workflow().flow_for(verdict["kind"], data.get("severity"), verdict.get("notes", ()))
     case = Case(
-        number=f"{household.county.code}{application_date:%Y%m%d}{secrets.token_hex(3).upper()}",
-        household=household, county=household.county, township=household.township,
+        number=f"{county.code}{application_date:%Y%m%d}{secrets.token_hex(3).upper()}",
+        household=household, county=county, township=township,
         kind=verdict["kind"], category=verdict["category"], severity=data.get("severity"), flow=flow.name,
         state=flow.initial, application_date=application_date, created_by_id=user.id, created_at=utcnow(),
         deadlines={}, **{k: v for k, v in (incident or {}).items() if k in ("incident_place", "incident")},

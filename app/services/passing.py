@@ -5,8 +5,15 @@ The person is recorded as a one-person household of the township where it happen
 ``passing_through``, with their home place: a region of the city (its county then sees that the case
 exists, :func:`app.security.scope.home_county_clause`) or free text for a place outside the city. The
 case belongs to the county where it happened; the engine judges it with that county's rules. A person
-helped again reuses their record, moved to where they are now; a person who has a household of their
-own in the city is taken in on that household, not twice.
+helped again reuses their record, moved to where they are now.
+
+A person who already has a household of their own in another county of the city (``household.id_number``
+is unique city-wide) is helped on a case that points to that household: it is neither moved nor
+duplicated, the case belongs to the township where it happened, and the home county sees it in its list of
+its people helped elsewhere, as it sees every person passing through. The engine judges them as it judges
+anyone passing through (one person, the residency given here, the helping county's rules), so its
+residency answer is the same whether or not they have a household at home. Someone whose household lies
+in the helping county itself is not passing through: their application is taken in on that household.
 """
 from __future__ import annotations
 
@@ -77,13 +84,15 @@ def _checked(person: Person, user) -> Person:
     return person
 
 
-def _record(session: Session, person: Person) -> Household:
-    """The person's record: found again by ID number and moved to where it happened now, or new."""
+def _found(session: Session, person: Person) -> Household | None:
+    """The household recorded under the person's ID number, city-wide: their own, or their earlier record
+    of passing through."""
+    return session.scalar(select(Household).where(Household.id_number == normalise(person.id_number)))
+
+
+def _record(session: Session, person: Person, household: Household | None) -> Household:
+    """The person's record of passing through: found again and moved to where it happened now, or new."""
     id_number = normalise(person.id_number)
-    household = session.scalar(select(Household).where(Household.id_number == id_number))
-    if household is not None and not household.passing_through:
-        raise IntakeRefused("has_household", "this person has a household of their own in the city: "
-                                             "take the application in on that household")
     if household is None:
         household = Household(id_number=id_number, size=1, passing_through=True)
     with session.no_autoflush:  # the record is complete before anything of it is written
@@ -103,21 +112,45 @@ def _emergency(figures: dict) -> dict:
     return figures
 
 
+def _as_passing(person: Person) -> Household:
+    """The person as the engine judges anyone passing through: one person, where it happened, the residency
+    given here, none of a household's statuses. Never saved."""
+    return Household(id_number=person.id_number, head_name=person.name, size=1, passing_through=True,
+                     township=person.township, area=person.area, residency=person.residency,
+                     dibao=False, tekun=False, dibao_edge=False, rigid_expense=False)
+
+
+def _own_household_elsewhere(household: Household | None, person: Person) -> Household | None:
+    """The person's own household when they have one in the city (None: they are recorded as passing
+    through); refused when it lies in the county where it happened — they are not passing through."""
+    if household is None or household.passing_through:
+        return None
+    if household.county_id == person.township.parent_id:
+        raise IntakeRefused("has_household", "this person has a household of their own in this county: "
+                                             "take the application in on that household")
+    return household
+
+
 def preview_passing(session: Session, person: Person, figures: dict, user, rules: RuleSet) -> dict:
-    """The verdict the person would get, saving nothing."""
+    """The verdict the person would get, saving nothing (the same with or without a household at home)."""
     _checked(person, user)
-    probe = Household(id_number=person.id_number, head_name=person.name, size=1, passing_through=True,
-                      township=person.township, area=person.area, residency=person.residency,
-                      dibao=False, tekun=False, dibao_edge=False, rigid_expense=False)
-    return preview(probe, _emergency(figures), rules)
+    _own_household_elsewhere(_found(session, person), person)
+    return preview(_as_passing(person), _emergency(figures), rules)
 
 
 def intake_passing(session: Session, person: Person, figures: dict, user, rules: RuleSet) -> Case:
-    """Take in an emergency of a person passing through: their record, then the case, in one transaction."""
+    """Take in an emergency of a person passing through: their record, then the case, in one transaction;
+    for a person with a household in another county of the city, a case pointing to that household."""
     _checked(person, user)
-    household = _record(session, person)
+    incident = {"incident_place": (person.incident_place or "").strip()[:200] or None,
+                "incident": person.incident.strip()[:500]}
+    found = _found(session, person)
+    own = _own_household_elsewhere(found, person)
+    if own is not None:
+        with session.no_autoflush:  # the probe is never added, and nothing of it is written
+            return intake(session, own, _emergency(figures), user, rules, incident=incident,
+                          helped_in=person.township, judged_as=_as_passing(person))
+    household = _record(session, person, found)
     with acting(session, user.id, "intake"):
         session.flush()
-    return intake(session, household, _emergency(figures), user, rules, incident={
-        "incident_place": (person.incident_place or "").strip()[:200] or None,
-        "incident": person.incident.strip()[:500]})
+    return intake(session, household, _emergency(figures), user, rules, incident=incident)

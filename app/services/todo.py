@@ -5,9 +5,12 @@ this user take on which case), asked of config/workflow.yaml, not written down p
 bounded query (a count and the first ``limit`` rows, their neighbours loaded with them), so the page
 costs the same few queries however many cases a county has.
 
-- :func:`my_steps` — cases in a state from which a transition of the user's roles leads on (refusals and
-  transitions needing a guard, such as "mark paid", are not a to-do of their own), not their own intake
-  where the step forbids self-approval; each row says which steps are open (:func:`app.services.workflow.available`).
+- :func:`my_steps` — cases in a state from which a transition of the user's roles leads on, not their own
+  intake where the step forbids self-approval, and for a decision only at a level the user approves
+  (a township approver is not asked to approve a county-level case). A transition with guards is a to-do
+  only where each guard has an SQL form (:data:`GUARD_SQL`: the 公示 guards of an approval); a payment
+  guard ("mark paid" needs the payments) is not a to-do of its own — :func:`to_pay` lists those cases.
+  Refusals never are. Each row says which steps are open (:func:`app.services.workflow.available`).
 - :func:`due` — open cases due within the given span or overdue, soonest first.
 - :func:`to_pay` — decided cases in a payable state whose payments do not cover the approved amount.
 - :func:`pool` / :func:`claims` — the referrals waiting for the user's charity, and those it claimed.
@@ -19,14 +22,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Case, Payment, Referral
+from app.models.posting import CasePosting, PostingObjection
 from app.models.referral import POOL_STATES
 from app.security.scope import scope_clause
 from app.services.money import sum_fen
 from app.services.payment_progress import PAY
+from app.services.posting import china_today
 from app.services.workflow import available, role_names
 from app.services.workflow_def import workflow
 
@@ -47,18 +52,45 @@ def _flow_clause(name: str):
     return Case.flow == name
 
 
-def waiting_clause(user):
+def _posting_over(today: dt.date):
+    """SQL form of the guard ``posting_over``: no posting of the case still runs on ``today``."""
+    return ~exists().where(CasePosting.case_id == Case.id, CasePosting.ends_on >= today)
+
+
+def _no_open_objection(today: dt.date):
+    """SQL form of the guard ``no_open_objection``."""
+    return ~exists().where(PostingObjection.case_id == Case.id, PostingObjection.resolved_at.is_(None))
+
+
+#: the guards of app/services/guards.py that a to-do list can ask in SQL, by name → clause(today)
+GUARD_SQL = {"posting_over": _posting_over, "no_open_objection": _no_open_objection}
+
+
+def _level_clause(transition, roles: set[str]):
+    """SQL: the verdict's approval level is one the user approves (for decisions; None: no limit)."""
+    if not (transition.approval or transition.level == "verdict") or (transition.approval and transition.within):
+        return None
+    levels = [level for level, approvers in workflow().approvers.items() if roles & set(approvers)]
+    return Case.approval_level.in_(levels) if levels else false()
+
+
+def waiting_clause(user, today: dt.date | None = None):
     """SQL: the case waits for a step of one of the user's roles (from config/workflow.yaml)."""
+    today = today or china_today()
     roles = role_names(user)
     alternatives = []
     for name, flow in workflow().flows.items():
         for transition in flow.transitions.values():
-            if transition.internal or transition.requires or transition.target == REFUSED \
-                    or not roles & set(transition.roles):
+            if transition.internal or transition.target == REFUSED or not roles & set(transition.roles) \
+                    or any(guard not in GUARD_SQL for guard in transition.requires):
                 continue
             condition = [_flow_clause(name), Case.state.in_(transition.sources)]
+            condition += [GUARD_SQL[guard](today) for guard in transition.requires]
             if not transition.self_approval:
                 condition.append(Case.created_by_id != user.id)
+            level = _level_clause(transition, roles)
+            if level is not None:
+                condition.append(level)
             alternatives.append(and_(*condition))
     return or_(*alternatives) if alternatives else false()
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.views import choices
 from app.views.policy_labels import note_label
-from app.views.trail_text import china_time, money
+from app.views.trail_text import money, trail_time
 
 #: checks whose value and limit are amounts of money (the others count houses or vehicles, or residency)
 MONEY_CHECKS = {"net_income", "income", "financial_assets"}
@@ -66,7 +66,7 @@ def deadline_rows(deadlines: dict, labels: dict) -> list[tuple[str, str, str]]:
     rows = []
     for name, value in (deadlines or {}).items():
         due, met = (value.get("due"), value.get("met")) if isinstance(value, dict) else (value, None)
-        rows.append((str(labels.get(name, name)), china_time(due), china_time(met) if met else ""))
+        rows.append((str(labels.get(name, name)), trail_time(due), trail_time(met) if met else ""))
     return rows
 
 

@@ -42,6 +42,8 @@ class HomeView(IndexView):
     def _sections(self, user) -> dict:
         session = self.appbuilder.session
         found = {}
+        if self._may("can_intake", "IntakeView"):
+            found["intake"] = True  # the one window (一门受理) is where a caseworker's day starts
         if self._may("can_transition", "CaseView"):
             found["steps"] = todo.my_steps(session, user, LIMIT)
         if self._may("can_list", "DueCaseView"):

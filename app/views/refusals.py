@@ -87,8 +87,8 @@ REFUSALS = {
     "field_required:incident": _l("Say what happened."),
     "id_number_invalid": _l("Not a valid resident ID number (18 characters, GB 11643 check digit)"),
     "home_place": _l("Give the home place: a county or township of the city, or in words a place outside the city."),
-    "has_household": _l("This person has a household of their own in the city: take the application in on that "
-                        "household."),
+    "has_household": _l("This person has a household of their own in this county: take the application in on "
+                        "that household."),
     "kind": _l("A person passing through is helped with emergency aid."),
     "region_unknown": _l("No region has this code."),
     # decision documents, delivery (送达) and the posted disclosure list (issue 15)

@@ -10,9 +10,17 @@ import datetime as dt
 from app.rules.inputs import CST
 
 
-def china_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored time (aware, or naive meaning UTC) in China Standard Time; nothing for no time."""
-    if value is None:
+def china_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time in China Standard Time, to the minute; nothing for no time. The time is a datetime
+    (aware, or naive meaning UTC) or its ISO text as kept in JSON (the case trail, the deadlines); a plain
+    date, or its ten-character text, stays a date. The one place a time is written for a person to read."""
+    if value in (None, ""):
         return ""
+    if isinstance(value, str):
+        if len(value) == 10:
+            return value
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if not isinstance(value, dt.datetime):
+        return value.isoformat()
     moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
     return moment.astimezone(CST).strftime(fmt)

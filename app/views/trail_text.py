@@ -9,7 +9,6 @@ the case's new state) are shown as one line.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Charity, PaymentBatch, TempaidUser
-from app.services.deadlines import CST, as_utc
 from app.views import dashboard_labels
+from app.views.timefmt import china_time
 
 #: what each action is called in the file, by the row it was written on (then by the action alone)
 ACTIONS = {
@@ -70,18 +69,9 @@ def money(value) -> str:
         return str(value)
 
 
-def china_time(value) -> str:
-    """A stored time (ISO text or datetime, UTC when it carries no zone) in China time, to the minute; a
-    plain date stays a date."""
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, str):
-        if len(value) == 10:
-            return value
-        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if isinstance(value, dt.datetime):
-        return as_utc(value).astimezone(CST).strftime("%Y-%m-%d %H:%M")
-    return value.isoformat()
+def trail_time(value) -> str:
+    """A time of the trail in China time (:func:`app.views.timefmt.china_time`); a dash for none."""
+    return china_time(value) or "—"
 
 
 def _date(value) -> str:
@@ -109,7 +99,7 @@ def _formatters(case, lookups) -> dict:
         return "—" if value is None else str(_l("Yes") if value else _l("No"))
 
     return {
-        "money": money, "date": _date, "time": china_time, "text": _text, "flag": flag,
+        "money": money, "date": _date, "time": trail_time, "text": _text, "flag": flag,
         "int": _text, "state": lambda v: "—" if v is None else cases.state_label(v),
         "kind": words(cases.KIND_LABELS), "level": words(cases.LEVEL_LABELS),
         "severity": words(cases.SEVERITY_LABELS),
@@ -160,8 +150,8 @@ def _deadline_changes(before: dict | None, after: dict | None) -> list[tuple[str
     def shown(d):
         if not d:
             return "—"
-        due = china_time(d.get("due"))
-        return str(_l("%(due)s, met %(met)s", due=due, met=china_time(d["met"]))) if d.get("met") else due
+        due = trail_time(d.get("due"))
+        return str(_l("%(due)s, met %(met)s", due=due, met=trail_time(d["met"]))) if d.get("met") else due
 
     return [(str(cases.DEADLINE_LABELS.get(name, name)), shown(before.get(name)), shown(after.get(name)))
             for name in sorted(set(before) | set(after), key=lambda n: list(after).index(n) if n in after else 99)
@@ -258,7 +248,7 @@ def trail_lines(session: Session, case, entries: list[dict]) -> list[TrailLine]:
     lines: list[TrailLine] = []
     last_key = None
     for entry in entries:
-        at, note = china_time(entry["at"]), _note(entry)
+        at, note = trail_time(entry["at"]), _note(entry)
         key = (at, entry.get("user_id"), entry["action"])
         changes = _changes(entry, fields, fmt)
         if key == last_key and (not note or note == lines[-1].note):

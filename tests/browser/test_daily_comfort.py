@@ -2,13 +2,10 @@
 list, their own profile and password, the steps offered only to whoever may take them."""
 from __future__ import annotations
 
-import pytest
-
 from tests.browser.arrange import reviewed_case, taken_in_case
 from tests.browser.flows import offered_steps, step_form, take_step
 
 
-@pytest.mark.xfail(reason="not yet seen working: the landing page's to-do list did not show a case waiting for the caseworker's step in the browser (the HTTP test of app/services/todo.py passes)", strict=True)
 def test_the_landing_page_lists_the_cases_waiting_for_the_users_step(open_as, live_server):
     waiting = taken_in_case(live_server, "370811")
     decided = reviewed_case(live_server, "370811")

@@ -493,3 +493,40 @@ def test_impact_compares_the_caseload_under_both_rule_sets(rules_dir):
     assert result.difference == Decimal(9 * 45 + 3 * 960)
     assert [e.key for e in result.examples] == ["A", "B"]
     assert result.examples[0].before.eligible is False and result.examples[0].after.level == "township"
+
+
+# --- English names (name_en) ----------------------------------------------------------------------
+
+
+def test_a_county_gives_an_inherited_category_its_own_english_name(rules_dir):
+    rule_file = RuleFile(rules_dir, RENCHENG)
+    name, documents, tiers = rule_file.category_values("incident", "fire")
+    assert rule_file.category_name_en("incident", "fire") == "Fire"  # the city's
+    same = {"cat:incident:fire:name": name, "cat:incident:fire:tiers": tiers,
+            "cat:incident:fire:documents": "\n".join(documents)}
+    _, form, unchanged = edit(rules_dir, RENCHENG, **same, **{"cat:incident:fire:name_en": "Fire"})
+    assert next(c for c in form.categories if c.code == "fire").name_en == "Fire"  # shown on the form
+    assert unchanged.text == rule_file.text, "the English name as it was changes nothing"
+    _, _, proposal = edit(rules_dir, RENCHENG, **same, **{"cat:incident:fire:name_en": "House fire"})
+    assert proposal.problems == []
+    removed, added = changed_lines(rule_file.text, proposal.text)
+    assert removed == [] and added[:3] == ["  incident:", "    fire:", "      name_en: House fire"]
+    fire = next(c for c in proposed_rules(rules_dir, proposal).categories("370811") if c.code == "fire")
+    assert (fire.name, fire.name_en) == ("火灾", "House fire")
+
+
+def test_a_category_added_back_gets_its_english_name_and_a_county_clears_its_own(rules_dir):
+    _, _, proposal = edit(rules_dir, RENCHENG, **{"newcat:kind": "education", "newcat:code": "preschool",
+                                                  "newcat:name": "学前教育（本区）", "newcat:name_en": "Preschool",
+                                                  "newcat:documents": "身份证", "newcat:tiers": "education_tiers"})
+    assert proposal.problems == []
+    rules = proposed_rules(rules_dir, proposal)
+    assert next(c for c in rules.categories("370811") if c.code == "preschool").name_en == "Preschool"
+    (rules_dir / RENCHENG).write_text(proposal.text, encoding="utf-8")
+    _, _, cleared = edit(rules_dir, RENCHENG, **{"cat:education:preschool:name": "学前教育（本区）",
+                                                 "cat:education:preschool:name_en": "",
+                                                 "cat:education:preschool:tiers": "education_tiers",
+                                                 "cat:education:preschool:documents": "身份证"})
+    assert "Preschool" not in cleared.text  # the county's own English name goes from its file…
+    assert next(c for c in proposed_rules(rules_dir, cleared).categories("370811")
+                if c.code == "preschool").name_en == "Pre-school education"  # …and the city's shows again

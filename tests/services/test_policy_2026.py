@@ -7,10 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.cli import cli
-from app.models import AuditEntry, Region
+from app.models import AuditEntry, Case, Household, Region
+from app.security.scope import scope_clause
 from app.services import posting as posting_service
 from app.services.deadlines import CST, overdue_cases
 from app.services.home_county import home_county_cases
@@ -228,8 +229,41 @@ def test_intake_of_a_person_passing_through_refuses_what_is_missing(app, session
     assert refused.value.code.endswith(code)
 
 
-def test_a_person_with_a_household_in_the_city_is_taken_in_on_it(app, session, rules_2026):
-    resident = make_household(session, "370811")
+def test_a_person_with_a_household_in_another_county_is_helped_on_it_where_it_happened(app, session, rules_2026):
+    resident = make_household(session, "370811", size=4, residency="local_hukou", dibao=True)
+    home = (resident.township_id, resident.county_id, resident.size, resident.head_name)
+    case = intake_passing(session, _person(session, id_number=resident.id_number), light_emergency(),
+                          user(app, "township_caseworker_370881"), rules_2026)
+    assert case.household_id == resident.id, "the case points to their own household"
+    assert session.scalar(select(func.count(Household.id)).where(Household.id_number == resident.id_number)) == 1
+    session.refresh(resident)
+    assert (resident.township_id, resident.county_id, resident.size, resident.head_name) == home, "not moved"
+    assert not resident.passing_through
+    assert case.county.code == "370881" and case.township.parent.code == "370881" and case.number.startswith("370881")
+    assert case.incident_place == "曲阜东站候车厅"
+    count, rows = home_county_cases(session, user(app, "county_reviewer_370811"))
+    assert count == 1 and rows[0]["number"] == case.number and rows[0]["county"] == "370881"
+    assert home_county_cases(session, user(app, "county_reviewer_370881"))[0] == 0
+    assert case.id not in {c.id for c in session.scalars(select(Case).where(scope_clause(Case, user(app, CASEWORKER))))}
+
+
+def test_the_engine_judges_them_as_anyone_passing_through(app, session, rules_2026):
+    """Same person, same emergency, same day: the verdict with a household at home is the verdict without
+    (one person, the residency given at the helping county, its rules)."""
+    resident = make_household(session, "370811", size=5, residency="local_hukou")
+    stranger = _person(session, id_number="370811199003070010")
+    without = intake_passing(session, stranger, light_emergency(), user(app, "township_caseworker_370881"), rules_2026)
+    with_home = intake_passing(session, _person(session, id_number=resident.id_number), light_emergency(),
+                               user(app, "township_caseworker_370881"), rules_2026)
+    plain = lambda verdict: {k: v for k, v in verdict.items() if k not in ("input",)}  # noqa: E731
+    assert plain(with_home.verdict)["checks"] == plain(without.verdict)["checks"]
+    assert with_home.verdict["eligible"] == without.verdict["eligible"]
+    assert with_home.maximum_amount == without.maximum_amount and with_home.flow == without.flow
+    assert with_home.inputs["residency"] == "none" and with_home.inputs["household"]["size"] == 1
+
+
+def test_a_person_with_a_household_in_the_helping_county_is_taken_in_on_it(app, session, rules_2026):
+    resident = make_household(session, "370881")
     with pytest.raises(IntakeRefused) as refused:
         intake_passing(session, _person(session, id_number=resident.id_number), light_emergency(),
                        user(app, "township_caseworker_370881"), rules_2026)

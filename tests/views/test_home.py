@@ -131,3 +131,58 @@ def test_the_to_do_list_costs_the_same_queries_for_one_case_or_many(app, session
     session.commit()
     _queries(app, client, "/")  # the commit expired the logged-in user: reloaded once
     assert _queries(app, client, "/")[0] == few[0]
+
+
+REVIEWED = INVESTIGATED + (("county_reviewer", "review", {"note": "审核"}),)
+
+
+def _reviewed(app, session, rules, cost: str = "2000"):
+    figures = {**FIGURES, "cost": cost}
+    case = intake(session, make_household(session, "370811"), figures, user(app, "township_caseworker_370811"), rules)
+    for role, name, fields in REVIEWED:
+        take(session, case, name, user(app, f"{role}_370811"), fields, rules)
+    return case
+
+
+def _steps_of(login_as, username: str) -> str:
+    return _section(login_as(username).get("/").get_data(as_text=True), "steps")
+
+
+def test_a_reviewed_case_waits_for_the_approval_of_its_level_only(app, session, rules, login_as):
+    township = _reviewed(app, session, rules)
+    county = _reviewed(app, session, rules, cost="30000")
+    assert (township.approval_level, county.approval_level) == ("township", "county")
+    session.commit()
+    steps = _steps_of(login_as, "township_approver_370811")
+    assert township.number in steps and "审批同意" in steps, "the approval is the township approver's step"
+    assert county.number not in steps, "a county-level approval is not the township approver's to-do"
+    assert county.number in _steps_of(login_as, "county_approver_370811")
+
+
+def test_a_case_being_posted_waits_for_nobody_until_its_period_has_run(app, session, rules, login_as):
+    from app.models.posting import CasePosting, PostingObjection
+    from app.services.posting import china_today
+
+    case = _reviewed(app, session, rules)
+    today = china_today()
+    posting = CasePosting(case_id=case.id, opened_on=today, working_days=5, ends_on=today + dt.timedelta(days=7),
+                          opened_by_id=user(app, "county_reviewer_370811").id)
+    session.add(posting)
+    session.commit()
+    assert case.number not in _steps_of(login_as, "township_approver_370811"), "approval refused while posted"
+    posting.ends_on = today - dt.timedelta(days=1)
+    objection = PostingObjection(case_id=case.id, raised_by="邻居", content="收入不实",
+                                 recorded_by_id=user(app, "county_reviewer_370811").id)
+    session.add(objection)
+    session.commit()
+    assert case.number not in _steps_of(login_as, "township_approver_370811"), "an objection is open"
+    objection.resolved_at, objection.resolution = utcnow(), "已核实"
+    session.commit()
+    assert case.number in _steps_of(login_as, "township_approver_370811"), "the period has run, nothing open"
+
+
+def test_whoever_takes_applications_starts_the_day_at_the_one_window(login_as):
+    page = login_as("township_caseworker_370811").get("/").get_data(as_text=True)
+    actions = page[page.find('id="quick-actions"'):]
+    assert 'href="/intake/"' in actions and "一门受理" in actions and 'href="/intake/passing"' in actions
+    assert 'id="quick-actions"' not in login_as("charity_staff_370811").get("/").get_data(as_text=True)

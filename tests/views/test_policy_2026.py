@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.idnumber import check_digit
 from app.models import Case, Household, Region
@@ -278,6 +278,43 @@ def test_a_person_passing_through_is_taken_in_through_the_api(app, session, logi
     bad = qufu.post("/api/v1/case/intake_passing",
                     json={"person": {**person, "township": _town(session, "370811").code}, "figures": light_emergency()})
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "scope"
+
+
+def test_a_person_with_a_household_in_another_county_is_helped_on_the_screen_and_over_the_api(
+        app, session, login_as, rules_2026):
+    """急难发生地实施救助 for a resident of 任城区 in trouble in 曲阜: the case points to their household,
+    which stays in 任城区 (neither moved nor duplicated); 任城区 sees that the case exists."""
+    resident = make_household(session, "370811", head_name="钱大勇", size=4)
+    other = make_household(session, "370811", head_name="孙二妹", size=2)
+    session.commit()
+    qufu = login_as("township_caseworker_370881")
+    form = _person_form(session, id_number=resident.id_number, name="钱大勇")
+    preview = _post(app, qufu, "/intake/passing", **form, action="preview")
+    assert preview.status_code == 200 and 'id="verdict"' in preview.get_data(as_text=True)
+    saved = _post(app, qufu, "/intake/passing", **form, action="save")
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:3000]
+    case = session.scalar(select(Case).where(Case.household_id == resident.id))
+    assert case.county.code == "370881"
+    assert session.scalar(select(func.count(Household.id)).where(Household.id_number == resident.id_number)) == 1
+    page = qufu.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert 'id="own-household-elsewhere"' in page and "任城区可查看本案存在" in page
+    assert qufu.get(f"/householdview/show/{resident.id}").status_code == 404, "their household stays 任城区's"
+    made = qufu.post("/api/v1/case/intake_passing", json={"person": {
+        "name": "孙二妹", "id_number": other.id_number, "township": _town(session, "370881").code,
+        "home_region": "370811", "incident_place": "孔庙景区", "incident": "突发急病"}, "figures": light_emergency()})
+    assert made.status_code == 201, made.get_json()
+    assert session.get(Case, made.get_json()["id"]).household_id == other.id
+    home = login_as("county_reviewer_370811")
+    listing = home.get("/homecountycases/list/").get_data(as_text=True)
+    assert case.number in listing and "钱*勇" in listing and "钱大勇" not in listing
+    api = home.get("/api/v1/case/home_county").get_json()
+    assert {row["number"] for row in api["result"]} >= {case.number, made.get_json()["number"]}
+    # in the helping county's own county a household is not passing through: refused in words, nothing saved
+    local = make_household(session, "370881")
+    session.commit()
+    refused = _post(app, qufu, "/intake/passing", **_person_form(session, id_number=local.id_number), action="save")
+    assert refused.status_code == 200 and "此人在本县（市、区）有自己的家庭" in refused.get_data(as_text=True)
+    assert session.scalar(select(func.count(Case.id)).where(Case.household_id == local.id)) == 0
 
 
 def test_a_ticked_status_needs_the_day_it_was_recognised(app, session, login_as):

@@ -323,3 +323,20 @@ def test_history_and_revert_on_screen(app, session, login_as, rules_dir):
     stale = admin.post(f"/ruleeditor/revert/{revision.id}", data={
         "csrf_token": csrf_token(app, admin), "digest": hidden(confirm, "digest"), "reason": "again"})
     assert stale.status_code == 200 and 'id="editor-error"' in stale.get_data(as_text=True)
+
+
+def test_the_administrator_edits_a_categorys_english_name_on_the_screen(app, login_as, rules_dir):
+    from app.rules.editing import RuleFile
+
+    name, documents, tiers = RuleFile(rules_dir, RENCHENG).category_values("incident", "fire")
+    admin = login_as("rule_admin_370811")
+    page = admin.get("/ruleeditor/edit/370811").get_data(as_text=True)
+    assert re.search(r'name="cat:incident:fire:name_en" value="Fire"', page), "the English name is editable"
+    assert "英文名称" in page
+    fields = {"reason": "英文名称更准确", "cat:incident:fire:name": name, "cat:incident:fire:tiers": tiers,
+              "cat:incident:fire:documents": "\n".join(documents), "cat:incident:fire:name_en": "House fire"}
+    preview = editor_post(app, admin, "370811", page, **fields).get_data(as_text=True)
+    assert "+      name_en: House fire" in preview
+    saved = editor_post(app, admin, "370811", preview, action="save", **fields)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[-1500:]
+    assert "      name_en: House fire\n" in (rules_dir / RENCHENG).read_text(encoding="utf-8")
