@@ -54,12 +54,13 @@ def _first_use(nonce: str, seconds: int) -> bool:
 def solved(token: str | None, answer: str | None) -> bool:
     """The answer fits the token's picture, within its time, for the first time."""
     seconds = current_app.config["PUBLIC_CAPTCHA_SECONDS"]
-    if not token or not answer:
+    if not isinstance(token, str) or not isinstance(answer, str) or not token or not answer:
         return False
     try:
         data = _serializer().loads(token, max_age=seconds)
-    except BadSignature:
-        return False
-    if not isinstance(data, dict) or not hmac.compare_digest(str(data.get("h")), _mac(str(data.get("n")), answer)):
+        if not isinstance(data, dict) or not hmac.compare_digest(str(data.get("h")),
+                                                                 _mac(str(data.get("n")), answer)):
+            return False
+    except (BadSignature, UnicodeError):  # a forged token, or text no UTF-8 can carry (lone surrogates)
         return False
     return _first_use(str(data["n"]), seconds)

@@ -144,6 +144,8 @@ def _errors_named(path: str, method: str, operation: dict) -> None:
         codes |= {"409", "422"}
     if path.endswith("/security/login"):
         codes.add("429")
+    if "/public/" in path:  # no login; a county code that names no county (404); per-address limits (429)
+        codes = (codes - {"401", "403"}) | {"404", "429"}
     responses = operation.setdefault("responses", {})
     for code in sorted(codes - set(responses)):
         responses[code] = {"$ref": f"#/components/responses/{code}"}

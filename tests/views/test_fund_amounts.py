@@ -45,7 +45,8 @@ def test_the_api_refuses_the_same_amounts(app, session, login_as, town, amount):
     answer = client.post("/api/v1/reservefund/allocate", json={"township_id": town.id, "kind": "allocation_county",
                                                               "amount": amount, "reason": "县级拨付"},
                          headers={"X-CSRFToken": csrf_token(app, client)})
-    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "amount_invalid"
+    error = answer.get_json()["error"]
+    assert answer.status_code == 422 and error["code"] == "invalid" and error["field"] == "amount"  # the schema: Money
     assert _movements(session, town) == []
 
 

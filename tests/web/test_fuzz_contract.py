@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
@@ -46,24 +47,26 @@ def _fuzz(app, tokens, operation, mode) -> None:
             response = case.call_and_validate(app=app, headers=headers, checks=CHECKS)
             SEEN[(operation.label, role)] += 1
             STATUSES[response.status_code] += 1
-    run()
+    try:
+        run()
+    except Unsatisfiable:
+        if mode is not GenerationMode.NEGATIVE:
+            raise
+        # an operation that takes no input (a captcha, the county list) has nothing to make invalid
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
-def test_no_server_error_and_every_answer_as_documented(app, tokens, mode):
+def test_no_server_error_and_every_answer_as_documented(app, tokens):
     """Valid examples (by the document) and invalid ones (a field of the wrong type, one missing ...): a 5xx or
-    an answer off its schema fails here, with the request to reproduce it."""
+    an answer off its schema fails here, with the request to reproduce it; then every documented operation
+    was sent examples by each role (one test, so it holds in any order)."""
     document = schemathesis.openapi.from_dict(load_document(app))
-    for result in document.get_all_operations():
-        operation = result.ok()
-        if not _skipped(operation.label):
-            _fuzz(app, tokens, operation, mode)
-
-
-def test_the_fuzzing_reached_every_operation(app):
-    """Runs after the fuzzing (file order): every documented operation was sent examples by each role."""
-    document = load_document(app)
-    operations = {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        for result in document.get_all_operations():
+            operation = result.ok()
+            if not _skipped(operation.label):
+                _fuzz(app, tokens, operation, mode)
+    spec = load_document(app)
+    operations = {f"{method.upper()} {path}" for path, item in spec["paths"].items() for method in item
                   if method in ("get", "post", "put", "patch", "delete")}
     reached = {label for label, _role in SEEN}
     skipped = {o for o in operations if _skipped(o)}
