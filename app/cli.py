@@ -162,6 +162,9 @@ def job(name: str) -> None:
     from app.jobs import tasks
 
     init_celery(current_app)
+    if name == "post_disclosures" and not current_app.config.get("JOBS_DISCLOSURE_USER"):
+        raise click.ClickException("JOBS_DISCLOSURE_USER is not set: name the city-scope account that posts "
+                                   "the monthly disclosure lists (README, Jobs)")
     getattr(tasks, name).delay()
     click.echo(f"{name}: {'done' if celery_app.conf.task_always_eager else 'queued'}")
 

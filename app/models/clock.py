@@ -38,7 +38,7 @@ class CaseClock(Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("aid_case.id"), nullable=False)
+    case_id: Mapped[int] = mapped_column(ForeignKey("aid_case.id", ondelete="CASCADE"), nullable=False)
     county_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False)
     township_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False)
     application_date: Mapped[dt.date] = mapped_column(Date, nullable=False)

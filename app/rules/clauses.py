@@ -16,6 +16,9 @@ from pathlib import Path
 
 #: a comment that cites a clause: 二、（三）1, the 2026 opinion, a law's article
 CITES = re.compile(r"[一二三四五六七八九]、|意见|法》|第[一二三四五六七八九十百]+条")
+#: a note for the county's administrators, never legal basis: a placeholder awaiting confirmation (待…确认),
+#: or a note on the fields of a value (``from：…；multiplier：…``)
+NOTE = re.compile(r"待.{0,20}确认|占位|[a-z_]+：")
 
 
 @lru_cache(maxsize=64)
@@ -49,15 +52,18 @@ def clause_at(rules_dir, source: str | None) -> str:
     index = int(number) - 1
     if not 0 <= index < len(lines):
         return ""
-    found: list[str] = []
+    citing: list[str] = []
+    other: list[str] = []
     indent = _indent(lines[index]) + 1
     while index >= 0 and indent > 0:
         line = lines[index]
         if line.strip() and not line.strip().startswith("#") and _indent(line) < indent:
-            comment = " ".join(_comment_above(lines, index))
-            if comment:
-                found.append(comment)
+            kept = [text for text in _comment_above(lines, index) if not NOTE.search(text)]
+            cited = [text for text in kept if CITES.search(text)]
+            if cited:
+                citing.append(" ".join(cited))
+            elif kept:
+                other.append(" ".join(kept))
             indent = _indent(line)
         index -= 1
-    citing = [comment for comment in found if CITES.search(comment)]
-    return (citing or found or [""])[0]
+    return (citing or other or [""])[0]

@@ -24,7 +24,7 @@ def _result(value) -> str:
     """A run's outcome in words: its counts by name (an impact run: how many applications it compared)."""
     if not isinstance(value, dict):
         return ""
-    return "，".join(f"{value[key]} {RESULT_LABELS[key]}" for key in RESULT_LABELS if key in value)
+    return str(_l(", ")).join(f"{value[key]} {RESULT_LABELS[key]}" for key in RESULT_LABELS if key in value)
 
 
 class JobRunView(ModelView):
@@ -49,5 +49,5 @@ class JobRunView(ModelView):
         "queued_at": china_time, "started_at": china_time, "finished_at": china_time,
         "result": _result,
         "user": lambda value: value.get_full_name() if value is not None else str(_l("The schedule")),
-        "error": lambda value: value or "",
+        "error": lambda value: f"{_l('The job failed. For the administrator:')} {value}" if value else "",
     }

@@ -66,7 +66,7 @@ def upgrade():
         sa.Column('name', sa.String(length=24), nullable=False),
         sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('met_at', sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(['case_id'], ['aid_case.id']),
+        sa.ForeignKeyConstraint(['case_id'], ['aid_case.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['county_id'], ['region.id']),
         sa.ForeignKeyConstraint(['township_id'], ['region.id']),
         sa.PrimaryKeyConstraint('id'),
