@@ -36,6 +36,32 @@ class TempaidUserDBModelView(UserDBModelView):
         (_l("User info"), {"fields": ["username", "active", "roles", "region", "charity", "login_count"]}),
         *UserDBModelView.show_fieldsets[1:],
     ]
+    # the roles by their names in roles.yaml, a yes/no in words, an empty charity blank (never None, True)
+    formatters_columns = {
+        "roles": lambda roles: "、".join(_role_names(roles)),
+        "active": lambda value: str(_l("Yes") if value else _l("No")),
+        "charity": lambda value: "" if value is None else str(value),
+        "login_count": lambda value: value or 0, "fail_login_count": lambda value: value or 0,
+        "last_login": lambda value: _local_time(value), "created_on": lambda value: _local_time(value),
+        "changed_on": lambda value: _local_time(value),
+        "created_by": lambda value: "" if value is None else str(value),
+        "changed_by": lambda value: "" if value is None else str(value),
+    }
+
+
+def _local_time(moment) -> str:
+    """FAB stamps these in the server's local time, without a zone: shown in China time, minutes."""
+    from app.rules.inputs import CST
+
+    return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _role_names(roles) -> list[str]:
+    from types import SimpleNamespace
+
+    from app.web.labels import role_names
+
+    return role_names(SimpleNamespace(roles=list(roles or [])))
 
 
 class _MenuEntry:

@@ -20,19 +20,8 @@ from werkzeug.security import check_password_hash
 
 from app.rules.inputs import CST
 from app.security.passwords import password_faults
-from app.security.roles import declared_roles
+from app.web.labels import role_names
 from app.web.request_user import current_user
-
-
-def role_names(user) -> list[str]:
-    """The user's roles by their names in config/roles.yaml, in the user's language."""
-    declared = declared_roles()
-    zh = str(get_locale()).startswith("zh")
-    names = []
-    for role in user.roles:
-        spec = declared.get(role.name)
-        names.append(role.name if spec is None else spec.name_zh if zh else spec.name_en)
-    return names
 
 
 def _when(moment: dt.datetime | None) -> str:

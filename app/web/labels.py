@@ -75,3 +75,15 @@ HOUSEHOLD_EDIT_COLUMNS = [
     "head_name", "id_number", "township", "address", "area", "residency", "size", "dibao", "tekun",
     "phone", "bank_name", "bank_account",
 ] + RECOGNITION_COLUMNS
+
+
+def role_names(user) -> list[str]:
+    """The user's roles by their names in config/roles.yaml, in the user's language."""
+    from flask_babel import get_locale
+
+    from app.security.roles import declared_roles
+
+    declared = declared_roles()
+    zh = str(get_locale()).startswith("zh")
+    return [role.name if (spec := declared.get(role.name)) is None else spec.name_zh if zh else spec.name_en
+            for role in user.roles]
