@@ -2,6 +2,7 @@
 nothing, an online report that lands in the township's inbox (captcha, honeypot), the status look-up by
 number and ID tail that leaks nothing, and the posted list without case numbers."""
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -118,7 +119,8 @@ def test_the_status_look_up_shows_state_next_step_and_due_date_but_no_person(app
     answer = _look_up(app.test_client(), case.number, household.id_number[-4:])
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200 and 'id="status-result"' in page and case.number in page
-    assert "冯二" not in page and household.id_number not in page and "800" not in page
+    assert "冯二" not in page and household.id_number not in page
+    assert not re.search(r"(?<![0-9A-Za-z])800(\.00)?(元| yuan)", page), "no amount"
     assert answer.headers["Cache-Control"] == "no-store"
 
 
