@@ -86,8 +86,6 @@ class PublicApi(BaseApi):
               description: '{"county": {"code", "name"}, "categories": [{"category", "kind", "name", "documents"}]}'
             404:
               description: No county with this code has rules
-            429:
-              description: Too many requests from this address
         """
         county = _county(code)
         return _json({"county": {"code": county.code, "name": county.name},
@@ -103,8 +101,6 @@ class PublicApi(BaseApi):
           responses:
             200:
               description: '{"token": "...", "image": "data:image/png;base64,..."} — good once, for ten minutes'
-            429:
-              description: Too many requests from this address
         """
         return _json(captcha.challenge())
 
@@ -139,10 +135,6 @@ class PublicApi(BaseApi):
           responses:
             200:
               description: '{"may_qualify": bool, "checks": [{"name", "passed"}], "category", "documents": [...]}'
-            400:
-              description: '{"error": {"field", "message", "code"}}'
-            429:
-              description: Too many requests from this address
         """
         body = body_object()
         code = str(body.get("county") or "")
@@ -185,10 +177,6 @@ class PublicApi(BaseApi):
           responses:
             201:
               description: '{"number": "XS…", "first_contact_within_hours": 24}'
-            400:
-              description: '{"error": {"field", "message", "code", "fields": {...}}}'
-            429:
-              description: Too many requests from this address
         """
         body = body_object()
         if guard.bot_filled(body):
@@ -235,8 +223,6 @@ class PublicApi(BaseApi):
               description: Captcha not solved
             404:
               description: No case or report with this number and tail
-            429:
-              description: Too many requests from this address
         """
         body = body_object()
         _captcha(body)
@@ -260,12 +246,8 @@ class PublicApi(BaseApi):
           responses:
             200:
               description: '{"township", "month", "households", "total", "rows": [{"name", "id_number", "category", "amount", "paid_on"}]}'
-            400:
-              description: '{"error": {...}}'
             404:
               description: '{"error": {...}}: the list is not posted (yet)'
-            429:
-              description: Too many requests from this address
         """
         county = _county(code)
         session = current_app.appbuilder.session
