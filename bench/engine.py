@@ -4,6 +4,9 @@
 
 Targets (the engine's design requirements): at least 20,000 ``evaluate()`` calls per second on one core
 over a realistic mix of inputs, and under 300 ms to load and validate a whole rules directory.
+Beside it, in the same run and interleaved (the machine may be loaded by others: the ratio is what
+counts), the baseline: the same evaluations with every input through the general checker
+(``inputs.check_input``, what every input took before the fast path of ``app/rules/fastinput.py``).
 The mix is drawn from the rules themselves: every county, every category its kind may take, dates
 from 2018 to 2027 (so some deadlines cross into a year without official calendar data), 60 %
 expenditure and 40 % emergency cases (light, heavy and major), households of 1–6 persons (some
@@ -24,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 _t0 = time.perf_counter()
 from app.rules import dumps, evaluate  # noqa: E402
+from app.rules.engine import evaluate_request  # noqa: E402
+from app.rules.inputs import check_input  # noqa: E402
 from app.rules.loader import check_directory  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - _t0
@@ -117,6 +122,22 @@ def time_calls(function, mix, calls: int) -> float:
     return calls / (time.perf_counter() - start)
 
 
+def paired(function, baseline, mix, calls: int, rounds: int = 10) -> tuple[float, float]:
+    """Rates of ``function`` and ``baseline``, timed in alternating rounds of ``calls / rounds`` calls
+    each (CPU time of this process), so a change in the machine's load falls on both alike."""
+    spent = [0.0, 0.0]
+    n, per_round = len(mix), max(1, calls // rounds)
+    for round_ in range(rounds):
+        for which, fn in ((round_ % 2, (function, baseline)[round_ % 2]),
+                          (1 - round_ % 2, (function, baseline)[1 - round_ % 2])):
+            start = time.process_time()
+            for i in range(per_round):
+                fn(mix[i % n])
+            spent[which] += time.process_time() - start
+    done = per_round * rounds
+    return done / spent[0], done / spent[1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", type=Path, default=ROOT / "rules")
@@ -143,10 +164,12 @@ def main() -> int:
 
     rules, _ = check_directory(args.rules)
     cold = time_calls(lambda d: evaluate(d, rules), mix, len(mix))
-    rate = time_calls(lambda d: evaluate(d, rules), mix, args.calls)
+    rate, baseline = paired(lambda d: evaluate(d, rules), lambda d: evaluate_request(check_input(d), rules),
+                            mix, args.calls)
     with_json = time_calls(lambda d: dumps(evaluate(d, rules)), mix, args.calls // 2)
     print(f"evaluate(), first pass over the mix (cold caches): {cold:,.0f}/s")
     print(f"evaluate(), one core, {args.calls:,} calls: {rate:,.0f}/s (target >= {TARGET_RATE:,}/s)")
+    print(f"baseline (general input checker), same run: {baseline:,.0f}/s; ratio {rate / baseline:.2f}")
     print(f"evaluate() + dumps(): {with_json:,.0f}/s")
     ok = rate >= TARGET_RATE and min(load_ms) < TARGET_LOAD_MS
     print("targets:", "met" if ok else "MISSED")
