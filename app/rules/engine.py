@@ -43,17 +43,32 @@ def _check(name, passed, value, limit, source) -> dict:
     return {"name": name, "passed": passed, "value": value, "limit": limit, "source": source}
 
 
-def _expenditure_checks(req, p, explain: bool = True, waived: bool = False) -> list:
+def _limits(req, p, county) -> tuple:
+    """The expenditure limits of ``req``'s area in ``p`` (and the texts the verdict shows), derived once
+    per interval of parameters and area. Looked up in the order they always were, so a missing one is
+    the same input error; nothing is remembered until all are found. Called inside the engine's context
+    (the product and the texts are those the engine's precision gives)."""
+    key = (id(p), req.area)
+    found = county.derived.get(key)
+    if found is None:
+        n = _need(p, "eligibility.expenditure.net_income_months", req).value
+        m = _need(p, "eligibility.expenditure.income_months", req).value
+        dibao = _need(p, f"standards.dibao_monthly.{req.area}", req)
+        income_limit = _need(p, f"standards.disposable_income_prior_year.{req.area}", req)
+        months = _need(p, "eligibility.expenditure.assets.financial_per_capita_max_dibao_months", req)
+        houses = _need(p, "eligibility.expenditure.assets.max_houses", req)
+        vehicles = _need(p, "eligibility.expenditure.assets.max_vehicles", req)
+        assets_limit = months.value * dibao.value
+        texts = (money(dibao.value), money(income_limit.value), money(assets_limit))
+        found = county.derived[key] = (n, m, dibao, income_limit, months, houses, vehicles, assets_limit, texts)
+    return found
+
+
+def _expenditure_checks(req, p, county, explain: bool = True, waived: bool = False) -> list:
     """The five checks of an expenditure case; without ``explain``, only whether each passed.
     ``waived`` (a recognised household within its period): income and assets pass unexamined, still
     listed with their limits, so the verdict shows what was not checked and why."""
-    n = _need(p, "eligibility.expenditure.net_income_months", req).value
-    m = _need(p, "eligibility.expenditure.income_months", req).value
-    dibao = _need(p, f"standards.dibao_monthly.{req.area}", req)
-    income_limit = _need(p, f"standards.disposable_income_prior_year.{req.area}", req)
-    months = _need(p, "eligibility.expenditure.assets.financial_per_capita_max_dibao_months", req)
-    houses = _need(p, "eligibility.expenditure.assets.max_houses", req)
-    vehicles = _need(p, "eligibility.expenditure.assets.max_vehicles", req)
+    n, m, dibao, income_limit, months, houses, vehicles, assets_limit, texts = _limits(req, p, county)
     incomes, expenses, size = req.incomes, req.expenses, req.size
     wanted = max(n, m)
     if len(incomes) < wanted:
@@ -64,7 +79,6 @@ def _expenditure_checks(req, p, explain: bool = True, waived: bool = False) -> l
                          f"needs at least {n} months (net_income_months), found {len(expenses)}")
     net = sum(incomes[:n]) - sum(expenses[:n])
     total = sum(incomes[:m])
-    assets_limit = months.value * dibao.value
     if waived:
         passed = (net < dibao.value * n * size, True, True, True, True)
     else:
@@ -74,9 +88,9 @@ def _expenditure_checks(req, p, explain: bool = True, waived: bool = False) -> l
     if not explain:
         return list(passed)
     checks = [
-        _check("net_income", passed[0], _ratio(net, n * size), money(dibao.value), dibao.source),
-        _check("income", passed[1], _ratio(total, size), money(income_limit.value), income_limit.source),
-        _check("financial_assets", passed[2], _ratio(req.financial_assets, size), money(assets_limit), months.source),
+        _check("net_income", passed[0], _ratio(net, n * size), texts[0], dibao.source),
+        _check("income", passed[1], _ratio(total, size), texts[1], income_limit.source),
+        _check("financial_assets", passed[2], _ratio(req.financial_assets, size), texts[2], months.source),
         _check("houses", passed[3], req.houses, houses.value, houses.source),
         _check("vehicles", passed[4], req.vehicles, vehicles.value, vehicles.source),
     ]
@@ -192,7 +206,7 @@ def evaluate_request(req, rules, explain: bool = True):
         checks = [_check("residency", resident, req.residency, list(residency.value), residency.source)
                   if explain else resident]
         if req.kind == "expenditure":
-            checks.extend(_expenditure_checks(req, p, explain, waived))
+            checks.extend(_expenditure_checks(req, p, county, explain, waived))
         eligible = all(check["passed"] for check in checks) if explain else all(checks)
         amount, suggested = _amount(req, p, category, eligible, explain, quick)
         # the limit is looked up even when not eligible: a verdict never depends on eligibility for

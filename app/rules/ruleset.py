@@ -60,6 +60,9 @@ class CountyRules:
                 self.category_map[f"{kind}:{code_}"] = Category(kind, code_, entry["name"].value, documents, table,
                                                                 english, documents_en)
         self._params: dict[int, dict] = {}
+        #: what the engine derives from one interval's parameters (limits and their texts), keyed by
+        #: ``(id(params), ...)``: the params dicts live as long as this object, so an id is never reused
+        self.derived: dict = {}
 
     def params(self, day: date) -> dict:
         """``{dotted path: Val or None}`` in force on ``day`` (None: no value in force yet)."""
