@@ -17,6 +17,7 @@ from app.extensions import csrf, db, migrate, sqlite_writes_queue
 from app.security.api_csrf import init_api_csrf
 from app.security.headers import init_headers
 from app.security.sessions import init_sessions
+from app.web.favicon import init_favicon
 from config import PROJECT_ROOT
 from config.settings import load_settings
 
@@ -43,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_api_csrf(flask_app)
     init_sessions(flask_app)
     init_headers(flask_app)
+    init_favicon(flask_app)
 
     with flask_app.app_context():
         appbuilder = AppBuilder()

@@ -106,6 +106,7 @@ def load_settings() -> dict:
         "FAB_API_SWAGGER_UI": True,
         "FAB_API_MAX_PAGE_SIZE": 100,  # every list: at most 100 rows a page (documented in the OpenAPI document)
         "FAB_INDEX_VIEW": "app.views.home.HomeView",
+        "FAB_BASE_TEMPLATE": "tempaid/base.html",  # FAB's layout plus the site's icon
         "FAB_ADD_SECURITY_API": False,
         "FAB_PASSWORD_HASH_METHOD": "scrypt",
         # the project's password rules (app/security/passwords.py), on FAB's forms and our own

@@ -44,7 +44,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _personal() -> bool:
-    if request.endpoint == "static" or request.path.startswith("/static/"):
+    if request.endpoint in ("static", "favicon") or request.path.startswith("/static/"):
         return False
     return request.path.startswith("/api/") or "_user_id" in session
 

@@ -15,17 +15,15 @@ def known_captcha(monkeypatch):
 def limited_app(tmp_path_factory):
     """The app as in production as far as limits go (the suite's app runs with them off), on its own
     SQLite file with the regions, the public limits small: 3 look-ups and 2 reports a minute."""
-    import os
-
     from flask_migrate import upgrade
 
     from app import create_app
     from app.services.regions import load_regions
 
     folder = tmp_path_factory.mktemp("limited")
-    saved = os.environ.get("TEMPAID_INSTANCE")
-    os.environ["TEMPAID_INSTANCE"] = str(folder)
-    try:
+    # the variable as it was afterwards, or unset if it was: a shuffled run may make this app first
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TEMPAID_INSTANCE", str(folder))
         application = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'limited.db'}",
                                   "RATELIMIT_ENABLED": True, "SYNC_ROLES_ON_START": False,
                                   "PUBLIC_LOOKUP_RATE_LIMIT": "3 per minute", "PUBLIC_FORM_RATE_LIMIT": "2 per minute"})
@@ -33,7 +31,4 @@ def limited_app(tmp_path_factory):
             upgrade(revision="heads")
             load_regions(application.appbuilder.session)
             application.appbuilder.session.commit()
-    finally:
-        if saved is not None:
-            os.environ["TEMPAID_INSTANCE"] = saved
     return application

@@ -30,18 +30,14 @@ def workers(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("workers")
     prefix = f"tempaid-test-{uuid.uuid4().hex[:8]}"
-    saved = os.environ.get("TEMPAID_INSTANCE")
-    os.environ["TEMPAID_INSTANCE"] = str(folder)
-    try:
+    with pytest.MonkeyPatch.context() as env:  # restored (or unset) afterwards, whatever ran before
+        env.setenv("TEMPAID_INSTANCE", str(folder))
         settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'w.db'}", "RATELIMIT_ENABLED": True,
                     "RATELIMIT_STORAGE_URI": REDIS, "RATELIMIT_KEY_PREFIX": prefix, "SYNC_ROLES_ON_START": False,
                     "PUBLIC_LOOKUP_RATE_LIMIT": "4 per minute"}
         first, second = create_app(settings), create_app(settings)
         with first.app_context():
             upgrade(revision="heads")
-    finally:
-        if saved is not None:
-            os.environ["TEMPAID_INSTANCE"] = saved
     yield first, second
     for key in client.scan_iter(f"*{prefix}*"):
         client.delete(key)
