@@ -6,7 +6,7 @@ from flask_appbuilder.api import expose, protect, safe
 
 from app.api.payments import money, money_fields
 from app.models import PaymentBatch, Region
-from app.security import masking
+from app.web import viewer as masking
 from app.web.request_user import current_user
 from app.services.batches import BatchRefused, batch_rows, create_batch, waiting
 from app.web.scoped import ScopedInterface, ScopedModelRestApi

@@ -12,7 +12,7 @@ from flask_appbuilder.api import expose, protect, safe
 from sqlalchemy import select
 
 from app.models import Case, Payment
-from app.security import masking
+from app.web import viewer as masking
 from app.security.scope import scope_clause
 from app.web.request_user import current_user
 from app.services.disclosures import shown_list
