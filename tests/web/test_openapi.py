@@ -105,3 +105,28 @@ def test_a_list_beyond_100_rows_a_page_is_refused_on_its_argument(app, document)
     answer = app.test_client().get("/api/v1/case/?q=(page_size:101)", headers=bearer(app, "supervisor_370811"))
     assert answer.status_code == 400
     assert answer.get_json()["error"]["code"]
+
+
+@pytest.mark.parametrize("username", ["township_caseworker_370811", "charity_staff_370811", "rule_admin_370811"])
+def test_a_client_of_any_api_role_reads_the_document_with_its_token(app, username):
+    """The platform, a county's app or a mini-program generates its client from the document: any role that
+    has API operations reads it with its own token (not only Admin)."""
+    from tests.api.test_cases import bearer
+
+    answer = app.test_client().get("/api/v1/_openapi", headers=bearer(app, username))
+    assert answer.status_code == 200
+    assert "/api/v1/case/intake" in answer.get_json()["paths"]
+
+
+def test_the_swagger_page_opens_for_an_api_role(login_as):
+    page = login_as("township_caseworker_370811").get("/swagger/v1")
+    assert page.status_code == 200
+    assert "/api/v1/_openapi" in page.get_data(as_text=True)
+
+
+def test_a_role_without_api_operations_does_not_read_the_document(app):
+    """A grid worker reports leads on a screen and has no API operation: the document stays closed to them."""
+    from tests.api.test_cases import bearer
+
+    answer = app.test_client().get("/api/v1/_openapi", headers=bearer(app, "grid_worker_370811"))
+    assert answer.status_code == 403
