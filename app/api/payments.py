@@ -61,11 +61,6 @@ def payment_json(payment: Payment, reversed_by_id: int | None = None) -> dict:
             "reverses_id": payment.reverses_id, "reversed_by_id": reversed_by_id}
 
 
-def _plain(row: dict) -> dict:
-    return {k: (money(v) if k in ("amount", "total") else v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in row.items()}
-
-
 class PaymentApi(ScopedModelRestApi):
     resource_name = "payment"
     datamodel = ScopedInterface(Payment)
@@ -196,7 +191,7 @@ class PaymentApi(ScopedModelRestApi):
                         Month.parse(request.args.get("month")))
         except LedgerRefused as exc:
             return self._error(exc.code, exc.message)
-        rows = [_plain(row) for row in made.rows]
+        rows = [dict(row) for row in made.rows]
         if personal:
             for row in rows:
                 row["head_name"] = masking.shown("name", row["head_name"])

@@ -15,7 +15,7 @@ from app.security.masking import mask_fields
 from app.web import viewer as masking
 from app.security.scope import scope_clause, user_scope
 from app.web.request_user import current_user
-from app.services.case_aid import as_json, case_aid
+from app.services.case_aid import case_aid
 from app.services.matching import projects_for
 from app.services.referrals import ReferralRefused, claim, close, record_aid, refer, release, withdraw
 from app.web.scoped import ScopedInterface, ScopedModelRestApi
@@ -187,4 +187,4 @@ class ReferralApi(ScopedModelRestApi):
         case = session.scalar(select(Case).where(Case.id == case_id, scope_clause(Case, current_user())))
         if case is None:
             return self.response_404()
-        return self.response(200, **schemas.CaseAid().dump(as_json(case_aid(session, case))))
+        return self.response(200, **schemas.CaseAid().dump(case_aid(session, case)))

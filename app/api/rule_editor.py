@@ -14,7 +14,7 @@ from flask import current_app, jsonify
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
 from app.jobs import enqueue, tasks
-from app.rules.editing import CategoryEdit, Changes, FileFaulty, digest_of
+from app.rules.editing import CategoryEdit, Changes, FileFaulty
 from app.rules.inputs import CST
 from app.services import impact_runs, job_runs, rule_edits
 from app.services.rules import current_rules

@@ -39,6 +39,12 @@ OURS = {
     ("get", "/api/v1/referral/{pk}/matches"): (None, "Matches"),
     ("get", "/api/v1/referral/case/{case_id}/aid"): (None, "CaseAid"),
     ("post", "/api/v1/eligibility/evaluate"): ("EngineInput", "Verdict"),
+    ("get", "/api/v1/rules/"): (None, "RuleFiles"),
+    ("get", "/api/v1/rules/{code}"): (None, "RuleFileAnswer"),
+    ("post", "/api/v1/rules/{code}/preview"): ("RuleChangeBody", "RulePreview"),
+    ("post", "/api/v1/rules/{code}/save"): ("RuleSaveBody", "RuleSaved"),
+    ("post", "/api/v1/rules/{code}/impact"): ("RuleChangeBody", "ImpactRun"),
+    ("get", "/api/v1/rules/{code}/impact/{run_id}"): (None, "ImpactRun"),
 }
 
 
@@ -130,3 +136,33 @@ def test_a_role_without_api_operations_does_not_read_the_document(app):
 
     answer = app.test_client().get("/api/v1/_openapi", headers=bearer(app, "grid_worker_370811"))
     assert answer.status_code == 403
+
+
+#: answers whose rows were once ``{type: object}``: each row now has its own schema, for typed client models
+TYPED_ROWS = {("Ledger", "rows"): "LedgerRow", ("Disclosure", "rows"): "DisclosureRow",
+              ("Waiting", "result"): "WaitingTownship", ("CaseAid", "government"): "GovernmentAid",
+              ("CaseAid", "charity"): "CharityAid", ("CaseAid", "referrals"): "ReferralOfHousehold"}
+
+
+@pytest.mark.parametrize("answer, field", sorted(TYPED_ROWS), ids=lambda x: x if isinstance(x, str) else "")
+def test_answer_rows_have_their_own_schema(document, answer, field):
+    schemas = document["components"]["schemas"]
+    items = schemas[answer]["properties"][field]["items"]
+    assert _ref_name(items) == TYPED_ROWS[(answer, field)]
+    row = schemas[TYPED_ROWS[(answer, field)]]
+    assert row["required"] and all(p.get("type") or "$ref" in p for p in row["properties"].values())
+
+
+def test_money_and_days_of_the_rows_are_decimal_strings_and_dates(document):
+    schemas = document["components"]["schemas"]
+    assert schemas["LedgerRow"]["properties"]["amount"]["pattern"].startswith("^-?")  # a reversal is negative
+    assert schemas["LedgerRow"]["properties"]["paid_on"]["format"] == "date"
+    assert schemas["DisclosureRow"]["properties"]["first_paid_on"]["format"] == "date"
+    assert _ref_name(schemas["CaseAid"]["properties"]["totals"]) == "AidTotals"
+    assert schemas["AidTotals"]["properties"]["all"]["type"] == "string"
+    assert schemas["CharityAid"]["properties"]["at"]["format"] == "date-time"
+
+
+def test_the_rule_code_is_a_string_parameter(document):
+    [code] = [p for p in document["paths"]["/api/v1/rules/{code}"]["get"]["parameters"] if p["name"] == "code"]
+    assert code["schema"]["type"] == "string"
