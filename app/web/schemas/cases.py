@@ -115,8 +115,8 @@ class Posting(Reply):
 
 #: a recorded column's value: money as a decimal string, days and times ISO 8601, a JSON column (the
 #: engine's input, the verdict) as its object; never a float
-RECORDED = {"nullable": True, "anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"},
-                                        {"type": "object"}, {"type": "array", "items": {}}]}
+RECORDED = {"anyOf": [{"type": kind, "nullable": True} for kind in ("string", "integer", "boolean", "object")]
+            + [{"type": "array", "items": {}, "nullable": True}]}
 
 
 def Recorded(**kwargs) -> fields.Dict:  # noqa: N802 — a field factory reads as a field
