@@ -2,7 +2,7 @@
 
 :func:`documented` writes an endpoint's operation from its schemas (body, answer, the errors it may give,
 an example), so the document and the code cannot drift apart; :func:`install` registers the schemas,
-the error responses in the one error shape (400, 401, 403, 404, 409, 422, 429, 500) and the security
+the error responses in the one error shape (400, 401, 403, 404, 409, 413, 422, 429, 500) and the security
 schemes (a JWT from ``POST /api/v1/security/login``) on every API, ours and Flask-AppBuilder's models.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ ERROR_WORDS = {
     "404": "No such record in your jurisdiction",
     "405": "The address does not take that method (for instance an id in the path that is not a number)",
     "409": "Conflicts with the record's state or a record saved meanwhile (a lost race, a duplicate)",
+    "413": "The body is larger than the server accepts (1 MB)",
     "422": "A field of the body is missing, unknown or malformed (the field is named)",
     "429": "Too many requests; try again later",
     "500": "Server error; nothing was saved (quote the request id)",
@@ -36,6 +37,7 @@ ERROR_EXAMPLES = {
     "404": {"field": None, "code": "not_found", "message": "未找到"},
     "405": {"field": None, "code": "method_not_allowed", "message": "此地址不接受该请求方法"},
     "409": {"field": None, "code": "already_claimed", "message": "已被其他慈善组织认领"},
+    "413": {"field": None, "code": "too_large", "message": "请求内容超过服务器接受的大小"},
     "422": {"field": "amount", "code": "invalid", "message": "金额须为元，最多两位小数，如 \"1200.50\""},
     "429": {"field": None, "code": "too_many_requests", "message": "请求过于频繁，请稍后再试"},
     "500": {"field": None, "code": "server_error", "message": "服务器出错，未保存任何内容"},
@@ -141,7 +143,7 @@ def _errors_named(path: str, method: str, operation: dict) -> None:
     if "{" in path:
         codes |= {"404", "405"}
     if method in ("post", "put", "patch"):
-        codes |= {"409", "422"}
+        codes |= {"409", "413", "422"}
     if path.endswith("/security/login"):
         codes.add("429")
     if "/public/" in path:  # no login; a county code that names no county (404); per-address limits (429)

@@ -13,7 +13,7 @@ import re
 from flask.testing import FlaskClient
 from openapi_schema_validator import OAS30Validator
 
-DOCUMENT_ERRORS = ("400", "401", "403", "404", "405", "409", "422", "429", "500")
+DOCUMENT_ERRORS = ("400", "401", "403", "404", "405", "409", "413", "422", "429", "500")
 _DOCUMENTS: dict[int, dict] = {}
 
 
