@@ -127,6 +127,20 @@ def _ids_are_numbers(operation: dict) -> None:
             key["type"] = "integer"
 
 
+def _menu_separators(path: str, operation: dict) -> None:
+    """FAB's menu (``GET /api/v1/menu/``) answers a separator between entries as the string ``"-"``; its
+    own document says every child is an object."""
+    if not path.endswith("/menu/"):
+        return
+    schema = (((operation.get("responses", {}).get("200") or {}).get("content") or {})
+              .get("application/json") or {}).get("schema", {})
+    entry = schema.get("properties", {}).get("result", {}).get("items", {})
+    childs = entry.get("properties", {}).get("childs")
+    if childs and childs.get("items", {}).get("type") == "object":
+        childs["items"] = {"anyOf": [childs["items"], {"type": "string", "enum": ["-"],
+                                                       "description": "a separator"}]}
+
+
 def method_of(item: dict, operation: dict) -> str:
     return next(method for method, found in item.items() if found is operation)
 
@@ -162,6 +176,7 @@ def _with_path_parameters(original):
                 if not isinstance(operation, dict):
                     continue
                 _ids_are_numbers(operation)
+                _menu_separators(path, operation)
                 _errors_named(path, method_of(item, operation), operation)
                 declared = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
                 for name in _TEMPLATE.findall(path):
