@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_appbuilder.api import expose, protect, safe
 
-from app.api.payments import money, money_fields
+from app.api.payments import money_fields
 from app.models import PaymentBatch, Region
-from app.security import masking
+from app.web import viewer as masking
 from app.web.request_user import current_user
 from app.services.batches import BatchRefused, batch_rows, create_batch, waiting
 from app.web.scoped import ScopedInterface, ScopedModelRestApi
@@ -50,8 +50,7 @@ class PaymentBatchApi(ScopedModelRestApi):
     @safe
     def waiting(self):
         rows = waiting(self.datamodel.session, current_user())
-        return self.response(200, **schemas.Waiting().dump({"result": [{**row, "total": money(row["total"])}
-                                                                       for row in rows]}))
+        return self.response(200, **schemas.Waiting().dump({"result": rows}))
 
     @expose("/create", methods=["POST"])
     @documented("Make a batch of the unsent bank transfers of a county or a township", body=schemas.BatchBody,

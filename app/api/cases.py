@@ -12,7 +12,7 @@ from app.security.scope import scope_clause
 from app.web.request_user import current_user
 from app.services.intake import IntakeRefused, intake, preview
 from app.services.rules import current_rules
-from app.security import masking
+from app.web import viewer as masking
 from app.services.trail import case_trail
 from app.services.home_county import home_county_cases
 from app.services.passing import intake_passing, person_from_body

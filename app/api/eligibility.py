@@ -30,8 +30,11 @@ class EligibilityApi(BaseApi):
     @expose("/evaluate", methods=["POST"])
     @documented("Evaluate an application against the county's rules in force on its date (spec/evaluation.md)",
                 body=EngineInput, reply=Verdict, errors=(), example=EXAMPLE, responses={"400": {
-                    "description": "The engine's input error, on its field (the same object as the CLI prints)",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EngineError"}}}}},
+                    "description": "The engine's input error, on its field (the same object as the CLI prints); "
+                                   "a body nested too deeply or a bad ``q`` is refused before the engine reads it, "
+                                   "in the one error shape",
+                    "content": {"application/json": {"schema": {"anyOf": [
+                        {"$ref": "#/components/schemas/EngineError"}, {"$ref": "#/components/schemas/Error"}]}}}}},
                 description="The answer is byte for byte the CLI's (``tempaid rules evaluate``) and the Python "
                             "function's; money as decimal strings, dates YYYY-MM-DD.")
     @protect()

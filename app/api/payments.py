@@ -12,7 +12,7 @@ from flask_appbuilder.api import expose, protect, safe
 from sqlalchemy import select
 
 from app.models import Case, Payment
-from app.security import masking
+from app.web import viewer as masking
 from app.security.scope import scope_clause
 from app.web.request_user import current_user
 from app.services.disclosures import shown_list
@@ -59,11 +59,6 @@ def payment_json(payment: Payment, reversed_by_id: int | None = None) -> dict:
             "amount": money(payment.amount), "items": payment.items, "paid_on": payment.paid_on.isoformat(),
             "paid_by_id": payment.paid_by_id, "batch_id": payment.batch_id, "note": payment.note,
             "reverses_id": payment.reverses_id, "reversed_by_id": reversed_by_id}
-
-
-def _plain(row: dict) -> dict:
-    return {k: (money(v) if k in ("amount", "total") else v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in row.items()}
 
 
 class PaymentApi(ScopedModelRestApi):
@@ -196,7 +191,7 @@ class PaymentApi(ScopedModelRestApi):
                         Month.parse(request.args.get("month")))
         except LedgerRefused as exc:
             return self._error(exc.code, exc.message)
-        rows = [_plain(row) for row in made.rows]
+        rows = [dict(row) for row in made.rows]
         if personal:
             for row in rows:
                 row["head_name"] = masking.shown("name", row["head_name"])

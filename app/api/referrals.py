@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from app.models import Case, CharityProject, Referral
 from app.models.referral import claimed_by_viewer
-from app.security import masking
+from app.security.masking import mask_fields
+from app.web import viewer as masking
 from app.security.scope import scope_clause, user_scope
 from app.web.request_user import current_user
-from app.services.case_aid import as_json, case_aid
+from app.services.case_aid import case_aid
 from app.services.matching import projects_for
 from app.services.referrals import ReferralRefused, claim, close, record_aid, refer, release, withdraw
 from app.web.scoped import ScopedInterface, ScopedModelRestApi
@@ -53,7 +54,7 @@ class ReferralApi(ScopedModelRestApi):
         if masking.viewer_sees_whole() or claimed_by_viewer(record.get("state"), record.get("claimed_by_charity_id"),
                                                             current_user()):
             return
-        masking.mask_fields(record.get("household") or {}, PERSONAL)
+        mask_fields(record.get("household") or {}, PERSONAL)
 
     def pre_get(self, data: dict) -> None:
         self._mask(data.get("result", {}))
@@ -186,4 +187,4 @@ class ReferralApi(ScopedModelRestApi):
         case = session.scalar(select(Case).where(Case.id == case_id, scope_clause(Case, current_user())))
         if case is None:
             return self.response_404()
-        return self.response(200, **schemas.CaseAid().dump(as_json(case_aid(session, case))))
+        return self.response(200, **schemas.CaseAid().dump(case_aid(session, case)))

@@ -30,8 +30,8 @@ def _foreign_origin() -> bool:
 
 
 def _refused(code: str, message: str):
-    """The refusal in the shape the API's other refusals have: ``{"error": {"code", "message"}}``."""
-    response = jsonify(error={"code": code, "message": message})
+    """The refusal in the one error shape of the API: ``{"error": {"field", "message", "code"}}``."""
+    response = jsonify(error={"field": None, "code": code, "message": message})
     response.status_code = 403
     return response
 

@@ -1,5 +1,8 @@
 """Personal data shown whole only to those who work the case; masked everywhere else.
 
+Who is looking is an argument (``user``), as in every service and scope rule: the web layer passes the
+request's user (:mod:`app.web.viewer`), a job or the CLI the user it acts for.
+
 >>> mask_value("id_number", "370881197506150020")
 '3708**********0020'
 >>> mask_value("phone", "13805371234")
@@ -13,7 +16,6 @@ from sqlalchemy import inspect as sa_inspect
 
 from app.idnumber import mask as mask_id
 from app.security.scope import sees_personal_data
-from app.web.request_user import current_user
 
 #: column name → kind of personal data, for every model
 PERSONAL_COLUMNS = {"id_number": "id_number", "phone": "phone", "bank_account": "bank_account"}
@@ -33,19 +35,18 @@ def mask_value(kind: str, value: str | None) -> str:
     return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
-def viewer_sees_whole(record=None) -> bool:
+def viewer_sees_whole(user, record=None) -> bool:
     """Whole for roles that work the case; also for a viewer the record itself unmasks: a record may
     define ``unmasked_for(user)`` (a referral, for the charity that claimed it)."""
-    user = current_user()
     if sees_personal_data(user):
         return True
     unmasked_for = getattr(record, "unmasked_for", None)
     return unmasked_for is not None and user is not None and bool(unmasked_for(user))
 
 
-def shown(kind: str, value: str | None, record=None) -> str:
-    """The value as the current viewer may see it (on ``record``, when given)."""
-    return (value or "") if viewer_sees_whole(record) else mask_value(kind, value)
+def shown(kind: str, value: str | None, user, record=None) -> str:
+    """The value as ``user`` may see it (on ``record``, when given)."""
+    return (value or "") if viewer_sees_whole(user, record) else mask_value(kind, value)
 
 
 def mask_fields(data: dict, kinds: dict[str, str]) -> None:
@@ -55,14 +56,9 @@ def mask_fields(data: dict, kinds: dict[str, str]) -> None:
             data[column] = mask_value(kind, data[column])
 
 
-def formatters() -> dict:
-    """``formatters_columns`` for a ModelView: each personal column masked for the viewer."""
-    return {column: (lambda value, kind=kind: shown(kind, value)) for column, kind in PERSONAL_COLUMNS.items()}
-
-
-def mask_record(record: dict) -> None:
-    """Mask the personal columns of one REST record in place, when the viewer may not see them."""
-    if viewer_sees_whole():
+def mask_record(record: dict, user) -> None:
+    """Mask the personal columns of one REST record in place, when ``user`` may not see them."""
+    if viewer_sees_whole(user):
         return
     for column, kind in PERSONAL_COLUMNS.items():
         if column in record:

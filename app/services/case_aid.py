@@ -49,14 +49,3 @@ def case_aid(session: Session, case: Case) -> dict:
             "totals": {"government": gov, "charity_money": money, "charity_in_kind": in_kind,
                        "all": gov + money + in_kind}}
 
-
-def as_json(overview: dict) -> dict:
-    """The overview with money as strings and times in ISO form, for the API."""
-    def plain(value):
-        if isinstance(value, Decimal):
-            return str(value)
-        return value.isoformat() if hasattr(value, "isoformat") else value
-
-    return {key: ({k: plain(v) for k, v in value.items()} if isinstance(value, dict)
-                  else [{k: plain(v) for k, v in row.items()} for row in value])
-            for key, value in overview.items()}

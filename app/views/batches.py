@@ -9,7 +9,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 
 from app.models import PaymentBatch, Region
-from app.security import masking
+from app.web import viewer as masking
 from app.web.request_user import current_user
 from app.services.batches import (
     BATCH_COLUMNS,

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from app.models import Case
 from app.models.audit import utcnow
 from app.rules import InputError
-from app.security import masking
+from app.web import viewer as masking
 from app.web.jurisdiction import COUNTIES_IN_SCOPE, TOWNSHIPS_IN_SCOPE
 from app.web.request_user import current_user
 from app.services.deadlines import CST, as_utc, status

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from app.models import Lead
 from app.models.audit import utcnow
-from app.security.masking import shown
+from app.web.viewer import shown
 from app.security.scope import in_scope, scope_clause
 from app.web.request_user import current_user
 from app.services.leads import LeadInvalid, LeadRefused, close, household_for, merge, register_household

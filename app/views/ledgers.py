@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models.audit import utcnow
 from app.rules.inputs import CST
-from app.security import masking
+from app.web import viewer as masking
 from app.web.request_user import current_user
 from app.services.disclosures import late, post_list, shown_list
 from app.services.ledgers import LedgerRefused, Month, cash_ledger

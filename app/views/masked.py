@@ -7,7 +7,8 @@ still known: when the interface turns rows into the values lists and detail page
 """
 from __future__ import annotations
 
-from app.security.masking import mask_value, viewer_sees_whole
+from app.security.masking import mask_value
+from app.web.viewer import viewer_sees_whole
 from app.views.base import ScopedInterface
 
 

@@ -24,7 +24,7 @@ from app.web.request_user import current_user
 from app.jobs import enqueue, tasks
 from app.services import impact_runs, job_runs, rule_edits
 from app.services.rules import current_rules
-from app.views import rule_labels as labels
+from app.web import rule_labels as labels
 from app.views.timefmt import china_time
 from app.views.cases import LEVEL_LABELS
 

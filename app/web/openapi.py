@@ -2,7 +2,7 @@
 
 :func:`documented` writes an endpoint's operation from its schemas (body, answer, the errors it may give,
 an example), so the document and the code cannot drift apart; :func:`install` registers the schemas,
-the error responses in the one error shape (400, 401, 403, 404, 409, 422, 429, 500) and the security
+the error responses in the one error shape (400, 401, 403, 404, 409, 413, 422, 429, 500) and the security
 schemes (a JWT from ``POST /api/v1/security/login``) on every API, ours and Flask-AppBuilder's models.
 """
 from __future__ import annotations
@@ -13,10 +13,10 @@ import yaml
 from flask_appbuilder.api import BaseApi
 
 from app.services.ids import MAX_ROW_ID
-from app.web.schemas import cases, charity, engine, money
+from app.web.schemas import cases, charity, engine, money, rules
 from app.web.schemas.base import Error, ErrorDetail
 
-SCHEMAS = (Error, ErrorDetail, *cases.SCHEMAS, *charity.SCHEMAS, *money.SCHEMAS, engine.Check, engine.Amount,
+SCHEMAS = (Error, ErrorDetail, *cases.SCHEMAS, *charity.SCHEMAS, *money.SCHEMAS, *rules.SCHEMAS, engine.Check, engine.Amount,
            engine.EngineError, engine.EngineErrorDetail, engine.EngineInput, engine.HouseholdFigures)
 ERROR_WORDS = {
     "400": "The request is not understood or refused (a business rule; the code says which)",
@@ -25,6 +25,7 @@ ERROR_WORDS = {
     "404": "No such record in your jurisdiction",
     "405": "The address does not take that method (for instance an id in the path that is not a number)",
     "409": "Conflicts with the record's state or a record saved meanwhile (a lost race, a duplicate)",
+    "413": "The body is larger than the server accepts (1 MB)",
     "422": "A field of the body is missing, unknown or malformed (the field is named)",
     "429": "Too many requests; try again later",
     "500": "Server error; nothing was saved (quote the request id)",
@@ -36,6 +37,7 @@ ERROR_EXAMPLES = {
     "404": {"field": None, "code": "not_found", "message": "未找到"},
     "405": {"field": None, "code": "method_not_allowed", "message": "此地址不接受该请求方法"},
     "409": {"field": None, "code": "already_claimed", "message": "已被其他慈善组织认领"},
+    "413": {"field": None, "code": "too_large", "message": "请求内容超过服务器接受的大小"},
     "422": {"field": "amount", "code": "invalid", "message": "金额须为元，最多两位小数，如 \"1200.50\""},
     "429": {"field": None, "code": "too_many_requests", "message": "请求过于频繁，请稍后再试"},
     "500": {"field": None, "code": "server_error", "message": "服务器出错，未保存任何内容"},
@@ -125,6 +127,20 @@ def _ids_are_numbers(operation: dict) -> None:
             key["type"] = "integer"
 
 
+def _menu_separators(path: str, operation: dict) -> None:
+    """FAB's menu (``GET /api/v1/menu/``) answers a separator between entries as the string ``"-"``; its
+    own document says every child is an object."""
+    if not path.endswith("/menu/"):
+        return
+    schema = (((operation.get("responses", {}).get("200") or {}).get("content") or {})
+              .get("application/json") or {}).get("schema", {})
+    entry = schema.get("properties", {}).get("result", {}).get("items", {})
+    childs = entry.get("properties", {}).get("childs")
+    if childs and childs.get("items", {}).get("type") == "object":
+        childs["items"] = {"anyOf": [childs["items"], {"type": "string", "enum": ["-"],
+                                                       "description": "a separator"}]}
+
+
 def method_of(item: dict, operation: dict) -> str:
     return next(method for method, found in item.items() if found is operation)
 
@@ -141,7 +157,7 @@ def _errors_named(path: str, method: str, operation: dict) -> None:
     if "{" in path:
         codes |= {"404", "405"}
     if method in ("post", "put", "patch"):
-        codes |= {"409", "422"}
+        codes |= {"409", "413", "422"}
     if path.endswith("/security/login"):
         codes.add("429")
     if "/public/" in path:  # no login; a county code that names no county (404); per-address limits (429)
@@ -160,6 +176,7 @@ def _with_path_parameters(original):
                 if not isinstance(operation, dict):
                     continue
                 _ids_are_numbers(operation)
+                _menu_separators(path, operation)
                 _errors_named(path, method_of(item, operation), operation)
                 declared = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
                 for name in _TEMPLATE.findall(path):

@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import BadRequest
 
 from app.security import masking
+from app.web import viewer
 from app.security.scope import in_scope
 from app.services.audit import acting
 from app.services.ids import is_row_id
@@ -145,14 +146,14 @@ def _without_personal(columns: list[str]) -> list[str]:
 
 
 def _refused_by_mask(model, column: str) -> bool:
-    return masking.reveals_personal(model, column, masking.viewer_sees_whole())
+    return masking.reveals_personal(model, column, viewer.viewer_sees_whole())
 
 
 def _masked_response(response: Response) -> Response:
     """Create and update answer with the record too: mask it as a read would be."""
     body = response.get_json(silent=True)
     if isinstance(body, dict) and isinstance(body.get("result"), dict):
-        masking.mask_record(body["result"])
+        viewer.mask_record(body["result"])
         response.set_data(json.dumps(body, ensure_ascii=False))
     return response
 
@@ -222,8 +223,8 @@ class ScopedModelRestApi(ModelRestApi):
         _check_scope(item)
 
     def pre_get(self, data: dict) -> None:
-        masking.mask_record(data.get("result", {}))
+        viewer.mask_record(data.get("result", {}))
 
     def pre_get_list(self, data: dict) -> None:
         for record in data.get("result", []):
-            masking.mask_record(record)
+            viewer.mask_record(record)

@@ -17,7 +17,8 @@ from flask_appbuilder.urltools import get_filter_args
 from markupsafe import Markup
 
 from app.rules.inputs import CST
-from app.security import masking
+from app.security.masking import PERSONAL_COLUMNS
+from app.web import viewer as masking
 from app.security.scope import user_scope
 from app.services.spreadsheets import XLSX_MIMETYPE, table_csv, table_xlsx
 from app.web.jurisdiction import JURISDICTION
@@ -144,10 +145,10 @@ class ScopedModelView(ModelView):
     def _export_cell(self, item, column: str):
         value = self.datamodel._get_attr_value(item, column)
         last = column.split(".")[-1]  # household.id_number is masked like id_number
-        if isinstance(value, (Decimal, int)) and not isinstance(value, bool) and last not in masking.PERSONAL_COLUMNS:
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool) and last not in PERSONAL_COLUMNS:
             return value  # money and counts stay numbers a spreadsheet sums, whatever the screen's format
         formatter = self.formatters_columns.get(column) or (
-            self.formatters_columns.get(last) if last in masking.PERSONAL_COLUMNS else None)
+            self.formatters_columns.get(last) if last in PERSONAL_COLUMNS else None)
         return export_value(formatter(value) if formatter else value)
 
     def pre_add(self, item) -> None:

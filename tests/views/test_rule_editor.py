@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.models import Case, Region, RuleRevision
 from app.rules.inputs import CST
 from app.services.intake import intake
-from app.views.rule_labels import problem_text
+from app.web.rule_labels import problem_text
 from app.services.workflow import take
 from tests.conftest import csrf_token
 from tests.rule_edit_support import CITY, RENCHENG, served_copy

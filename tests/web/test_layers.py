@@ -67,6 +67,24 @@ def test_services_and_scope_rules_take_the_user_as_an_argument(source):
     assert not any(m.startswith(("flask_login", "app.web.request_user")) for m in _imports(path))
 
 
+@pytest.mark.parametrize("package", ["security", "services"])
+def test_security_and_services_never_read_the_request_user(package):
+    """Masking, scope and every service are told who acts; none imports the web layer's request user
+    (the security manager, Flask-AppBuilder's, is where FAB itself keeps its ``current_user``)."""
+    assert _sources(package)
+    assert _offenders(package, ("app.web.request_user", "app.web.viewer")) == []
+
+
+def test_masking_takes_the_viewer_as_an_argument():
+    """The masking functions name the user they mask for (the web layer passes the request's)."""
+    import inspect
+
+    from app.security import masking
+
+    for function in (masking.viewer_sees_whole, masking.shown, masking.mask_record):
+        assert "user" in inspect.signature(function).parameters, function.__name__
+
+
 def test_the_checker_sees_an_import_of_a_screen(tmp_path):
     """The check itself can fail: a module importing a screen, even inside a function, is found."""
     probe = tmp_path / "probe.py"

@@ -39,6 +39,12 @@ OURS = {
     ("get", "/api/v1/referral/{pk}/matches"): (None, "Matches"),
     ("get", "/api/v1/referral/case/{case_id}/aid"): (None, "CaseAid"),
     ("post", "/api/v1/eligibility/evaluate"): ("EngineInput", "Verdict"),
+    ("get", "/api/v1/rules/"): (None, "RuleFiles"),
+    ("get", "/api/v1/rules/{code}"): (None, "RuleFileAnswer"),
+    ("post", "/api/v1/rules/{code}/preview"): ("RuleChangeBody", "RulePreview"),
+    ("post", "/api/v1/rules/{code}/save"): ("RuleSaveBody", "RuleSaved"),
+    ("post", "/api/v1/rules/{code}/impact"): ("RuleChangeBody", "ImpactRun"),
+    ("get", "/api/v1/rules/{code}/impact/{run_id}"): (None, "ImpactRun"),
 }
 
 
@@ -105,3 +111,58 @@ def test_a_list_beyond_100_rows_a_page_is_refused_on_its_argument(app, document)
     answer = app.test_client().get("/api/v1/case/?q=(page_size:101)", headers=bearer(app, "supervisor_370811"))
     assert answer.status_code == 400
     assert answer.get_json()["error"]["code"]
+
+
+@pytest.mark.parametrize("username", ["township_caseworker_370811", "charity_staff_370811", "rule_admin_370811"])
+def test_a_client_of_any_api_role_reads_the_document_with_its_token(app, username):
+    """The platform, a county's app or a mini-program generates its client from the document: any role that
+    has API operations reads it with its own token (not only Admin)."""
+    from tests.api.test_cases import bearer
+
+    answer = app.test_client().get("/api/v1/_openapi", headers=bearer(app, username))
+    assert answer.status_code == 200
+    assert "/api/v1/case/intake" in answer.get_json()["paths"]
+
+
+def test_the_swagger_page_opens_for_an_api_role(login_as):
+    page = login_as("township_caseworker_370811").get("/swagger/v1")
+    assert page.status_code == 200
+    assert "/api/v1/_openapi" in page.get_data(as_text=True)
+
+
+def test_a_role_without_api_operations_does_not_read_the_document(app):
+    """A grid worker reports leads on a screen and has no API operation: the document stays closed to them."""
+    from tests.api.test_cases import bearer
+
+    answer = app.test_client().get("/api/v1/_openapi", headers=bearer(app, "grid_worker_370811"))
+    assert answer.status_code == 403
+
+
+#: answers whose rows were once ``{type: object}``: each row now has its own schema, for typed client models
+TYPED_ROWS = {("Ledger", "rows"): "LedgerRow", ("Disclosure", "rows"): "DisclosureRow",
+              ("Waiting", "result"): "WaitingTownship", ("CaseAid", "government"): "GovernmentAid",
+              ("CaseAid", "charity"): "CharityAid", ("CaseAid", "referrals"): "ReferralOfHousehold"}
+
+
+@pytest.mark.parametrize("answer, field", sorted(TYPED_ROWS), ids=lambda x: x if isinstance(x, str) else "")
+def test_answer_rows_have_their_own_schema(document, answer, field):
+    schemas = document["components"]["schemas"]
+    items = schemas[answer]["properties"][field]["items"]
+    assert _ref_name(items) == TYPED_ROWS[(answer, field)]
+    row = schemas[TYPED_ROWS[(answer, field)]]
+    assert row["required"] and all(p.get("type") or "$ref" in p for p in row["properties"].values())
+
+
+def test_money_and_days_of_the_rows_are_decimal_strings_and_dates(document):
+    schemas = document["components"]["schemas"]
+    assert schemas["LedgerRow"]["properties"]["amount"]["pattern"].startswith("^-?")  # a reversal is negative
+    assert schemas["LedgerRow"]["properties"]["paid_on"]["format"] == "date"
+    assert schemas["DisclosureRow"]["properties"]["first_paid_on"]["format"] == "date"
+    assert _ref_name(schemas["CaseAid"]["properties"]["totals"]) == "AidTotals"
+    assert schemas["AidTotals"]["properties"]["all"]["type"] == "string"
+    assert schemas["CharityAid"]["properties"]["at"]["format"] == "date-time"
+
+
+def test_the_rule_code_is_a_string_parameter(document):
+    [code] = [p for p in document["paths"]["/api/v1/rules/{code}"]["get"]["parameters"] if p["name"] == "code"]
+    assert code["schema"]["type"] == "string"

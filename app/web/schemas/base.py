@@ -77,6 +77,23 @@ class Day(fields.Date):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class Moment(fields.DateTime):
+    """A moment, answered in China time with its offset (``2026-11-20T09:30:00+08:00``); a database that
+    hands back a time without its zone (SQLite) stored UTC."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update(example="2026-11-20T09:30:00+08:00")
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        from app.rules.inputs import CST
+
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(CST).isoformat()
+
+
 def Text(max_length: int = 500, **kwargs) -> fields.String:  # noqa: N802 — a field factory reads as a field
     """Free text a person typed: a string, at most ``max_length`` characters."""
     return fields.String(validate=validate.Length(max=max_length, error="At most {max} characters"), **kwargs)

@@ -113,14 +113,28 @@ class Posting(Reply):
     objections = fields.List(fields.Nested(Objection), required=True)
 
 
+#: a recorded column's value: money as a decimal string, days and times ISO 8601, a JSON column (the
+#: engine's input, the verdict) as its object; never a float
+RECORDED = {"anyOf": [{"type": kind, "nullable": True} for kind in ("string", "integer", "boolean", "object")]
+            + [{"type": "array", "items": {}, "nullable": True}]}
+
+
+def Recorded(**kwargs) -> fields.Dict:  # noqa: N802 — a field factory reads as a field
+    """An audit entry's values: column → the value it had (before) or took (after)."""
+    return fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True, metadata=RECORDED),
+                       allow_none=True, metadata={"description": "column → value as recorded (personal data "
+                                                                 "masked for a viewer who may not see it)"},
+                       **kwargs)
+
+
 class TrailEntry(Reply):
     at = fields.String(required=True, metadata={"description": "ISO 8601 with offset"})
     user = fields.String(allow_none=True)
     user_id = fields.Integer(allow_none=True)
     action = fields.String(required=True, metadata={"example": "approve"})
     target = fields.String(required=True, metadata={"example": "tempaid_case"})
-    before = fields.Dict(allow_none=True)
-    after = fields.Dict(allow_none=True)
+    before = Recorded(required=True)
+    after = Recorded(required=True)
     note = fields.String(allow_none=True)
 
 

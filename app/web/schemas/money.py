@@ -81,10 +81,42 @@ class MethodTotal(Reply):
     total = Money(required=True)
 
 
+class LedgerRow(Reply):
+    """One cash or in-kind payment of the 工作台账 (a reversal: a negative amount, the stage it reverses)."""
+
+    id = fields.Integer(required=True)
+    paid_on = Day(required=True)
+    case_number = fields.String(required=True, metadata={"example": "370811-2026-000017"})
+    category = fields.String(required=True, metadata={"example": "illness:uremia"})
+    head_name = fields.String(required=True, metadata={"description": "masked for a viewer who may not see it"})
+    id_number = fields.String(required=True, metadata={"description": "masked for a viewer who may not see it"})
+    stage = fields.Integer(required=True)
+    method = fields.String(required=True, metadata={"example": "cash"})
+    amount = SignedMoney(required=True)
+    items = fields.String(required=True, metadata={"description": "what was given in kind (empty: nothing)"})
+    note = fields.String(required=True)
+    paid_by = fields.String(required=True, metadata={"description": "the name of who paid"})
+    from_reserve_fund = fields.Boolean(required=True, metadata={"description": "drawn from the reserve fund"})
+    reverses_stage = fields.Integer(allow_none=True, required=True, metadata={"description": "a reversal's stage"})
+
+
+class DisclosureRow(Reply):
+    """One household and cause of the 公示 list: every stage of the month summed."""
+
+    name = fields.String(required=True, metadata={"description": "masked (张*)"})
+    id_number = fields.String(required=True, metadata={"description": "masked"})
+    category = fields.String(required=True)
+    methods = fields.List(fields.String(), required=True, metadata={"description": "payment methods used"})
+    amount = Money(required=True)
+    first_paid_on = Day(required=True)
+    township = fields.String(required=True, metadata={"description": "the township's name"})
+    case_number = fields.String(required=True, metadata={"description": "the first case of the household"})
+
+
 class Ledger(Reply):
     township = fields.String(required=True)
     month = fields.String(required=True, metadata={"example": "2026-11"})
-    rows = fields.List(fields.Dict(), required=True, metadata={"description": "money as strings, names masked"})
+    rows = fields.List(fields.Nested(LedgerRow), required=True, metadata={"description": "oldest first"})
     by_method = fields.Dict(keys=fields.String(), values=fields.Nested(MethodTotal), required=True)
     count = fields.Integer(required=True)
     total = Money(required=True)
@@ -93,7 +125,8 @@ class Ledger(Reply):
 class Disclosure(Reply):
     township = fields.String(required=True)
     month = fields.String(required=True)
-    rows = fields.List(fields.Dict(), required=True, metadata={"description": "names and ID numbers masked"})
+    rows = fields.List(fields.Nested(DisclosureRow), required=True, metadata={"description": "names and ID "
+                                                                                            "numbers masked"})
     households = fields.Integer(required=True)
     total = Money(required=True)
     posted_on = fields.Date(allow_none=True, metadata={"description": "the day the list was posted; null while it is not"})
@@ -130,8 +163,16 @@ class BatchMade(Reply):
     total = Money(required=True)
 
 
+class WaitingTownship(Reply):
+    county_id = fields.Integer(required=True)
+    township_id = fields.Integer(required=True)
+    township = fields.String(required=True, metadata={"description": "the township's name"})
+    count = fields.Integer(required=True, metadata={"description": "bank transfers not yet in a batch"})
+    total = Money(required=True)
+
+
 class Waiting(Reply):
-    result = fields.List(fields.Dict(), required=True, metadata={"description": "count and total per township"})
+    result = fields.List(fields.Nested(WaitingTownship), required=True, metadata={"description": "per township"})
 
 
 class BatchRow(Reply):
@@ -154,5 +195,5 @@ class BatchRows(Reply):
 
 
 SCHEMAS = (RecordPaymentBody, ReverseBody, PaymentLine, PaymentRecorded, PaymentReversed, CaseSettled,
-           CasePayments, MethodTotal, Ledger, Disclosure, AllocateBody, Allocated, BatchBody, BatchMade, Waiting,
+           CasePayments, MethodTotal, LedgerRow, DisclosureRow, Ledger, Disclosure, WaitingTownship, AllocateBody, Allocated, BatchBody, BatchMade, Waiting,
            BatchRow, BatchRows)
