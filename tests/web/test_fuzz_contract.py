@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from tests.api.test_cases import bearer
+from tests.rule_edit_support import served_copy
 from tests.web.contract import load_document
 
 ROLES = ("township_caseworker_370811", "finance_officer_370811", "charity_staff_370811")
@@ -36,6 +37,10 @@ def tokens(app):
 
 def _skipped(label: str) -> bool:
     return label.endswith("/security/logout") or "refresh" in label  # would end the token the others use
+
+
+def _rule_editing(label: str) -> bool:
+    return " /api/v1/rules/" in label
 
 
 def _fuzz(app, tokens, operation, mode) -> None:
@@ -73,3 +78,28 @@ def test_no_server_error_and_every_answer_as_documented(app, tokens):
     assert operations - skipped <= reached, sorted(operations - skipped - reached)
     print(f"\nschemathesis: {len(reached)} operations, {sum(SEEN.values())} requests "
           f"({len(ROLES)} roles, up to {EXAMPLES} examples each), answers by status {dict(sorted(STATUSES.items()))}")
+
+
+def test_the_rule_editor_fuzzed_by_a_rule_administrator(app, tmp_path, monkeypatch):
+    """The three roles above may not edit rules, so the rule editor's operations meet them only as a 403:
+    here a county's rule administrator fuzzes them, against a copy of the rules (a save that got through
+    would write only the copy). No 5xx, every answer as documented, every rule operation reached."""
+    served = served_copy(app, tmp_path, monkeypatch)
+    before = {path: path.read_bytes() for path in served.rglob("*.yaml")}
+    admin = {"rule_admin_370811": bearer(app, "rule_admin_370811")}
+    document = schemathesis.openapi.from_dict(load_document(app))
+    reached: Counter = Counter()
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        for result in document.get_all_operations():
+            operation = result.ok()
+            if _rule_editing(operation.label):
+                seen = SEEN[(operation.label, "rule_admin_370811")]
+                _fuzz(app, admin, operation, mode)
+                reached[operation.label] += SEEN[(operation.label, "rule_admin_370811")] - seen
+    spec = load_document(app)
+    rule_operations = {f"{method.upper()} {path}" for path, item in spec["paths"].items() for method in item
+                       if path.startswith("/api/v1/rules/")}
+    assert len(rule_operations) >= 6 and set(reached) == rule_operations, sorted(rule_operations - set(reached))
+    changed = [path.name for path, text in before.items() if path.read_bytes() != text]
+    print(f"\nschemathesis, rule editor: {len(reached)} operations, {sum(reached.values())} requests as its "
+          f"administrator; files of the copy changed by a fuzzed save: {changed or 'none'}")
