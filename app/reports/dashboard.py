@@ -1,5 +1,5 @@
-"""One dashboard: the figures of an area and period, the breakdown one level down, by kind, the monthly
-trend and the 绩效目标表 — everything a page or a workbook shows, assembled once.
+"""One dashboard: the figures of an area and period, the breakdown one level down, by kind and by category,
+the monthly trend and the 绩效目标表 — everything a page or a workbook shows, assembled once.
 
 The figures come from :mod:`app.reports.indicators` (a fixed number of aggregates, whatever the size);
 the targets, points and the suppression threshold from the rule files' ``performance`` section.
@@ -37,6 +37,8 @@ class Dashboard:
     totals: dict
     rows: list[tuple[Region, dict]]
     kinds: dict[str, dict]
+    #: ``<kind>:<code>`` of the rule files (illness, incident …) → figures; the categories with cases, in code order
+    categories: dict[str, dict]
     months: list[Month]
     targets: list[TargetRow]
     path: list[Region] = field(default_factory=list)
@@ -103,7 +105,10 @@ def build(session: Session, area: Area, period: Period, now: dt.datetime, rules,
         rows.append((region, suppress.suppress_row(values, threshold) if hide else values))
     by_kind = figures(session, area, period, now, rules, group="kind", grain=grain)
     kinds = {kind: complete(by_kind.get(kind, {}), "kind") for kind in ("emergency", "expenditure")}
+    by_category = figures(session, area, period, now, rules, group="category", grain=grain)
+    categories = {category: complete(by_category[category], "category") for category in sorted(by_category)}
     if hide:
         kinds = {kind: suppress.suppress_row(values, threshold) for kind, values in kinds.items()}
-    return Dashboard(area, period, totals, rows, kinds, trend(session, area, period.end),
+        categories = {name: suppress.suppress_row(values, threshold) for name, values in categories.items()}
+    return Dashboard(area, period, totals, rows, kinds, categories, trend(session, area, period.end),
                      target_rows(section, totals), ancestors(session, area), threshold, hide)

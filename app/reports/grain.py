@@ -7,8 +7,9 @@ queries in all, and the totals, the breakdown and the kinds are sums of those fe
 (:mod:`app.reports.indicators`). Only additive quantities are kept at this grain — counts, sums, the
 clocks' settled and on-time counts, a histogram of days to payment — so every roll-up is exact.
 
-A cell is keyed ``(township_id, kind)``; rows that carry no kind (referrals, charity aid, funds,
-payments, accountability records) use the kind ``None``.
+A cell is keyed ``(township_id, kind, category)`` — category the rule files' ``<kind>:<code>`` (illness,
+incident …) of the case; rows that carry no kind (referrals, charity aid, funds, payments, leads,
+accountability records) use the kind and the category ``None``.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from app.models import AidRecord, Case, FundMovement, Household, Payment, Referral, Region, ReserveFund
 from app.models.accountability import AccountabilityRecord
 from app.models.clock import CaseClock
+from app.models.lead import Lead
 from app.reports.area import Area, Period, day_number, days_before
 from app.services.money import fen, sum_fen
 
@@ -33,15 +35,15 @@ def _yuan(value) -> Decimal:
 
 
 class Grain:
-    """``cells[(township_id, kind)][quantity]`` plus ``days[(township_id, kind)][days] = cases``."""
+    """``cells[(township_id, kind, category)][quantity]`` plus ``days[(township_id, kind, category)][days] = cases``."""
 
     def __init__(self):
         self.cells: dict = defaultdict(lambda: defaultdict(int))
         self.days: dict = defaultdict(lambda: defaultdict(int))
         self.county_of: dict[int, int] = {}
 
-    def add(self, township_id, kind, **values):
-        cell = self.cells[(township_id, kind)]
+    def add(self, township_id, kind, category=None, **values):
+        cell = self.cells[(township_id, kind, category)]
         for name, value in values.items():
             cell[name] += value
 
@@ -57,6 +59,7 @@ def collect(session: Session, area: Area, period: Period, now: dt.datetime, rule
     _referrals(session, area, period, grain)
     _funds(session, area, period, grain)
     _accountability(session, area, period, grain)
+    _leads(session, area, period, now, grain)
     _repeat(session, area, period, grain, days_of["repeat"])
     return grain
 
@@ -78,18 +81,18 @@ def _county_numbers(session: Session, rules, day: dt.date) -> dict:
 
 
 def _cases(session, area, period, grain, numbers) -> None:
-    query = (select(Case.township_id, Case.county_id, Case.kind, func.count(Case.id).label("cases"),
+    query = (select(Case.township_id, Case.county_id, Case.kind, Case.category, func.count(Case.id).label("cases"),
                     func.sum(when((AIDED, 1), else_=0)).label("aided"),
                     func.sum(when((AIDED, Household.size), else_=0)).label("persons"),
                     func.sum(when((and_(AIDED, Household.passing_through.is_(True)), 1), else_=0)).label("passing"),
                     sum_fen(when((AIDED, Case.approved_amount), else_=None)).label("approved"))
              .join(Household, Household.id == Case.household_id)
              .where(area.clause(Case), period.days(Case.application_date))
-             .group_by(Case.township_id, Case.county_id, Case.kind))
+             .group_by(Case.township_id, Case.county_id, Case.kind, Case.category))
     for row in session.execute(query):
         approved = _yuan(row.approved)
         base = numbers["base"].get(row.county_id)
-        grain.add(row.township_id, row.kind, cases=row.cases, aided_cases=int(row.aided or 0),
+        grain.add(row.township_id, row.kind, row.category, cases=row.cases, aided_cases=int(row.aided or 0),
                   aided_persons=int(row.persons or 0), passing_aided=int(row.passing or 0), approved_amount=approved,
                   emergency_cases=row.cases if row.kind == "emergency" else 0,
                   _multiple_sum=approved / base if base else Decimal(0),
@@ -99,31 +102,33 @@ def _cases(session, area, period, grain, numbers) -> None:
 def _clocks(session, area, period, now, grain) -> None:
     settled = or_(CaseClock.met_at.is_not(None), CaseClock.due_at < now)
     on_time = and_(CaseClock.met_at.is_not(None), CaseClock.met_at <= CaseClock.due_at)
-    query = (select(CaseClock.township_id, CaseClock.kind, CaseClock.name,
+    query = (select(CaseClock.township_id, CaseClock.kind, Case.category, CaseClock.name,
                     func.sum(when((settled, 1), else_=0)).label("settled"),
                     func.sum(when((on_time, 1), else_=0)).label("on_time"))
+             .join(Case, Case.id == CaseClock.case_id)
              .where(area.clause(CaseClock), period.days(CaseClock.application_date))
-             .group_by(CaseClock.township_id, CaseClock.kind, CaseClock.name))
+             .group_by(CaseClock.township_id, CaseClock.kind, Case.category, CaseClock.name))
     for row in session.execute(query):
-        grain.add(row.township_id, row.kind, **{f"_settled_{row.name}": int(row.settled or 0),
+        grain.add(row.township_id, row.kind, row.category, **{f"_settled_{row.name}": int(row.settled or 0),
                                                 f"_on_time_{row.name}": int(row.on_time or 0)})
-    overdue = (select(CaseClock.township_id, CaseClock.kind, func.count(CaseClock.id))
+    overdue = (select(CaseClock.township_id, CaseClock.kind, Case.category, func.count(CaseClock.id))
+               .join(Case, Case.id == CaseClock.case_id)
                .where(area.clause(CaseClock), CaseClock.met_at.is_(None), CaseClock.due_at < now)
-               .group_by(CaseClock.township_id, CaseClock.kind))
-    for township_id, kind, count in session.execute(overdue):
-        grain.add(township_id, kind, overdue_now=count)
+               .group_by(CaseClock.township_id, CaseClock.kind, Case.category))
+    for township_id, kind, category, count in session.execute(overdue):
+        grain.add(township_id, kind, category, overdue_now=count)
 
 
 def _days_to_payment(session, area, period, grain) -> None:
     """A histogram: how many aided cases had their first payment (stage 1) so many days after their
     application. Stage 1 is the first payment recorded on a case (a reversed one too: it was paid)."""
     days = day_number(session, Payment.paid_on) - day_number(session, Case.application_date)
-    query = (select(Case.township_id, Case.kind, days.label("d"), func.count(Case.id))
+    query = (select(Case.township_id, Case.kind, Case.category, days.label("d"), func.count(Case.id))
              .join(Payment, and_(Payment.case_id == Case.id, Payment.stage == 1))
              .where(area.clause(Case), period.days(Case.application_date), AIDED)
-             .group_by(Case.township_id, Case.kind, days))
-    for township_id, kind, n_days, count in session.execute(query):
-        grain.days[(township_id, kind)][int(n_days)] += count
+             .group_by(Case.township_id, Case.kind, Case.category, days))
+    for township_id, kind, category, n_days, count in session.execute(query):
+        grain.days[(township_id, kind, category)][int(n_days)] += count
 
 
 def _payments(session, area, period, grain) -> None:
@@ -170,6 +175,25 @@ def _accountability(session, area, period, grain) -> None:
         grain.add(township_id, None, **{f"accountability_{cause}": count})
 
 
+def _leads(session, area, period, now, grain) -> None:
+    """The leads' response clock (``leads.first_contact_hours``, fixed on the lead when reported): a lead
+    counts in the period of its report; it is *settled* once handled (accepted, merged or closed) or past
+    due, *on time* when handled by its due moment; *overdue now* is every open lead of the area past due."""
+    settled = or_(Lead.handled_at.is_not(None), Lead.first_contact_due < now)
+    on_time = and_(Lead.handled_at.is_not(None), Lead.handled_at <= Lead.first_contact_due)
+    query = (select(Lead.township_id, func.count(Lead.id), func.sum(when((settled, 1), else_=0)),
+                    func.sum(when((on_time, 1), else_=0)))
+             .where(area.clause(Lead), period.moments(Lead.reported_at)).group_by(Lead.township_id))
+    for township_id, count, n_settled, n_on_time in session.execute(query):
+        grain.add(township_id, None, leads_reported=count, _settled_lead=int(n_settled or 0),
+                  _on_time_lead=int(n_on_time or 0))
+    overdue = (select(Lead.township_id, func.count(Lead.id))
+               .where(area.clause(Lead), Lead.state == "new", Lead.first_contact_due < now)
+               .group_by(Lead.township_id))
+    for township_id, count in session.execute(overdue):
+        grain.add(township_id, None, leads_overdue_now=count)
+
+
 def _repeat(session, area, period, grain, repeat_days: dict[int, int]) -> None:
     """Aided cases whose household was aided before within its county's repeat period (one query)."""
     if not repeat_days:
@@ -184,8 +208,8 @@ def _repeat(session, area, period, grain, repeat_days: dict[int, int]) -> None:
         prior.application_date >= days_before(session, Case.application_date, window),
         prior.approved_amount.is_not(None), prior.decided_at.is_not(None), prior.state != "rejected",
         or_(prior.application_date < Case.application_date, prior.id < Case.id)))
-    query = (select(Case.township_id, Case.kind, func.count(Case.id))
+    query = (select(Case.township_id, Case.kind, Case.category, func.count(Case.id))
              .where(area.clause(Case), period.days(Case.application_date), AIDED, earlier)
-             .group_by(Case.township_id, Case.kind))
-    for township_id, kind, count in session.execute(query):
-        grain.add(township_id, kind, repeat_aid=count)
+             .group_by(Case.township_id, Case.kind, Case.category))
+    for township_id, kind, category, count in session.execute(query):
+        grain.add(township_id, kind, category, repeat_aid=count)
