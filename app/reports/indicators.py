@@ -112,9 +112,11 @@ def roll_up(area: Area, grain: Grain, group: str | None) -> dict:
     out = {}
     for key, values in sums.items():
         figures_ = {name: value for name, value in values.items() if not name.startswith("_")}
-        for clock in CLOCKS:
-            figures_[f"{clock}_rate"] = ratio(values.get(f"_on_time_{clock}"), values.get(f"_settled_{clock}"))
-        figures_["lead_contact_rate"] = ratio(values.get("_on_time_lead"), values.get("_settled_lead"))
+        for clock in CLOCKS:  # settled: met, or not met and past due
+            settled = values.get(f"_met_{clock}", 0) + values.get(f"_open_due_{clock}", 0)
+            figures_[f"{clock}_rate"] = ratio(values.get(f"_on_time_{clock}"), settled)
+        settled = values.get("_handled_lead", 0) + values.get("_open_due_lead", 0)
+        figures_["lead_contact_rate"] = ratio(values.get("_on_time_lead"), settled)
         figures_["median_days_to_payment"] = _median(histograms.get(key, {}))
         figures_["aid_dibao_multiple"] = (Decimal(values["_multiple_sum"]) / values["_multiple_n"]).quantize(
             Decimal("0.01")) if values.get("_multiple_n") else None

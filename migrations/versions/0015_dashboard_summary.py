@@ -1,0 +1,94 @@
+"""the dashboards' summary tables: each additive quantity per township × kind × category × month
+(dashboard_cell), the histogram of days to payment (dashboard_days), and the township-months written since
+their cells were built (dashboard_stale) — so a dashboard of a year at the city adds up some thousand rows
+instead of a million cases. Empty at first: ``tempaid dashboards rebuild`` (or the refresh job) builds them,
+and a dashboard computes from the rows whatever is not built yet.
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-01
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0015'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+#: the quantities' columns, as app/models/summary.py names them on this revision (money in fen)
+QUANTITIES = [
+    'cases',
+    'emergency_cases',
+    'aided_cases',
+    'aided_persons',
+    'passing_aided',
+    'approved_amount_fen',
+    'repeat_aid',
+    'met_pre_assist_due',
+    'met_registration_due',
+    'met_decision_due',
+    'met_quick_due',
+    'on_time_pre_assist_due',
+    'on_time_registration_due',
+    'on_time_decision_due',
+    'on_time_quick_due',
+    'paid_total_fen',
+    'paid_bank_transfer_fen',
+    'paid_cash_fen',
+    'paid_in_kind_fen',
+    'paid_referral_fen',
+    'referrals_made',
+    'referrals_claimed',
+    'referrals_closed',
+    'charity_aid_count',
+    'charity_aid_amount_fen',
+    'fund_allocated_fen',
+    'fund_drawn_fen',
+    'accountability_deliberate',
+    'accountability_objective',
+    'accountability_innovation',
+    'leads_reported',
+    'handled_lead',
+    'on_time_lead',
+]
+
+
+def _place():
+    return [sa.Column('id', sa.Integer(), primary_key=True),
+            sa.Column('township_id', sa.Integer(), nullable=False),
+            sa.Column('county_id', sa.Integer(), nullable=False)]
+
+
+def upgrade():
+    op.create_table('dashboard_cell', *_place(),
+                    sa.Column('kind', sa.String(12), nullable=False),
+                    sa.Column('category', sa.String(64), nullable=False),
+                    sa.Column('month', sa.Date(), nullable=False),
+                    sa.Column('repeat_window', sa.Integer(), nullable=False),
+                    *[sa.Column(name, sa.BigInteger(), nullable=False) for name in QUANTITIES])
+    op.create_table('dashboard_days', *_place(),
+                    sa.Column('kind', sa.String(12), nullable=False),
+                    sa.Column('category', sa.String(64), nullable=False),
+                    sa.Column('month', sa.Date(), nullable=False),
+                    sa.Column('days', sa.Integer(), nullable=False),
+                    sa.Column('cases', sa.Integer(), nullable=False))
+    op.create_table('dashboard_stale',
+                    sa.Column('id', sa.Integer(), primary_key=True),
+                    sa.Column('township_id', sa.Integer(), nullable=False),
+                    sa.Column('county_id', sa.Integer(), nullable=True),
+                    sa.Column('month', sa.Date(), nullable=False))
+    for table in ('dashboard_cell', 'dashboard_days'):
+        op.create_index(f'ix_{table}_month', table, ['month', 'township_id'])
+        op.create_index(f'ix_{table}_county_month', table, ['county_id', 'month'])
+        op.create_index(f'ix_{table}_township_month', table, ['township_id', 'month'])
+    op.create_index('ix_dashboard_stale_month', 'dashboard_stale', ['month', 'township_id'])
+
+
+def downgrade():
+    op.drop_table('dashboard_stale')
+    op.drop_table('dashboard_days')
+    op.drop_table('dashboard_cell')
