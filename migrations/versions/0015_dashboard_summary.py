@@ -1,8 +1,9 @@
 """the dashboards' summary tables: each additive quantity per township × kind × category × month
 (dashboard_cell), the histogram of days to payment (dashboard_days), and the township-months written since
 their cells were built (dashboard_stale) — so a dashboard of a year at the city adds up some thousand rows
-instead of a million cases. Empty at first: ``tempaid dashboards rebuild`` (or the refresh job) builds them,
-and a dashboard computes from the rows whatever is not built yet.
+instead of a million cases. The cells start empty and every township-month that holds a row starts marked
+stale, so the dashboards keep reading those from the rows (right, as before) until the refresh job
+(``tempaid job refresh_dashboards``) has built them.
 
 Revision ID: 0015
 Revises: 0014
@@ -86,6 +87,29 @@ def upgrade():
         op.create_index(f'ix_{table}_county_month', table, ['county_id', 'month'])
         op.create_index(f'ix_{table}_township_month', table, ['township_id', 'month'])
     op.create_index('ix_dashboard_stale_month', 'dashboard_stale', ['month', 'township_id'])
+    _mark_everything_stale()
+
+
+#: each counted table and the columns that place its rows in a month (days, then moments)
+DATED = [('aid_case', ['application_date'], []), ('case_clock', ['application_date'], []),
+         ('payment', ['paid_on'], []), ('referral', [], ['referred_at', 'claimed_at', 'closed_at']),
+         ('aid_record', [], ['at']), ('fund_movement', [], ['at']), ('accountability_record', [], ['at']),
+         ('lead', [], ['reported_at'])]
+
+
+def _mark_everything_stale():
+    """Every township-month with a row, marked: the figures of a database upgraded with its data stay right."""
+    postgres = op.get_bind().dialect.name == 'postgresql'
+    for table, days, moments in DATED:
+        for column, moment in [(c, False) for c in days] + [(c, True) for c in moments]:
+            if postgres:
+                value = f"({column} AT TIME ZONE 'Asia/Shanghai')" if moment else column
+                month = f"CAST(date_trunc('month', {value}) AS date)"
+            else:
+                month = f"date({column}, '+8 hours', 'start of month')" if moment else f"date({column}, 'start of month')"
+            op.execute(f"INSERT INTO dashboard_stale (township_id, county_id, month) "
+                       f"SELECT DISTINCT t.township_id, r.parent_id, {month} FROM {table} t "
+                       f"JOIN region r ON r.id = t.township_id WHERE {column} IS NOT NULL")
 
 
 def downgrade():
