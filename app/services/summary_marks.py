@@ -82,6 +82,23 @@ def _household_pairs(session: Session, household: Household) -> set[tuple[int, d
     return {(t, _month(d)) for t, d in rows}
 
 
+def mark(session: Session, township_id: int, days) -> None:
+    """Mark the township's months of ``days`` (dates or times) stale — for a service that writes by a
+    bulk UPDATE, which no session hook sees."""
+    _insert(session, {(township_id, _month(d)) for d in days if d is not None})
+
+
+def _insert(session: Session, pairs: set) -> None:
+    pairs = {(t, m) for t, m in pairs if t is not None and m is not None}
+    if not pairs:
+        return
+    connection = session.connection()
+    county_of = dict(connection.execute(select(Region.id, Region.parent_id)
+                                        .where(Region.id.in_(sorted({t for t, _ in pairs})))).all())
+    connection.execute(insert(DashboardStale), [{"township_id": t, "county_id": county_of.get(t), "month": m}
+                                                for t, m in sorted(pairs)])
+
+
 @event.listens_for(Session, "after_flush")
 def _mark(session: Session, _context) -> None:
     pairs: set = set()
@@ -91,11 +108,4 @@ def _mark(session: Session, _context) -> None:
                 pairs |= _pairs_of(session, obj, deleted)
             elif isinstance(obj, Household) and obj not in session.new and not deleted:
                 pairs |= _household_pairs(session, obj)
-    pairs = {(t, m) for t, m in pairs if t is not None and m is not None}
-    if not pairs:
-        return
-    connection = session.connection()
-    county_of = dict(connection.execute(select(Region.id, Region.parent_id)
-                                        .where(Region.id.in_(sorted({t for t, _ in pairs})))).all())
-    connection.execute(insert(DashboardStale), [{"township_id": t, "county_id": county_of.get(t), "month": m}
-                                                for t, m in sorted(pairs)])
+    _insert(session, pairs)

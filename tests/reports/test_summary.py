@@ -165,3 +165,17 @@ def test_a_dashboard_reads_the_summary_not_the_rows(app, session, rules):
     session.flush()
     after = complete(roll_up(area, summary.collect(session, area, period, NOW, rules), None)[None])
     assert after["cases"] == before["cases"] + 1000
+
+
+def test_a_referral_step_written_by_a_bulk_update_is_marked_too(app, session, rules):
+    """The referral services move a referral by a conditional UPDATE (no session hook sees it): closing
+    one in another month still changes the figures the dashboards read."""
+    from app.services.referrals import _swap
+
+    build(session, user(app, "township_caseworker_370811"), random_table(5))
+    summary.rebuild(session, rules, NOW.date())
+    referral = session.scalars(select(Referral).where(Referral.closed_at.is_(None)).order_by(Referral.id)).first() \
+        or session.scalars(select(Referral).order_by(Referral.id)).first()
+    assert _swap(session, referral, "close", None, [], {"state": "closed", "closed_at": moment("2026-10-03T09:00:00+08:00")})
+    assert session.scalar(select(func.count(DashboardStale.id))) > 0
+    _agree(session, rules, "after a bulk update")
