@@ -62,12 +62,12 @@ SEED = [
        FROM generate_series(1, :cases) g JOIN household h ON h.id = 1 + g % :households""",
     # clocks: emergencies have the 24 h and the registration clock, the others the decision clock;
     # one in ten late, one in seven of the undecided open
-    """INSERT INTO case_clock (case_id, county_id, township_id, application_date, kind, name, due_at, met_at)
-       SELECT id, county_id, township_id, application_date, kind, 'pre_assist_due', application_date + interval '1 day',
+    """INSERT INTO case_clock (case_id, county_id, township_id, application_date, kind, category, name, due_at, met_at)
+       SELECT id, county_id, township_id, application_date, kind, category, 'pre_assist_due', application_date + interval '1 day',
               application_date + CASE WHEN id % 10 = 0 THEN interval '30 hours' ELSE interval '5 hours' END
        FROM aid_case WHERE kind = 'emergency'""",
-    """INSERT INTO case_clock (case_id, county_id, township_id, application_date, kind, name, due_at, met_at)
-       SELECT id, county_id, township_id, application_date, kind,
+    """INSERT INTO case_clock (case_id, county_id, township_id, application_date, kind, category, name, due_at, met_at)
+       SELECT id, county_id, township_id, application_date, kind, category,
               CASE WHEN kind = 'emergency' THEN 'registration_due' ELSE 'decision_due' END,
               application_date + CASE WHEN kind = 'emergency' THEN interval '7 days' ELSE interval '28 days' END,
               CASE WHEN decided_at IS NULL AND id % 7 = 0 THEN NULL

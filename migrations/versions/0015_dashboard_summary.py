@@ -87,6 +87,12 @@ def upgrade():
         op.create_index(f'ix_{table}_county_month', table, ['county_id', 'month'])
         op.create_index(f'ix_{table}_township_month', table, ['township_id', 'month'])
     op.create_index('ix_dashboard_stale_month', 'dashboard_stale', ['month', 'township_id'])
+    # the city's dashboard reads the days of a period's partial months from the rows, city-wide
+    op.create_index('ix_aid_case_application', 'aid_case', ['application_date'])
+    op.create_index('ix_payment_paid_on', 'payment', ['paid_on'])
+    # the clocks carry their case's category (as they carry its kind): the split by category without a join
+    op.add_column('case_clock', sa.Column('category', sa.String(64), nullable=False, server_default=''))
+    op.execute("UPDATE case_clock SET category = (SELECT category FROM aid_case WHERE aid_case.id = case_clock.case_id)")
     _mark_everything_stale()
 
 
@@ -113,6 +119,10 @@ def _mark_everything_stale():
 
 
 def downgrade():
+    with op.batch_alter_table('case_clock') as batch:
+        batch.drop_column('category')
+    op.drop_index('ix_payment_paid_on', table_name='payment')
+    op.drop_index('ix_aid_case_application', table_name='aid_case')
     op.drop_table('dashboard_stale')
     op.drop_table('dashboard_days')
     op.drop_table('dashboard_cell')

@@ -179,3 +179,20 @@ def test_a_referral_step_written_by_a_bulk_update_is_marked_too(app, session, ru
     assert _swap(session, referral, "close", None, [], {"state": "closed", "closed_at": moment("2026-10-03T09:00:00+08:00")})
     assert session.scalar(select(func.count(DashboardStale.id))) > 0
     _agree(session, rules, "after a bulk update")
+
+
+@pytest.mark.parametrize("seed", [6])
+def test_the_monthly_trend_from_the_summary_is_the_trend_of_the_rows(app, session, rules, seed):
+    from app.reports import trend
+
+    build(session, user(app, "township_caseworker_370811"), random_table(seed))
+    areas, last = _areas(session), dt.date(2026, 12, 10)
+    for area in areas:
+        assert trend.trend(session, area, last) == trend.direct(session, area, last), "nothing built"
+    summary.rebuild(session, rules, NOW.date())
+    for area in areas:
+        assert trend.trend(session, area, last) == trend.direct(session, area, last), "built"
+    _write_some(session, app, random.Random(seed))
+    for area in areas:
+        assert trend.trend(session, area, last) == trend.direct(session, area, last), "stale"
+    assert any(m.cases for m in trend.trend(session, areas[0], last)), "a trend with nothing in it proves nothing"
