@@ -53,7 +53,7 @@ def test_the_dashboard_reads_at_a_laptop_and_a_phone_in_both_languages(open_as, 
             county.page.set_viewport_size({"width": width, "height": 900})
             county.goto("/dashboard/")
             assert county.page.locator("#dashboard-categories tbody tr").count() >= 1
-            assert category_heading in county.text()
+            assert category_heading in county.text
             overflow = county.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{language} at {width} px: the page scrolls sideways by {overflow} px"
             if shots:
