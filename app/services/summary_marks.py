@@ -49,7 +49,9 @@ def _values(obj, name: str, deleted: bool) -> list:
     state = inspect(obj)
     history = state.attrs[name].history
     found = list(history.added or ()) + list(history.unchanged or ()) + list(history.deleted or ())
-    if not found:
+    if not found and name not in state.dict and not deleted:
+        found = [getattr(obj, name)]  # expired since the last commit: loaded now (the row is still there)
+    elif not found:
         found = [state.dict.get(name)]
     return [v for v in found if v is not None]
 

@@ -196,3 +196,16 @@ def test_the_monthly_trend_from_the_summary_is_the_trend_of_the_rows(app, sessio
     for area in areas:
         assert trend.trend(session, area, last) == trend.direct(session, area, last), "stale"
     assert any(m.cases for m in trend.trend(session, areas[0], last)), "a trend with nothing in it proves nothing"
+
+
+def test_a_write_to_a_row_expired_by_a_commit_is_marked(app, session, rules):
+    """After a commit every loaded row is expired; a service that then changes one column still marks
+    the row's township-month (its township and day are loaded to say which)."""
+    build(session, user(app, "township_caseworker_370811"), random_table(7))
+    summary.rebuild(session, rules, NOW.date())
+    lead = session.scalars(select(Lead).order_by(Lead.id)).first()
+    session.expire(lead)
+    lead.first_contact_due = moment("2026-12-31T10:00:00+08:00")
+    session.flush()
+    assert session.scalar(select(func.count(DashboardStale.id))) == 1
+    _agree(session, rules, "after a write to an expired row")
