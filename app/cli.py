@@ -154,7 +154,8 @@ def beat(celery_args) -> None:
 
 
 @cli.command("job")
-@click.argument("name", type=click.Choice(["overdue_reminders", "return_stale_claims", "post_disclosures"]))
+@click.argument("name", type=click.Choice(["overdue_reminders", "return_stale_claims", "post_disclosures",
+                                           "refresh_dashboards"]))
 @with_appcontext
 def job(name: str) -> None:
     """Queue one scheduled job now (run at once without a broker); it shows in the job runs list."""

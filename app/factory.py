@@ -12,6 +12,7 @@ from flask_appbuilder import AppBuilder
 import app.models  # noqa: F401  (registers every table on the metadata)
 import app.services.audit  # noqa: F401  (the audit trail's session hooks)
 import app.services.clocks  # noqa: F401  (the clock table follows the cases' deadlines)
+import app.services.summary_marks  # noqa: F401  (a write marks the dashboards' summary cells it changes)
 from app.extensions import csrf, db, migrate
 from app.extensions import csrf, db, migrate, sqlite_writes_queue
 from app.security.api_csrf import init_api_csrf

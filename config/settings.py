@@ -25,6 +25,7 @@ Environment:
     JOBS_REMINDERS_AT, JOBS_STALE_CLAIMS_AT, JOBS_DISCLOSURE_AT  when ``tempaid beat`` starts the daily
                            jobs (China time, HH:MM)
     JOBS_DISCLOSURE_USER   the account (city scope) that posts the monthly disclosure lists; empty: by hand
+    JOBS_DASHBOARDS_EVERY  minutes between refreshes of the dashboards' summary cells (default 5)
     SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS ("1"), SMTP_FROM
                            the office's mail server for reminder e-mails (none configured: no e-mail)
 """
@@ -171,6 +172,7 @@ def _jobs_settings() -> dict:
         "JOBS_RETRY_SECONDS": int(os.environ.get("JOBS_RETRY_SECONDS", "60")),
         "JOBS_REMINDERS_AT": os.environ.get("JOBS_REMINDERS_AT", "07:30"),
         "JOBS_STALE_CLAIMS_AT": os.environ.get("JOBS_STALE_CLAIMS_AT", "02:30"),
+        "JOBS_DASHBOARDS_EVERY": int(os.environ.get("JOBS_DASHBOARDS_EVERY", "5")),
         # the account (city scope) the monthly disclosure posting acts as; empty: posted by hand only
         "JOBS_DISCLOSURE_USER": os.environ.get("JOBS_DISCLOSURE_USER", ""),
         "JOBS_DISCLOSURE_AT": os.environ.get("JOBS_DISCLOSURE_AT", "06:00"),

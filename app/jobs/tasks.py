@@ -6,7 +6,9 @@
   ``charity.claim_return_days`` go back to the pool;
 - ``tempaid.post_disclosures`` (daily, when ``JOBS_DISCLOSURE_USER`` names the posting account): each
   county's disclosure list of the month before, on its last allowed day, unless posted by hand already;
-- ``tempaid.impact_run`` (on request): the rule editor's impact of a proposal, with its progress.
+- ``tempaid.impact_run`` (on request): the rule editor's impact of a proposal, with its progress;
+- ``tempaid.refresh_dashboards`` (every few minutes): the dashboards' summary cells of the township-months
+  written since they were built, rebuilt (the dashboards are right without it, only slower).
 """
 from __future__ import annotations
 
@@ -55,6 +57,18 @@ def _send_mails(session, reminded, now) -> int:
         session.commit()
         sent += 1
     return sent
+
+
+@celery_app.task(name="tempaid.refresh_dashboards", bind=True, max_retries=RETRIES)
+def refresh_dashboards(self, run_id: int | None = None):
+    from app.reports.summary import refresh
+    from app.services.rules import current_rules
+    from app.views.dashboards import today
+
+    def body(session, progress):
+        return {"rebuilt": refresh(session, current_rules(), today())}
+
+    return run_job(self, "refresh_dashboards", body, run_id)
 
 
 @celery_app.task(name="tempaid.return_stale_claims", bind=True, max_retries=RETRIES)

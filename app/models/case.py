@@ -42,6 +42,8 @@ class Case(Model):
         Index("ix_aid_case_county_decided", "county_id", "decided_at"),
         # the dashboards: a township's applications in a period (migration 0011)
         Index("ix_aid_case_township_application", "township_id", "application_date"),
+        # the city's dashboard: the days of a period's partial months, city-wide (migration 0015)
+        Index("ix_aid_case_application", "application_date"),
         # the dashboards' repeat aid: a household's earlier cases within the repeat period (migration 0011)
         Index("ix_aid_case_household_application", "household_id", "application_date"),
         # one open case per household and category (repeat protection), on both databases

@@ -91,6 +91,8 @@ class Payment(Model):
         # ledgers and disclosure lists: one township, one month
         Index("ix_payment_township_paid_on", "township_id", "paid_on"),
         Index("ix_payment_county_paid_on", "county_id", "paid_on"),
+        # the city's dashboard: the days of a period's partial months, city-wide (migration 0015)
+        Index("ix_payment_paid_on", "paid_on"),
         # the next bank batch: the bank transfers not yet sent (a reversal is never sent)
         Index("ix_payment_unbatched", "county_id", "township_id",
               sqlite_where=text(UNBATCHED), postgresql_where=text(UNBATCHED)),

@@ -1,7 +1,8 @@
-"""One dashboard: the figures of an area and period, the breakdown one level down, by kind, the monthly
-trend and the 绩效目标表 — everything a page or a workbook shows, assembled once.
+"""One dashboard: the figures of an area and period, the breakdown one level down, by kind and by category,
+the monthly trend and the 绩效目标表 — everything a page or a workbook shows, assembled once.
 
-The figures come from :mod:`app.reports.indicators` (a fixed number of aggregates, whatever the size);
+The figures come from :mod:`app.reports.indicators` over the grain the summary tables give
+(:mod:`app.reports.summary`: a few dozen rows, whatever the size, identical to the rows' own figures);
 the targets, points and the suppression threshold from the rule files' ``performance`` section.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.models import Region
 from app.reports import suppress
 from app.reports.area import Area, Period, ancestors, children
-from app.reports.grain import collect
+from app.reports.summary import collect
 from app.reports.indicators import complete, figures
 from app.reports.trend import Month, trend
 from app.rules.performance import INDICATORS, score
@@ -37,6 +38,8 @@ class Dashboard:
     totals: dict
     rows: list[tuple[Region, dict]]
     kinds: dict[str, dict]
+    #: ``<kind>:<code>`` of the rule files (illness, incident …) → figures; the categories with cases, in code order
+    categories: dict[str, dict]
     months: list[Month]
     targets: list[TargetRow]
     path: list[Region] = field(default_factory=list)
@@ -90,7 +93,7 @@ def target_rows(section: dict, totals: dict) -> list[TargetRow]:
 
 def build(session: Session, area: Area, period: Period, now: dt.datetime, rules, viewer_sees_personal: bool,
           export: bool = False) -> Dashboard:
-    grain = collect(session, area, period, now, rules)  # one pass over the rows; the three views add it up
+    grain = collect(session, area, period, now, rules)  # the summary (and the rows it lacks); the views add it up
     totals = complete(figures(session, area, period, now, rules, grain=grain).get(None, {}))
     section = _performance(rules, session, area, period.end)
     threshold = _value(section, "suppress_below")
@@ -103,7 +106,10 @@ def build(session: Session, area: Area, period: Period, now: dt.datetime, rules,
         rows.append((region, suppress.suppress_row(values, threshold) if hide else values))
     by_kind = figures(session, area, period, now, rules, group="kind", grain=grain)
     kinds = {kind: complete(by_kind.get(kind, {}), "kind") for kind in ("emergency", "expenditure")}
+    by_category = figures(session, area, period, now, rules, group="category", grain=grain)
+    categories = {category: complete(by_category[category], "category") for category in sorted(by_category)}
     if hide:
         kinds = {kind: suppress.suppress_row(values, threshold) for kind, values in kinds.items()}
-    return Dashboard(area, period, totals, rows, kinds, trend(session, area, period.end),
+        categories = {name: suppress.suppress_row(values, threshold) for name, values in categories.items()}
+    return Dashboard(area, period, totals, rows, kinds, categories, trend(session, area, period.end),
                      target_rows(section, totals), ancestors(session, area), threshold, hide)

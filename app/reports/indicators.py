@@ -8,6 +8,9 @@ ones that say "now"):
 - a clock (先行救助, 登记, 审批, 小额快救) counts with its case; it is *settled* once met or past due, and
   *on time* when met by its due moment; the rate is on time ÷ settled; *overdue now* is every clock of
   the area not met and past due at ``now``, whatever the period;
+- a lead counts in the period of its report; its response clock (``leads.first_contact_hours``) is
+  settled once the lead is handled or past due, on time when handled by its due moment; *leads overdue
+  now* are the open leads past due at ``now``;
 - a payment counts in the period of its payment day, a reversal too (it carries the amount negated, so
   the sums net it out); a fund movement, a referral step, charity aid and an accountability record by
   the moment it was recorded;
@@ -16,7 +19,8 @@ ones that say "now"):
 - repeat aid: an aided case whose household was aided before within the county's ``cases.repeat_warning_days``.
 
 :func:`figures` gives them all for the area, grouped by nothing (the totals), by the regions one
-level down (``"region"``) or by kind (the case figures; the others are left out there). The database
+level down (``"region"``), by kind or by category (the rule files' illness / incident categories) — the
+case figures; the others are left out there. The database
 aggregates each kind of row once per township and kind (:mod:`app.reports.grain`); this module adds
 those grouped sums up to the grouping asked for and divides. No Python loop runs over cases.
 """
@@ -35,11 +39,13 @@ from app.reports.area import Area, Period
 from app.reports.grain import AIDED, Grain, collect
 from app.services.money import fen
 
-GROUPS = (None, "region", "kind")
+GROUPS = (None, "region", "kind", "category")
 
 REACH = ("cases", "emergency_cases", "emergency_share", "aided_cases", "aided_persons", "passing_aided",
-         "referrals_made", "referrals_claimed", "referrals_closed", "charity_aid_count", "charity_aid_amount")
-TIMELINESS = tuple(f"{clock}_rate" for clock in CLOCKS) + ("overdue_now", "median_days_to_payment")
+         "referrals_made", "referrals_claimed", "referrals_closed", "charity_aid_count", "charity_aid_amount",
+         "leads_reported")
+TIMELINESS = tuple(f"{clock}_rate" for clock in CLOCKS) + ("lead_contact_rate", "overdue_now", "leads_overdue_now",
+                                                          "median_days_to_payment")
 MONEY = ("approved_amount", "paid_total") + tuple(f"paid_{m}" for m in PAYMENT_METHODS) + (
     "bank_share", "aid_dibao_multiple", "fund_allocated", "fund_drawn", "fund_balance", "fund_execution_rate",
     "repeat_aid")
@@ -47,9 +53,11 @@ ACCOUNTABILITY = tuple(f"accountability_{cause}" for cause in CAUSES)
 ALL = REACH + TIMELINESS + MONEY + ACCOUNTABILITY
 #: figures that are counts of cases or people (what small-count suppression hides)
 COUNTS = ("cases", "emergency_cases", "aided_cases", "aided_persons", "passing_aided", "referrals_made",
-          "referrals_claimed", "referrals_closed", "charity_aid_count", "overdue_now", "repeat_aid") + ACCOUNTABILITY
+          "referrals_claimed", "referrals_closed", "charity_aid_count", "overdue_now", "repeat_aid", "leads_reported",
+          "leads_overdue_now") + ACCOUNTABILITY
 #: shares and rates (fractions 0..1)
-RATES = ("emergency_share", "bank_share", "fund_execution_rate") + tuple(f"{clock}_rate" for clock in CLOCKS)
+RATES = ("emergency_share", "bank_share", "fund_execution_rate", "lead_contact_rate") + tuple(
+    f"{clock}_rate" for clock in CLOCKS)
 
 __all__ = ["AIDED", "ALL", "COUNTS", "RATES", "figures", "complete", "ratio", "roll_up"]
 
@@ -73,11 +81,13 @@ def _median(histogram: dict[int, int]) -> Decimal | None:
     return (Decimal(sum(found)) / len(found)).quantize(Decimal("0.1"))
 
 
-def _key(area: Area, group: str | None, grain: Grain, township_id, kind):
+def _key(area: Area, group: str | None, grain: Grain, township_id, kind, category):
     if group is None:
         return None
     if group == "kind":
         return kind
+    if group == "category":
+        return category
     return township_id if area.level == "county" else grain.county_of.get(township_id)
 
 
@@ -89,26 +99,29 @@ def roll_up(area: Area, grain: Grain, group: str | None) -> dict:
         return {}
     sums: dict = defaultdict(lambda: defaultdict(int))
     histograms: dict = defaultdict(lambda: defaultdict(int))
-    for (township_id, kind), cell in grain.cells.items():
-        if group == "kind" and kind is None:
+    for (township_id, kind, category), cell in grain.cells.items():
+        if group in ("kind", "category") and kind is None:
             continue
-        target = sums[_key(area, group, grain, township_id, kind)]
+        target = sums[_key(area, group, grain, township_id, kind, category)]
         for name, value in cell.items():
             target[name] += value
-    for (township_id, kind), histogram in grain.days.items():
-        target = histograms[_key(area, group, grain, township_id, kind)]
+    for (township_id, kind, category), histogram in grain.days.items():
+        target = histograms[_key(area, group, grain, township_id, kind, category)]
         for days, count in histogram.items():
             target[days] += count
     out = {}
     for key, values in sums.items():
         figures_ = {name: value for name, value in values.items() if not name.startswith("_")}
-        for clock in CLOCKS:
-            figures_[f"{clock}_rate"] = ratio(values.get(f"_on_time_{clock}"), values.get(f"_settled_{clock}"))
+        for clock in CLOCKS:  # settled: met, or not met and past due
+            settled = values.get(f"_met_{clock}", 0) + values.get(f"_open_due_{clock}", 0)
+            figures_[f"{clock}_rate"] = ratio(values.get(f"_on_time_{clock}"), settled)
+        settled = values.get("_handled_lead", 0) + values.get("_open_due_lead", 0)
+        figures_["lead_contact_rate"] = ratio(values.get("_on_time_lead"), settled)
         figures_["median_days_to_payment"] = _median(histograms.get(key, {}))
         figures_["aid_dibao_multiple"] = (Decimal(values["_multiple_sum"]) / values["_multiple_n"]).quantize(
             Decimal("0.01")) if values.get("_multiple_n") else None
         figures_["emergency_share"] = ratio(values.get("emergency_cases"), values.get("cases"))
-        if group != "kind":
+        if group not in ("kind", "category"):
             paid = values.get("paid_total", 0)
             figures_["bank_share"] = ratio(values.get("paid_bank_transfer"), paid)
             figures_["fund_execution_rate"] = ratio(paid, values.get("fund_allocated"))
@@ -131,13 +144,14 @@ def figures(session: Session, area: Area, period: Period, now: dt.datetime, rule
 #: figures of rows that carry no kind (referrals, charity aid, payments, funds, accountability)
 NOT_BY_KIND = ("referrals_made", "referrals_claimed", "referrals_closed", "charity_aid_count", "charity_aid_amount",
                "paid_total", "bank_share", "fund_allocated", "fund_drawn", "fund_balance",
-               "fund_execution_rate") + tuple(f"paid_{m}" for m in PAYMENT_METHODS) + ACCOUNTABILITY
+               "fund_execution_rate", "leads_reported", "lead_contact_rate", "leads_overdue_now") + tuple(
+    f"paid_{m}" for m in PAYMENT_METHODS) + ACCOUNTABILITY
 
 
 def complete(values: dict, group: str | None = None) -> dict:
     """Every figure present: a count with no row behind it is 0; a figure this grouping does not
     compute (``NOT_BY_KIND`` under kind) and a rate with nothing to divide stay None."""
-    skipped = NOT_BY_KIND if group == "kind" else ()
+    skipped = NOT_BY_KIND if group in ("kind", "category") else ()
     filled = {}
     for name in ALL:
         value = values.get(name)

@@ -40,14 +40,15 @@ def sync_case(case: Case) -> None:
         clock = have.get(name)
         if clock is None:
             case.clocks.append(CaseClock(name=name, due_at=due, met_at=met, county_id=county, kind=case.kind,
-                                         township_id=township, application_date=case.application_date))
+                                         category=case.category, township_id=township,
+                                         application_date=case.application_date))
             continue
         if as_utc(clock.due_at) != due or (as_utc(clock.met_at) if clock.met_at else None) != met:
             clock.due_at, clock.met_at = due, met
         if clock.county_id != county or clock.township_id != township:
             clock.county_id, clock.township_id = county, township
-        if clock.application_date != case.application_date or clock.kind != case.kind:
-            clock.application_date, clock.kind = case.application_date, case.kind
+        if (clock.application_date, clock.kind, clock.category) != (case.application_date, case.kind, case.category):
+            clock.application_date, clock.kind, clock.category = case.application_date, case.kind, case.category
     for name, clock in have.items():
         if name not in wanted:
             case.clocks.remove(clock)
@@ -56,7 +57,8 @@ def sync_case(case: Case) -> None:
 def _changed(case: Case) -> bool:
     state = inspect(case)
     return state.pending or any(state.attrs[a].history.has_changes()
-                                for a in ("deadlines", "county_id", "township_id", "application_date", "kind"))
+                                for a in ("deadlines", "county_id", "township_id", "application_date", "kind",
+                                                      "category"))
 
 
 @event.listens_for(Session, "before_flush")

@@ -21,6 +21,7 @@ from app.security.scope import in_scope, scope_clause, user_scope
 from app.services.audit import _plain, acting
 from app.services.charities import HALF_FEN, CharityRefused, fen, money, round_fen
 from app.services.deadlines import CST
+from app.services.summary_marks import mark
 
 
 class ReferralRefused(Exception):
@@ -47,6 +48,9 @@ def _swap(session: Session, referral: Referral, action: str, user_id: int | None
     if result.rowcount != 1:
         session.expire(referral)
         return False
+    # a bulk UPDATE: no session hook sees it, so the dashboards' months it moves are marked here
+    moments = [getattr(referral, key) for key in values] + list(values.values())  # before (as loaded) and after
+    mark(session, referral.township_id, [v for v in moments if isinstance(v, dt.datetime)])
     session.add(AuditEntry(at=utcnow(), user_id=user_id, target="referral", target_id=referral.id,
                            case_id=referral.case_id, action=action, before=before,
                            after={key: _plain(value) for key, value in values.items()},

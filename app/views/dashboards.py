@@ -28,6 +28,7 @@ from app.services.accountability import AccountabilityRefused, corrections, over
 from app.services.rules import current_rules
 from app.services.spreadsheets import XLSX_MIMETYPE, workbook_xlsx
 from app.web.charts import money_chart, trend_chart
+from app.views.cases import category_label
 from app.views.dashboard_format import figure_cell, figure_link, figure_text
 from app.views.dashboard_labels import CAUSE_LABELS, CLOCK_LABELS, FIGURE_LABELS, SECTION_LABELS
 
@@ -37,7 +38,8 @@ CARDS = ("cases", "aided_cases", "aided_persons", "pre_assist_due_rate", "decisi
          "paid_total", "bank_share")
 #: the breakdown table's columns
 BREAKDOWN = ("cases", "emergency_cases", "aided_cases", "aided_persons", "pre_assist_due_rate",
-             "registration_due_rate", "decision_due_rate", "quick_due_rate", "overdue_now", "approved_amount",
+             "registration_due_rate", "decision_due_rate", "quick_due_rate", "lead_contact_rate", "overdue_now",
+             "leads_overdue_now", "approved_amount",
              "paid_total", "bank_share", "fund_execution_rate", "repeat_aid")
 KIND_NAMES = {"emergency": _l("Emergency"), "expenditure": _l("Expenditure")}
 
@@ -85,7 +87,8 @@ def charts(board: Dashboard) -> dict:
 
 def page_context(board: Dashboard) -> dict:
     return dict(board=board, sections=SECTIONS, cards=CARDS, breakdown=BREAKDOWN, labels=FIGURE_LABELS,
-                section_labels=SECTION_LABELS, kind_names=KIND_NAMES, text=figure_text, link=figure_link,
+                section_labels=SECTION_LABELS, kind_names=KIND_NAMES, category_name=category_label, text=figure_text,
+                link=figure_link,
                 charts=charts(board))
 
 
@@ -134,7 +137,7 @@ class DashboardView(BaseView):
     @has_access
     @permission_name("export")
     def export(self):
-        """The figures, the breakdown, the kinds, the trend and the 绩效目标表, one sheet each."""
+        """The figures, the breakdown, the kinds, the categories, the trend and the 绩效目标表, one sheet each."""
         try:
             board = self._board(export=True)
         except PeriodInvalid:
@@ -184,6 +187,9 @@ def workbook_sheets(board: Dashboard) -> list[tuple]:
     kinds = [[str(KIND_NAMES[kind])] + [figure_cell(n, values[n]) for n in BREAKDOWN]
              for kind, values in board.kinds.items()]
     sheets.append((_("By kind"), _title(board, _("By kind")), [_("Kind")] + columns, kinds, None))
+    categories = [[category_label(name)] + [figure_cell(n, values[n]) for n in BREAKDOWN]
+                  for name, values in board.categories.items()]
+    sheets.append((_("By category"), _title(board, _("By category")), [_("Category")] + columns, categories, None))
     months = [[m.month, m.cases, m.aided, m.paid] for m in board.months]
     sheets.append((_("By month"), _title(board, _("By month")),
                    [_("Month"), _("Cases taken in"), _("Cases aided"), _("Amount paid (yuan)")], months,

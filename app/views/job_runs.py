@@ -12,12 +12,14 @@ from app.views.timefmt import china_time
 TASK_LABELS = {"tempaid.overdue_reminders": _l("Overdue reminders"),
                "tempaid.return_stale_claims": _l("Stale charity claims returned to the pool"),
                "tempaid.post_disclosures": _l("Monthly disclosure lists posted"),
-               "tempaid.impact_run": _l("Impact of a rule change")}
+               "tempaid.impact_run": _l("Impact of a rule change"),
+               "tempaid.refresh_dashboards": _l("Dashboard summaries refreshed")}
 STATE_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "retrying": _l("Failed; to be retried"),
                 "succeeded": _l("Succeeded"), "failed": _l("Failed"),
                 "skipped": _l("Skipped: already running elsewhere")}
 RESULT_LABELS = {"notifications": _l("notifications"), "users": _l("users"), "emails": _l("e-mails"),
-                 "returned": _l("claims returned"), "posted": _l("lists posted"), "applications": _l("applications")}
+                 "returned": _l("claims returned"), "posted": _l("lists posted"), "applications": _l("applications"),
+                 "rebuilt": _l("township-months rebuilt")}
 
 
 def _result(value) -> str:

@@ -4,7 +4,8 @@ Why server-side SVG and not a script library: the page then loads nothing — no
 nonce to carry, nothing from the internet on a government intranet — and an SVG prints sharp. pygal's
 own script tags are switched off (``js=[]``: its default would load one from the internet), so the chart
 is a plain picture. It reads in grey: the series differ by dash and marker, not by colour alone, and the
-numbers stand on the points.
+numbers stand on the points. A zero is not written on its point (``print_zeroes=False``): the point lies
+on the x-axis, where a "0" would sit on the month's label; the axis itself says zero.
 """
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def _svg(chart) -> Markup:
 def trend_chart(title: str, months: list[str], series: list[tuple[str, list]]) -> Markup:
     """A line chart of monthly counts, one dashed or solid line per series, values on the points."""
     chart = pygal.Line(js=[], style=GREY, width=760, height=300, show_legend=True, legend_at_bottom=True,
-                       print_values=True, dots_size=3.5, x_label_rotation=0, title=title, explicit_size=False,
-                       show_y_guides=True, include_x_axis=True)
+                       print_values=True, print_zeroes=False, dots_size=3.5, x_label_rotation=0, title=title,
+                       explicit_size=False, show_y_guides=True, include_x_axis=True)
     chart.x_labels = [m[2:] for m in months]  # "26-11": short enough for twelve months
     for (name, values), stroke in zip(series, DASHES):
         chart.add(name, [int(v) for v in values], stroke_style=stroke)
@@ -55,8 +56,8 @@ def money_chart(title: str, months: list[str], values: list) -> Markup:
 def bar_chart(title: str, labels: list[str], series: list[tuple[str, list]]) -> Markup:
     """Horizontal bars, one grey shade per series (the user statistics page)."""
     chart = pygal.HorizontalBar(js=[], style=GREY, width=760, height=max(200, 26 * len(labels) + 80),
-                                show_legend=True, legend_at_bottom=True, print_values=True, title=title,
-                                explicit_size=False)
+                                show_legend=True, legend_at_bottom=True, print_values=True, print_zeroes=False,
+                                title=title, explicit_size=False)
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, [int(v) for v in values])

@@ -2,6 +2,8 @@
 browser; the chart is drawn with nothing loaded from another address, and no figure is a raw value."""
 from __future__ import annotations
 
+import os
+
 from tests.browser.arrange import approved_case
 
 
@@ -38,3 +40,21 @@ def test_a_township_dashboard_shows_only_itself(open_as, live_server):
     worker.goto("/dashboard/")
     assert worker.page.locator("#dashboard-breakdown").count() == 0
     assert worker.page.locator("#dashboard-path a").count() == 0, "no way up to the county or the city"
+
+
+def test_the_dashboard_reads_at_a_laptop_and_a_phone_in_both_languages(open_as, live_server, tmp_path):
+    """By category beside by kind; the lead clock among the rates; at 360 px the page itself never scrolls
+    sideways (the tables scroll inside themselves). Screenshots are kept for a look by eye."""
+    approved_case(live_server, "370811")
+    shots = os.environ.get("DASHBOARD_SHOTS")
+    for language, category_heading in (("zh", "按救助类别"), ("en", "By category")):
+        county = open_as("county_reviewer_370811", language=language)
+        for width in (1280, 360):
+            county.page.set_viewport_size({"width": width, "height": 900})
+            county.goto("/dashboard/")
+            assert county.page.locator("#dashboard-categories tbody tr").count() >= 1
+            assert category_heading in county.text
+            if shots:
+                county.page.screenshot(path=f"{shots}/dashboard-{language}-{width}.png", full_page=True)
+            overflow = county.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{language} at {width} px: the page scrolls sideways by {overflow} px"

@@ -11,9 +11,12 @@ from app.jobs.schedule import beat_schedule
 def test_the_schedule_runs_each_daily_job_at_its_configured_time():
     schedule = beat_schedule({"JOBS_REMINDERS_AT": "08:15", "JOBS_STALE_CLAIMS_AT": "03:05"})
     assert {entry["task"] for entry in schedule.values()} == {"tempaid.overdue_reminders",
-                                                              "tempaid.return_stale_claims"}
+                                                              "tempaid.return_stale_claims",
+                                                              "tempaid.refresh_dashboards"}
     assert schedule["overdue-reminders"]["schedule"] == crontab(hour=8, minute=15)
     assert schedule["return-stale-claims"]["schedule"] == crontab(hour=3, minute=5)
+    assert schedule["refresh-dashboards"]["schedule"] == crontab(minute="*/5")
+    assert beat_schedule({"JOBS_DASHBOARDS_EVERY": "2"})["refresh-dashboards"]["schedule"] == crontab(minute="*/2")
     posting = beat_schedule({"JOBS_DISCLOSURE_USER": "city_bureau", "JOBS_DISCLOSURE_AT": "06:30"})
     assert posting["post-disclosures"] == {"task": "tempaid.post_disclosures", "schedule": crontab(hour=6, minute=30)}
 

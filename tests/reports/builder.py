@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.models import (AidRecord, Case, Charity, CharityProject, FundMovement, Payment, Referral, Region,
                         ReserveFund)
 from app.models.accountability import AccountabilityRecord
+from app.models.lead import Lead
 from tests.support import make_household
 
 HERE = Path(__file__).parent
@@ -116,5 +117,11 @@ def build(session, user, table: dict) -> dict:
         session.add(AccountabilityRecord(case_id=case.id, county_id=case.county_id, township_id=case.township_id,
                                          subject="overdue", clock=clock, cause=cause, note="测试", user_id=user.id,
                                          at=moment(at)))
+    for n, (town, reported, due, handled, state) in enumerate(table.get("leads", [])):
+        session.add(Lead(number=f"L{n}{town}", source="grid_worker", reported_by_id=user.id,
+                         reported_at=moment(reported), person_name="线索人", county_id=towns[town].parent_id,
+                         township_id=towns[town].id, category="incident:fire", severity="urgent",
+                         description="测试", first_contact_due=moment(due), state=state,
+                         handled_by_id=user.id if handled else None, handled_at=moment(handled) if handled else None))
     session.flush()
     return {"cases": cases, "townships": towns}

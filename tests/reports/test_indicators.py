@@ -59,6 +59,17 @@ def test_by_kind(session, rules, month):
     assert complete(rows["emergency"], "kind")["referrals_made"] is None, "referrals carry no kind: not shown by kind"
 
 
+def test_by_category_beside_by_kind(session, rules, month):
+    _, area, period, now = month
+    rows = figures(session, area, period, now, rules, group="category")
+    assert sorted(rows) == sorted(TABLE["expected"]["categories"]), "every category with cases, no other"
+    for category, expected in TABLE["expected"]["categories"].items():
+        _expect(complete(rows[category], "category"), expected, category)
+    kinds = figures(session, area, period, now, rules, group="kind")
+    for name in ("cases", "aided_cases", "aided_persons", "approved_amount", "overdue_now", "repeat_aid"):
+        assert sum(complete(v)[name] for v in rows.values()) == sum(complete(v)[name] for v in kinds.values()), name
+
+
 def test_the_city_sees_every_county_and_the_township_sums_make_the_county(session, rules, month):
     built, area, period, now = month
     by_county = figures(session, Area("city", None), period, now, rules, group="region")

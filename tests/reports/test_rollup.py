@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from decimal import Decimal
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from app.reports.area import Area
 from app.reports.grain import Grain
@@ -16,7 +16,8 @@ from app.reports.suppress import Hidden, applies, suppress_row
 TOWNS = {11: 1, 12: 1, 13: 2}  # township → county
 cells = st.dictionaries(st.tuples(st.sampled_from(sorted(TOWNS)), st.sampled_from(["emergency", "expenditure"])),
                         st.fixed_dictionaries({"cases": st.integers(0, 50), "aided_cases": st.integers(0, 50),
-                                               "_settled_decision_due": st.integers(0, 20),
+                                               "_met_decision_due": st.integers(0, 20),
+                                               "_open_due_decision_due": st.integers(0, 5),
                                                "_on_time_decision_due": st.integers(0, 20)}), max_size=6)
 
 
@@ -28,6 +29,7 @@ def _grain(found) -> Grain:
     return grain
 
 
+@settings(deadline=None)  # a loaded machine is no counter-example
 @given(cells)
 def test_the_totals_are_the_sum_of_the_breakdown_and_of_the_kinds(found):
     grain = _grain(found)
@@ -37,7 +39,7 @@ def test_the_totals_are_the_sum_of_the_breakdown_and_of_the_kinds(found):
         rows = roll_up(city, grain, group)
         for name in ("cases", "aided_cases"):
             assert sum(complete(v)[name] for v in rows.values()) == total[name]
-    settled = sum(v["_settled_decision_due"] for v in found.values())
+    settled = sum(v["_met_decision_due"] + v["_open_due_decision_due"] for v in found.values())
     on_time = sum(v["_on_time_decision_due"] for v in found.values())
     expected = None if not settled else (Decimal(on_time) / settled).quantize(Decimal("0.0001"))
     assert total["decision_due_rate"] == expected

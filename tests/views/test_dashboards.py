@@ -91,6 +91,25 @@ def test_the_workbook_opens_with_the_right_totals(login_as, session, month):
     assert float(decision[4]) == pytest.approx(25 * 66.67 / 95, abs=0.01)
 
 
+def test_the_dashboard_breaks_down_by_category_beside_kind_on_screen_and_in_the_workbook(login_as, month):
+    client = login_as("county_reviewer_370811")
+    page = client.get("/dashboard/", query_string=PERIOD).get_data(as_text=True)
+    table = page.split('id="dashboard-categories"')[1].split("</table>")[0]
+    rows = re.findall(r'<tr data-category="([^"]+)"><td>([^<]+)</td>', table)
+    assert sorted(rows) == [("illness:leukemia", "白血病"), ("illness:uremia", "尿毒症"), ("incident:fire", "火灾")]
+    assert "按救助类别" in page and "线索按时首次联系率" in page
+    book = load_workbook(io.BytesIO(client.get("/dashboard/export/", query_string=PERIOD).data))
+    sheet = book["按救助类别"]
+    header = [c.value for c in sheet[2]]
+    body = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert set(body) == {"白血病", "尿毒症", "火灾"}
+    assert body["尿毒症"][header.index("受理案件数")] == 3 and body["火灾"][header.index("受理案件数")] == 3
+    supervisor = load_workbook(io.BytesIO(login_as("supervisor_370811").get("/dashboard/export/",
+                                                                            query_string=PERIOD).data))
+    hidden = {row[0]: row[1] for row in supervisor["按救助类别"].iter_rows(min_row=3, values_only=True)}
+    assert hidden == {"白血病": "< 5", "尿毒症": "< 5", "火灾": "< 5"}, "the same small-count suppression"
+
+
 def test_roles_without_a_dashboard_are_refused(login_as, month):
     assert login_as("charity_staff_370811").get("/dashboard/").status_code in (302, 403)
 
