@@ -46,6 +46,11 @@ class Case(Model):
         Index("ix_aid_case_application", "application_date"),
         # the dashboards' repeat aid: a household's earlier cases within the repeat period (migration 0011)
         Index("ix_aid_case_household_application", "household_id", "application_date"),
+        # the landing page's to-do: the cases in the states a user's step waits for (one (flow, state) pair
+        # an alternative, OR-ed: a bitmap of this index, never a walk of every case), and the payments to
+        # record and decisions to deliver, oldest decision first (migration 0020)
+        Index("ix_aid_case_flow_state", "flow", "state"),
+        Index("ix_aid_case_decided", "decided_at", "id"),
         # one open case per household and category (repeat protection), on both databases
         Index("ux_aid_case_open_per_category", "household_id", "category", unique=True,
               sqlite_where=text("state NOT IN ('closed', 'rejected')"),

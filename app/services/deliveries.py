@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, exists, false, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import and_, exists, false, func, literal_column, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models import Case, DocumentDelivery, Region
 from app.models.audit import utcnow
@@ -122,18 +122,20 @@ def _cutoffs(session: Session, user, rules: RuleSet, today: dt.date) -> list[tup
 
 
 def undelivered(session: Session, user, rules: RuleSet, now: dt.datetime | None = None,
-                limit: int = 50) -> tuple[int, list[Case]]:
+                limit: int = 50, count_cap: int = 1000) -> tuple[int, list[Case]]:
     """Decided cases in the user's scope whose decision was not delivered in the county's time: the count
-    and the oldest ``limit`` of them (two queries whatever the number)."""
+    (up to ``count_cap + 1``: more means "more than the cap") and the oldest ``limit`` of them (two
+    queries whatever the number; neither reads every decided case of a city)."""
     today = (now or utcnow()).astimezone(CST).date()
     per_county = [and_(Case.county_id == county_id, Case.decided_at < moment)
                   for county_id, moment in _cutoffs(session, user, rules, today)]
     delivered = exists().where(DocumentDelivery.case_id == Case.id, DocumentDelivery.document.in_(DECISIONS))
     where = [scope_clause(Case, user), Case.decided_at.is_not(None), or_(*per_county) if per_county else false(),
              ~delivered, Case.state != "closed"]
-    count = session.scalar(select(func.count(Case.id)).where(*where)) or 0
-    cases = session.scalars(select(Case).options(joinedload(Case.household), joinedload(Case.township),
-                                                 joinedload(Case.county))
+    count = session.scalar(select(func.count()).select_from(
+        select(literal_column("1")).select_from(Case).where(*where).limit(count_cap + 1).subquery()))
+    cases = session.scalars(select(Case).options(selectinload(Case.household), selectinload(Case.township),
+                                                 selectinload(Case.county))
                             .where(*where).order_by(Case.decided_at, Case.id).limit(limit)).all()
     return count, list(cases)
 

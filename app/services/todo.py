@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, false, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import and_, exists, false, func, literal_column, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models import Case, Payment, Referral
 from app.models.posting import CasePosting, PostingObjection
@@ -38,13 +38,28 @@ from app.services.workflow_def import workflow
 REFUSED = "rejected"  # a refusal is never the step a case waits for
 
 
+#: a landing section counts at most this many rows: past it the badge reads "1,000+" (a count over a
+#: province's million cases would cost seconds on every landing page; nobody works through more)
+COUNT_CAP = 1000
+
+
 @dataclass
 class Section:
-    """``count`` rows in all, the first of them in ``rows``; ``steps`` maps a case id to its open steps."""
+    """``count`` rows in all (at most :data:`COUNT_CAP`; ``more``: there are more), the first of them in
+    ``rows``; ``steps`` maps a case id to its open steps."""
 
     count: int
     rows: list
     steps: dict = field(default_factory=dict)
+    more: bool = False
+
+
+def _counted(session: Session, entity, where: list, rows: list, steps: dict | None = None) -> Section:
+    """The section of ``rows``, counted up to the cap: ``count(*)`` over at most ``COUNT_CAP + 1`` rows
+    (an index alone may answer it, and it stops early however many match)."""
+    found = session.scalar(select(func.count()).select_from(
+        select(literal_column("1")).select_from(entity).where(*where).limit(COUNT_CAP + 1).subquery()))
+    return Section(min(found, COUNT_CAP), rows, steps or {}, more=found > COUNT_CAP)
 
 
 def _flow_clause(name: str):
@@ -95,27 +110,27 @@ def waiting_clause(user, today: dt.date | None = None):
     return or_(*alternatives) if alternatives else false()
 
 
-def _cases(session: Session, where: list, order, limit: int) -> tuple[int, list[Case]]:
-    count = session.scalar(select(func.count(Case.id)).where(*where))
-    rows = session.scalars(select(Case).where(*where).order_by(*order).limit(limit)
-                           .options(joinedload(Case.household), joinedload(Case.township),
-                                    joinedload(Case.county))).unique().all()
-    return count, list(rows)
+def _cases(session: Session, where: list, order, limit: int) -> list[Case]:
+    """The first ``limit`` cases; their household and regions loaded after (selectin: a join before the
+    limit would make PostgreSQL join every matching row of a city before it sorts)."""
+    return list(session.scalars(select(Case).where(*where).order_by(*order).limit(limit)
+                                .options(selectinload(Case.household), selectinload(Case.township),
+                                         selectinload(Case.county))).all())
 
 
 def my_steps(session: Session, user, limit: int = 10) -> Section:
     """Cases waiting for this user's step, soonest due first, each with the steps the user may take."""
     where = [scope_clause(Case, user), waiting_clause(user)]
-    count, rows = _cases(session, where, (Case.due_at.is_(None), Case.due_at, Case.id), limit)
+    rows = _cases(session, where, (Case.due_at.asc().nulls_last(), Case.id), limit)
     steps = {case.id: [t for t in available(case, user) if t.target != REFUSED] for case in rows}
-    return Section(count, rows, steps)
+    return _counted(session, Case, where, rows, steps)
 
 
 def due(session: Session, user, now: dt.datetime, within: dt.timedelta, limit: int = 10) -> Section:
     """Open cases due within ``within`` of ``now`` or overdue, in the user's jurisdiction."""
     where = [scope_clause(Case, user), Case.due_at.is_not(None), Case.due_at <= now + within,
              Case.state != "closed"]
-    return Section(*_cases(session, where, (Case.due_at, Case.id), limit))
+    return _counted(session, Case, where, _cases(session, where, (Case.due_at, Case.id), limit))
 
 
 def _payable_clause():
@@ -135,14 +150,13 @@ def to_pay(session: Session, user, limit: int = 10) -> Section:
     paid = (select(sum_fen(Payment.amount)).where(Payment.case_id == Case.id).correlate(Case).scalar_subquery())
     where = [scope_clause(Case, user), _payable_clause(), Case.approved_amount.is_not(None),
              paid < Case.approved_amount]
-    return Section(*_cases(session, where, (Case.decided_at, Case.id), limit))
+    return _counted(session, Case, where, _cases(session, where, (Case.decided_at, Case.id), limit))
 
 
 def _referrals(session: Session, where: list, order, limit: int) -> Section:
-    count = session.scalar(select(func.count(Referral.id)).where(*where))
     rows = session.scalars(select(Referral).where(*where).order_by(*order).limit(limit)
-                           .options(joinedload(Referral.township), joinedload(Referral.case))).unique().all()
-    return Section(count, list(rows))
+                           .options(selectinload(Referral.township), selectinload(Referral.case))).all()
+    return _counted(session, Referral, where, list(rows))
 
 
 def pool(session: Session, user, limit: int = 10) -> Section:

@@ -22,6 +22,7 @@ from app.rules.inputs import CST
 from app.security.headers import csp_nonce
 from app.security.scope import in_scope
 from app.web.request_user import current_user
+from app.services.todo import COUNT_CAP
 from app.services.deliveries import DeliveryRefused, acknowledge, deliveries_of, record_delivery, undelivered
 from app.services.documents import DECISIONS, DocumentRefused, document_facts
 from app.services.rules import current_rules
@@ -157,6 +158,6 @@ class DocumentView(BaseView):
     @permission_name("list")
     def undelivered_list(self):
         """Decisions not delivered within the county's ``documents.delivery_days``, oldest first."""
-        count, cases = undelivered(self.appbuilder.session, current_user(), current_rules())
+        count, cases = undelivered(self.appbuilder.session, current_user(), current_rules(), count_cap=COUNT_CAP)
         return self.render_template("tempaid/undelivered.html", title=str(_l("Decisions not delivered")),
-                                    count=count, cases=cases)
+                                    count=min(count, COUNT_CAP), more=count > COUNT_CAP, cases=cases)

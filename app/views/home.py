@@ -49,9 +49,9 @@ class HomeView(IndexView):
         if self._may("can_list", "DueCaseView"):
             found["due"] = todo.due(session, user, utcnow(), SOON, LIMIT)
         if self._may("can_deliver", "DocumentView"):  # decisions not delivered in the county's days (送达)
-            count, rows = undelivered(session, user, current_rules(), limit=LIMIT)
+            count, rows = undelivered(session, user, current_rules(), limit=LIMIT, count_cap=todo.COUNT_CAP)
             if count:
-                found["undelivered"] = todo.Section(count, rows)
+                found["undelivered"] = todo.Section(min(count, todo.COUNT_CAP), rows, more=count > todo.COUNT_CAP)
         if self._may("can_pay", "PaymentView"):
             found["to_pay"] = todo.to_pay(session, user, LIMIT)
         if self._may("can_batch", "PaymentBatchView"):

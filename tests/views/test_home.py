@@ -186,3 +186,20 @@ def test_whoever_takes_applications_starts_the_day_at_the_one_window(login_as):
     actions = page[page.find('id="quick-actions"'):]
     assert 'href="/intake/"' in actions and "一门受理" in actions and 'href="/intake/passing"' in actions
     assert 'id="quick-actions"' not in login_as("charity_staff_370811").get("/").get_data(as_text=True)
+
+
+def test_a_section_past_the_cap_counts_to_it_and_says_there_are_more(app, session, rules, login_as, monkeypatch):
+    """A city's landing page never counts a million cases: a section stops at the cap and its badge reads
+    "cap+"; at or below the cap the count is exact."""
+    from app.services import todo
+
+    monkeypatch.setattr(todo, "COUNT_CAP", 2)
+    cases = [_case(app, session, rules) for _ in range(2)]
+    session.commit()
+    steps = _steps_of(login_as, "township_caseworker_370811")
+    assert '<span class="badge">2</span>' in steps and all(case.number in steps for case in cases)
+    cases.append(_case(app, session, rules))
+    session.commit()
+    steps = _steps_of(login_as, "township_caseworker_370811")
+    assert '<span class="badge">2+</span>' in steps
+    assert all(case.number in steps for case in cases), "the rows are not cut by the count's cap"
