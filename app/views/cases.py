@@ -40,7 +40,7 @@ from app.services.workflow import (
 )
 from app.services.workflow_def import workflow
 from app.views.base import RegionColumnsMixin, ScopedInterface, ScopedModelView
-from app.views.refusals import refusal_text
+from app.views.refusals import commit_or_refuse, refusal_text
 
 from app.web.labels import CASE_LABELS  # noqa: F401 (shared with the API)
 KIND_LABELS = {"expenditure": _l("Expenditure"), "emergency": _l("Emergency")}
@@ -256,14 +256,8 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
                                   request.form.get("resolution", ""), done=_l("The objection was resolved."))
 
     def _posting_step(self, pk, step, *args, done):
-        try:
-            step(self.datamodel.session, *args)
-            self.datamodel.session.commit()
-            flash(str(done), "success")
-        except PostingRefused as exc:
-            self.datamodel.session.rollback()
-            flash(refusal_text(exc), "danger")
-        return redirect(url_for(".show", pk=pk))
+        session = self.datamodel.session
+        return commit_or_refuse(session, lambda: step(session, *args), done, PostingRefused, url_for(".show", pk=pk))
 
     @expose("/transition/<pk>/<name>", methods=["POST"])
     @has_access
@@ -309,15 +303,10 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
     @has_access
     @permission_name("transition")
     def reevaluate(self, pk):
-        case = self._case_or_404(pk)
-        try:
-            reevaluate(self.datamodel.session, case, current_user(), current_rules())
-            self.datamodel.session.commit()
-            flash(str(_l("The verdict was computed again with the rules in force.")), "success")
-        except (TransitionRefused, InputError) as exc:
-            self.datamodel.session.rollback()
-            flash(refusal_text(exc), "danger")
-        return redirect(url_for(".show", pk=pk))
+        case, session = self._case_or_404(pk), self.datamodel.session
+        return commit_or_refuse(session, lambda: reevaluate(session, case, current_user(), current_rules()),
+                                _l("The verdict was computed again with the rules in force."),
+                                (TransitionRefused, InputError), url_for(".show", pk=pk))
 
     @expose("/adjust/<pk>", methods=["POST"])
     @has_access
