@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.security.views import RoleModelView, UserDBModelView
+from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms.validators import DataRequired
@@ -49,6 +50,25 @@ class TempaidUserDBModelView(UserDBModelView):
     }
 
 
+class TempaidRoleModelView(RoleModelView):
+    """The administrator's role pages (系统管理 → 角色): each role by its name in roles.yaml and what it may
+    do in words, page by page (救助家庭：列表、查看、导出), never FAB's ``can export on HouseholdView``.
+    FAB's own role widgets print the raw values; the ordinary ones apply the formatters."""
+
+    list_widget = ListWidget
+    show_widget = ShowWidget
+    formatters_columns = {
+        "name": lambda name: _role_names([SimpleNamespace(name=name)])[0],
+        "permissions": lambda permissions: _permissions_text(permissions),
+    }
+
+
+def _permissions_text(permissions) -> str:
+    from app.web.permission_words import permissions_text
+
+    return permissions_text(permissions, current_app.appbuilder)
+
+
 def _local_time(moment) -> str:
     """FAB stamps these in the server's local time, without a zone: shown in China time, minutes."""
     from app.rules.inputs import CST
@@ -76,6 +96,7 @@ class _MenuEntry:
 class TempaidSecurityManager(SecurityManager):
     user_model = TempaidUser
     userdbmodelview = TempaidUserDBModelView
+    rolemodelview = TempaidRoleModelView
     userstatschartview = UserStatsChartView  # drawn on the server: FAB's loads Google Charts from the internet
 
     def load_user(self, pk):
