@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.utils import is_null_password
+from werkzeug.security import check_password_hash
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
@@ -175,8 +177,14 @@ class TempaidSecurityManager(SecurityManager):
         )
 
     def auth_user_db(self, username, password):
-        """FAB's check, refused while the account is locked out, and every attempt recorded."""
-        if not username:
+        """FAB's check, refused while the account is locked out, and every attempt recorded.
+
+        The password hash (scrypt, about a second on a loaded machine) is checked outside any transaction:
+        on SQLite every request's transaction holds the write lock from its first query, and twenty people
+        signing in at once queued behind each other's hashing past the busy timeout (issue: "database is
+        locked" under ~20 sessions). The look-up ends its transaction, the hash is checked, then the
+        attempt is written in a short transaction of its own."""
+        if not username or is_null_password(password):
             return None
         # attempts count against the account, whatever spelling or e-mail was typed for it
         known = self.find_user(username=username) or self.find_user(email=username)
@@ -184,7 +192,13 @@ class TempaidSecurityManager(SecurityManager):
         if self.recent_failures(account) >= current_app.config["AUTH_LOCKOUT_ATTEMPTS"]:
             self._record_login(account, None, "locked")
             return None
-        user = super().auth_user_db(username, password)
+        usable = known is not None and known.is_active
+        stored = known.password if usable else current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"]
+        self.session.commit()  # no lock is held while the hash is computed
+        matches = check_password_hash(stored, password) and usable
+        if usable:
+            self.update_user_auth_stat(known, matches)
+        user = known if matches else None
         if user is not None:
             self._record_login(account, user.id, "ok")
         else:
