@@ -8,7 +8,8 @@ from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.utils import is_null_password
 from werkzeug.security import check_password_hash
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView
+from flask_appbuilder.security.views import (PermissionModelView, PermissionViewModelView, RoleModelView,
+                                             UserDBModelView, ViewMenuModelView)
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -65,6 +66,33 @@ class TempaidRoleModelView(RoleModelView):
     }
 
 
+class TempaidPermissionModelView(PermissionModelView):
+    """FAB's list of permission names (系统管理 → 权限), each in words (导出, 办理环节), not ``can_export``."""
+
+    formatters_columns = {"name": lambda name: _words("action", name)}
+
+
+class TempaidViewMenuModelView(ViewMenuModelView):
+    """FAB's list of pages and menu entries, each by its title, not its class name."""
+
+    formatters_columns = {"name": lambda name: _words("page", name)}
+
+
+class TempaidPermissionViewModelView(PermissionViewModelView):
+    """FAB's permissions on pages, as action and page in words."""
+
+    formatters_columns = {"permission": lambda permission: _words("action", permission.name),
+                          "view_menu": lambda view_menu: _words("page", view_menu.name)}
+
+
+def _words(kind: str, name: str) -> str:
+    from app.web.permission_words import ACTIONS, OTHER_ACTION, _titles, page_words
+
+    if kind == "action":
+        return str(ACTIONS.get(name, OTHER_ACTION))
+    return page_words(name, _titles(current_app.appbuilder))
+
+
 def _permissions_text(permissions) -> str:
     from app.web.permission_words import permissions_text
 
@@ -99,6 +127,9 @@ class TempaidSecurityManager(SecurityManager):
     user_model = TempaidUser
     userdbmodelview = TempaidUserDBModelView
     rolemodelview = TempaidRoleModelView
+    permissionmodelview = TempaidPermissionModelView
+    viewmenumodelview = TempaidViewMenuModelView
+    permissionviewmodelview = TempaidPermissionViewModelView
     userstatschartview = UserStatsChartView  # drawn on the server: FAB's loads Google Charts from the internet
 
     def load_user(self, pk):

@@ -46,3 +46,13 @@ def test_a_permission_is_an_action_on_a_page(app):
         assert permission_words(export, titles) == ("Households", "Export")
         assert permission_words(api, titles) == ("Households (API)", "Look up")
         assert permission_words(unknown, titles) == ("Other page", "Other action")
+
+
+@pytest.mark.parametrize("path", ["/permissions/list/", "/permissionviews/list/", "/viewmenus/list/"])
+def test_fabs_permission_lists_read_as_words(login_as, path):
+    admin = login_as("admin")
+    answer = admin.get(path)
+    assert answer.status_code == 200
+    text = visible_text(answer.get_data(as_text=True))
+    assert "导出" in text or "救助家庭" in text
+    assert not CODE.findall(text), sorted(set(m.group(0) for m in CODE.finditer(text)))[:10]
