@@ -87,7 +87,8 @@ def regions_load() -> None:
 @with_appcontext
 def deadlines(county: str | None) -> None:
     """Print the overdue cases: number, county, township, state, what is due and when; then the leads
-    whose first contact is overdue, in the same columns."""
+    whose first contact is overdue and the decisions not delivered in the county's time, in the same
+    columns."""
     from app.models.audit import utcnow
     from app.services.deadlines import CST, as_utc, overdue_cases
 
@@ -104,6 +105,14 @@ def deadlines(county: str | None) -> None:
         due = as_utc(lead.first_contact_due).astimezone(CST).strftime("%Y-%m-%d %H:%M")
         click.echo(f"{lead.number}\t{lead.county.name}\t{lead.township.name}\tlead\tfirst_contact_due\t{due}")
     click.echo(f"{len(leads)} overdue lead(s)", err=True)
+    from app.services.deliveries import overdue_deliveries
+    from app.services.rules import current_rules
+
+    late = overdue_deliveries(current_app.appbuilder.session, current_rules(), utcnow(), county)
+    for case, due in late:  # decisions not delivered (送达) within the county's documents.delivery_days
+        shown = due.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{case.number}\t{case.county.name}\t{case.township.name}\t{case.state}\tdelivery_due\t{shown}")
+    click.echo(f"{len(late)} undelivered decision(s)", err=True)
 
 
 @cli.group("referrals")

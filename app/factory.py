@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
+from flask_babel import lazy_gettext as _l
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 import app.services.audit  # noqa: F401  (the audit trail's session hooks)
@@ -21,6 +22,19 @@ from app.security.sessions import init_sessions
 from app.web.favicon import init_favicon
 from config import PROJECT_ROOT
 from config.settings import load_settings
+
+
+#: the brand in the navigation bar and the window title, in the reader's language (临时救助管理 in Chinese)
+BRAND = _l("Temporary Assistance")
+
+
+class TempaidAppBuilder(AppBuilder):
+    """FAB's builder with the brand in the user's language: FAB reads ``APP_NAME`` as one fixed string,
+    which left the English screens reading 临时救助管理. ``APP_NAME`` stays the sender name of mail."""
+
+    @property
+    def app_name(self) -> str:
+        return str(BRAND)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -48,7 +62,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_favicon(flask_app)
 
     with flask_app.app_context():
-        appbuilder = AppBuilder()
+        appbuilder = TempaidAppBuilder()
         appbuilder.init_app(flask_app, db.session)
         from app.views import register_views
         from app.api import register_apis

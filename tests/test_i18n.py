@@ -48,3 +48,13 @@ def test_compiled_catalogues_match_their_sources():
         source = {m.id: m.string for m in po if m.id and m.string}
         compiled = {m.id: m.string for m in mo if m.id and m.string}
         assert compiled == source, f"run: pybabel compile -d translations ({lang})"
+
+
+def test_the_brand_is_in_the_readers_language(app):
+    """The navigation bar and the window title read 临时救助管理 in Chinese, Temporary Assistance in English."""
+    client = app.test_client()
+    chinese = client.get("/login/").get_data(as_text=True)
+    assert "临时救助管理" in chinese and "Temporary Assistance" not in chinese
+    client.get("/lang/en")
+    english = client.get("/login/").get_data(as_text=True)
+    assert "Temporary Assistance" in english and "临时救助管理" not in english

@@ -39,16 +39,22 @@ def _comment_above(lines: tuple[str, ...], index: int) -> list[str]:
     return [text for text in found if text]
 
 
-def clause_at(rules_dir, source: str | None) -> str:
+def clause_at(rules_dir, source: str | None, texts: dict | None = None) -> str:
     """The comment the value at ``source`` (``<file>:<line>``) stands under, or ``""`` when none is found
-    (an unknown file, a line out of range, a value nobody commented)."""
+    (an unknown file, a line out of range, a value nobody commented). ``texts`` (``{relpath: text}``)
+    stand in for files on disk: the text a file had when a verdict read it."""
     if not source or ":" not in source:
         return ""
     name, _, number = source.rpartition(":")
     path = Path(rules_dir) / name
-    if not number.isdigit() or not path.is_file():
+    if not number.isdigit():
         return ""
-    lines = _lines(str(path), path.stat().st_mtime)
+    if texts and name in texts:
+        lines = tuple(texts[name].splitlines())
+    elif path.is_file():
+        lines = _lines(str(path), path.stat().st_mtime)
+    else:
+        return ""
     index = int(number) - 1
     if not 0 <= index < len(lines):
         return ""

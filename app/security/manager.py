@@ -6,7 +6,11 @@ from types import SimpleNamespace
 
 from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.security.utils import is_null_password
+from werkzeug.security import check_password_hash
+from flask_appbuilder.security.views import (PermissionModelView, PermissionViewModelView, RoleModelView,
+                                             UserDBModelView, ViewMenuModelView)
+from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms.validators import DataRequired
@@ -49,6 +53,52 @@ class TempaidUserDBModelView(UserDBModelView):
     }
 
 
+class TempaidRoleModelView(RoleModelView):
+    """The administrator's role pages (系统管理 → 角色): each role by its name in roles.yaml and what it may
+    do in words, page by page (救助家庭：列表、查看、导出), never FAB's ``can export on HouseholdView``.
+    FAB's own role widgets print the raw values; the ordinary ones apply the formatters."""
+
+    list_widget = ListWidget
+    show_widget = ShowWidget
+    formatters_columns = {
+        "name": lambda name: _role_names([SimpleNamespace(name=name)])[0],
+        "permissions": lambda permissions: _permissions_text(permissions),
+    }
+
+
+class TempaidPermissionModelView(PermissionModelView):
+    """FAB's list of permission names (系统管理 → 权限), each in words (导出, 办理环节), not ``can_export``."""
+
+    formatters_columns = {"name": lambda name: _words("action", name)}
+
+
+class TempaidViewMenuModelView(ViewMenuModelView):
+    """FAB's list of pages and menu entries, each by its title, not its class name."""
+
+    formatters_columns = {"name": lambda name: _words("page", name)}
+
+
+class TempaidPermissionViewModelView(PermissionViewModelView):
+    """FAB's permissions on pages, as action and page in words."""
+
+    formatters_columns = {"permission": lambda permission: _words("action", permission.name),
+                          "view_menu": lambda view_menu: _words("page", view_menu.name)}
+
+
+def _words(kind: str, name: str) -> str:
+    from app.web.permission_words import ACTIONS, OTHER_ACTION, _titles, page_words
+
+    if kind == "action":
+        return str(ACTIONS.get(name, OTHER_ACTION))
+    return page_words(name, _titles(current_app.appbuilder))
+
+
+def _permissions_text(permissions) -> str:
+    from app.web.permission_words import permissions_text
+
+    return permissions_text(permissions, current_app.appbuilder)
+
+
 def _local_time(moment) -> str:
     """FAB stamps these in the server's local time, without a zone: shown in China time, minutes."""
     from app.rules.inputs import CST
@@ -76,6 +126,10 @@ class _MenuEntry:
 class TempaidSecurityManager(SecurityManager):
     user_model = TempaidUser
     userdbmodelview = TempaidUserDBModelView
+    rolemodelview = TempaidRoleModelView
+    permissionmodelview = TempaidPermissionModelView
+    viewmenumodelview = TempaidViewMenuModelView
+    permissionviewmodelview = TempaidPermissionViewModelView
     userstatschartview = UserStatsChartView  # drawn on the server: FAB's loads Google Charts from the internet
 
     def load_user(self, pk):
@@ -154,8 +208,14 @@ class TempaidSecurityManager(SecurityManager):
         )
 
     def auth_user_db(self, username, password):
-        """FAB's check, refused while the account is locked out, and every attempt recorded."""
-        if not username:
+        """FAB's check, refused while the account is locked out, and every attempt recorded.
+
+        The password hash (scrypt, about a second on a loaded machine) is checked outside any transaction:
+        on SQLite every request's transaction holds the write lock from its first query, and twenty people
+        signing in at once queued behind each other's hashing past the busy timeout (issue: "database is
+        locked" under ~20 sessions). The look-up ends its transaction, the hash is checked, then the
+        attempt is written in a short transaction of its own."""
+        if not username or is_null_password(password):
             return None
         # attempts count against the account, whatever spelling or e-mail was typed for it
         known = self.find_user(username=username) or self.find_user(email=username)
@@ -163,7 +223,13 @@ class TempaidSecurityManager(SecurityManager):
         if self.recent_failures(account) >= current_app.config["AUTH_LOCKOUT_ATTEMPTS"]:
             self._record_login(account, None, "locked")
             return None
-        user = super().auth_user_db(username, password)
+        usable = known is not None and known.is_active
+        stored = known.password if usable else current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"]
+        self.session.commit()  # no lock is held while the hash is computed
+        matches = check_password_hash(stored, password) and usable
+        if usable:
+            self.update_user_auth_stat(known, matches)
+        user = known if matches else None
         if user is not None:
             self._record_login(account, user.id, "ok")
         else:

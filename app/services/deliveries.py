@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import and_, exists, false, func, literal_column, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from app.models import Case, DocumentDelivery, Region
 from app.models.audit import utcnow
@@ -113,12 +113,24 @@ def _cutoffs(session: Session, user, rules: RuleSet, today: dt.date) -> list[tup
     if not counties and county_id_of(getattr(user, "region", None)):  # a township's own county
         counties = [session.get(Region, county_id_of(user.region))]
     for county in counties:
-        found = rules.county(county.code)
-        val = found.params(today).get(DAYS_KEY) if found else None
-        if val is not None and val.value is not None:
-            start = dt.datetime.combine(today - dt.timedelta(days=int(val.value)), dt.time(0, 0), CST)
-            out.append((county.id, start.astimezone(dt.timezone.utc)))
+        days = _delivery_days(rules, county.code, today)
+        if days is not None:
+            out.append((county.id, _midnight(today - dt.timedelta(days=days))))
     return out
+
+
+def _undelivered_where(cutoffs: list[tuple[int, dt.datetime]]) -> list:
+    """Decided, not closed, no decision document delivered, decided before its county's cutoff."""
+    per_county = [and_(Case.county_id == county_id, Case.decided_at < moment) for county_id, moment in cutoffs]
+    delivered = exists().where(DocumentDelivery.case_id == Case.id, DocumentDelivery.document.in_(DECISIONS))
+    return [Case.decided_at.is_not(None), or_(*per_county) if per_county else false(), ~delivered,
+            Case.state != "closed"]
+
+
+def _with_places():
+    """Cases with their household and regions, loaded after the limit (selectin: a join before it would make
+    PostgreSQL join every matching case of a city before it sorts)."""
+    return select(Case).options(selectinload(Case.household), selectinload(Case.township), selectinload(Case.county))
 
 
 def undelivered(session: Session, user, rules: RuleSet, now: dt.datetime | None = None,
@@ -127,17 +139,37 @@ def undelivered(session: Session, user, rules: RuleSet, now: dt.datetime | None 
     (up to ``count_cap + 1``: more means "more than the cap") and the oldest ``limit`` of them (two
     queries whatever the number; neither reads every decided case of a city)."""
     today = (now or utcnow()).astimezone(CST).date()
-    per_county = [and_(Case.county_id == county_id, Case.decided_at < moment)
-                  for county_id, moment in _cutoffs(session, user, rules, today)]
-    delivered = exists().where(DocumentDelivery.case_id == Case.id, DocumentDelivery.document.in_(DECISIONS))
-    where = [scope_clause(Case, user), Case.decided_at.is_not(None), or_(*per_county) if per_county else false(),
-             ~delivered, Case.state != "closed"]
+    where = [scope_clause(Case, user), *_undelivered_where(_cutoffs(session, user, rules, today))]
     count = session.scalar(select(func.count()).select_from(
         select(literal_column("1")).select_from(Case).where(*where).limit(count_cap + 1).subquery()))
-    cases = session.scalars(select(Case).options(selectinload(Case.household), selectinload(Case.township),
-                                                 selectinload(Case.county))
-                            .where(*where).order_by(Case.decided_at, Case.id).limit(limit)).all()
+    cases = session.scalars(_with_places().where(*where).order_by(Case.decided_at, Case.id).limit(limit)).all()
     return count, list(cases)
 
 
-__all__ = ["DeliveryRefused", "record_delivery", "acknowledge", "deliveries_of", "undelivered"]
+def overdue_deliveries(session: Session, rules: RuleSet, now: dt.datetime,
+                       county_code: str | None = None) -> list[tuple[Case, dt.datetime]]:
+    """For ``tempaid deadlines`` (no user, every county or one): each decision not delivered within its
+    county's ``documents.delivery_days``, with the moment its delivery was due (the end of the day that
+    many days after the decision, China time), oldest first. A county whose rules keep no delivery clock
+    has none overdue. One query."""
+    today = now.astimezone(CST).date()
+    query = select(Region).where(Region.level == "county")
+    counties = session.scalars(query.where(Region.code == county_code) if county_code else query).all()
+    days = {county.id: clock for county in counties if (clock := _delivery_days(rules, county.code, today)) is not None}
+    cutoffs = [(county_id, _midnight(today - dt.timedelta(days=n))) for county_id, n in days.items()]
+    cases = session.scalars(_with_places().where(*_undelivered_where(cutoffs)).order_by(Case.decided_at, Case.id))
+    return [(case, _midnight(as_utc(case.decided_at).astimezone(CST).date() + dt.timedelta(days=days[case.county_id] + 1))
+             - dt.timedelta(seconds=1)) for case in cases]
+
+
+def _delivery_days(rules: RuleSet, county_code: str, today: dt.date) -> int | None:
+    found = rules.county(county_code)
+    val = found.params(today).get(DAYS_KEY) if found else None
+    return None if val is None or val.value is None else int(val.value)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), CST).astimezone(dt.timezone.utc)
+
+
+__all__ = ["DeliveryRefused", "record_delivery", "acknowledge", "deliveries_of", "undelivered", "overdue_deliveries"]

@@ -22,18 +22,13 @@ from app.models.audit import utcnow
 from app.rules import RuleSet
 from app.rules.inputs import CST
 from app.services.audit import acting
-from app.services.ledgers import Disclosure, LedgerRefused, Month, disclosure_list, list_region
+from app.services.ledgers import Disclosure, LedgerRefused, Month, disclosure_list, list_region, posting_key
 
 DAYS_KEY = "disclosure.working_days"
 
 
-def _key(region) -> tuple[int, int]:
-    """``(county id, township key)``: a township's list, or 0 for the county-wide one."""
-    return (region.id, 0) if region.level == "county" else (region.parent_id, region.id)
-
-
 def posting_of(session: Session, region, month: Month) -> DisclosurePosting | None:
-    county_id, township_key = _key(region)
+    county_id, township_key = posting_key(region)
     return session.scalar(select(DisclosurePosting).where(
         DisclosurePosting.county_id == county_id, DisclosurePosting.township_key == township_key,
         DisclosurePosting.month == str(month)))
@@ -88,7 +83,7 @@ def post_list(session: Session, user, region_id, month: Month, rules: RuleSet,
     if posting_of(session, region, month) is not None:
         raise LedgerRefused("posted", "the month's list is posted already and stays as it was posted")
     made = disclosure_list(session, user, region_id, month)
-    county_id, township_key = _key(region)
+    county_id, township_key = posting_key(region)
     county_code = region.code if region.level == "county" else region.parent.code
     posting = DisclosurePosting(county_id=county_id, township_id=township_key or None, township_key=township_key,
                                 month=str(month), posted_on=today, due_on=due_on(rules, county_code, month),

@@ -1,7 +1,8 @@
 """Decision documents (书面告知并说明理由): what each one says, gathered from the case and its stored verdict.
 
 A decision reaches the applicant in writing, with its reasons. Five documents are made from what the case
-holds — never from the rules as they are today, except for the clause each applied value stands on:
+holds — never from the rules as they are today: each applied value with the clause it stood on in the rule
+file as it read when the verdict was computed (:mod:`app.services.rules_as_decided`):
 
 - ``approval`` 临时救助审批决定书: who, what for, the amount and how it was computed, how it is paid;
 - ``refusal`` 不予救助告知书: each failed check with its figure and limit, or the approver's reason, and
@@ -24,9 +25,9 @@ from sqlalchemy.orm import Session
 from app.idnumber import mask as mask_id
 from app.models import AuditEntry, Case, Payment, TempaidUser
 from app.rules import RuleSet
-from app.rules.clauses import clause_at
 from app.rules.inputs import CST
 from app.security.scope import in_scope, sees_personal_data
+from app.services.rules_as_decided import RulesAsDecided, rules_as_decided
 
 KINDS = ("approval", "refusal", "pre_assist", "quick", "payment")
 #: the documents that carry a decision and must be delivered (送达)
@@ -97,10 +98,10 @@ def _name(session: Session, user_id: int | None) -> str | None:
     return f"{user.first_name}{user.last_name}" if user else None
 
 
-def _amount_basis(rules: RuleSet, case: Case) -> list[Basis]:
+def _amount_basis(then: RulesAsDecided, case: Case) -> list[Basis]:
     """The values the amount was computed with: the urban dibao standard, the tier row, the cap at cost,
     小额快救's months of the standard and the township limit that set the approval level."""
-    county = rules.county(case.county.code)
+    county = then.rules.county(case.county.code)
     if county is None or not case.verdict.get("amount"):
         return []
     params = county.params(case.application_date)
@@ -111,7 +112,7 @@ def _amount_basis(rules: RuleSet, case: Case) -> list[Basis]:
         val = params.get(path)
         if val is not None:
             out.append(Basis(name, val.value if value is None else value, None, None,
-                             clause_at(rules.rules_dir, val.source), val.source))
+                             then.clause(val.source), val.source))
 
     add("base", "standards.dibao_monthly.urban")
     if amount.get("tier"):
@@ -119,7 +120,7 @@ def _amount_basis(rules: RuleSet, case: Case) -> list[Basis]:
         table = params.get(f"aid.{category.tiers}") if category else None
         if table is not None and 0 < amount["tier"] <= len(table.value):
             row = table.value[amount["tier"] - 1]
-            out.append(Basis("tier", row.multiplier, row.start, None, clause_at(rules.rules_dir, row.source),
+            out.append(Basis("tier", row.multiplier, row.start, None, then.clause(row.source),
                              row.source))
         add("cap_at_cost", "aid.cap_at_cost")
     if "quick_aid" in (case.verdict.get("notes") or ()):
@@ -130,9 +131,9 @@ def _amount_basis(rules: RuleSet, case: Case) -> list[Basis]:
     return out
 
 
-def _check_basis(rules: RuleSet, verdict: dict) -> list[Basis]:
+def _check_basis(then: RulesAsDecided, verdict: dict) -> list[Basis]:
     return [Basis(check["name"], check.get("value"), check.get("limit"), check.get("passed"),
-                  clause_at(rules.rules_dir, check.get("source")), check.get("source") or "")
+                  then.clause(check.get("source")), check.get("source") or "")
             for check in verdict.get("checks") or ()]
 
 
@@ -159,7 +160,8 @@ def document_facts(session: Session, case: Case, kind: str, user, rules: RuleSet
         raise DocumentRefused("scope", "case outside your jurisdiction")
     _available(session, case, kind, stage)
     household = case.household
-    county = rules.county(case.county.code)
+    then = rules_as_decided(session, case, rules)
+    county = then.rules.county(case.county.code)
     params = county.params(case.application_date) if county else {}
     values = {key: (params.get(key).value if params.get(key) is not None else None) for key in DOCUMENT_KEYS}
     category = county.category_map.get(case.category) if county else None
@@ -171,7 +173,7 @@ def document_facts(session: Session, case: Case, kind: str, user, rules: RuleSet
         id_number=household.id_number if sees_personal_data(user) else mask_id(household.id_number),
         category=case.category, area=(case.inputs or {}).get("area") or household.area, verdict=verdict,
         amount=case.approved_amount,
-        basis=_check_basis(rules, verdict) + _amount_basis(rules, case),
+        basis=_check_basis(then, verdict) + _amount_basis(then, case),
         papers=tuple(category.documents) if category else (),
     )
     facts.failed = [b for b in facts.basis if b.passed is False]

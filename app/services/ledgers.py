@@ -19,13 +19,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select, true
+from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.idnumber import mask as mask_id
-from app.models import Case, FundMovement, Household, Payment, Region, TempaidUser
+from app.models import Case, DisclosurePosting, FundMovement, Household, Payment, Region, TempaidUser
 from app.models.payment import BY_HAND, PAYMENT_METHODS
-from app.rules.inputs import FIRST_YEAR, LAST_YEAR
+from app.rules.inputs import CST, FIRST_YEAR, LAST_YEAR
 from app.security.scope import scope_clause
 from app.services.ids import is_row_id
 from app.services.money import fen, sum_fen
@@ -91,6 +91,35 @@ def _where(user, township: Region, month: Month) -> list:
     column = Payment.county_id if township.level == "county" else Payment.township_id
     return [column == township.id, Payment.paid_on >= month.first, Payment.paid_on < month.next,
             scope_clause(Payment, user)]
+
+
+def posting_key(region) -> tuple[int, int]:
+    """``(county id, township key)`` of a disclosure list: a township's, or 0 for the county-wide one."""
+    return (region.id, 0) if region.level == "county" else (region.parent_id, region.id)
+
+
+def _china_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), CST).astimezone(dt.timezone.utc)
+
+
+def _on_the_list_of(session: Session, township: Region, month: Month):
+    """Which payments a month's disclosure list holds: those paid in the month — except the ones recorded
+    after the month's own list was posted —, and those paid in an earlier month but recorded, in this month,
+    after that month's list was posted (补录: a late record is shown on the next list made, never on none).
+    One clause per posted month of this list's region (a dozen a year), no query per payment."""
+    county_id, township_key = posting_key(township)
+    postings = session.execute(select(DisclosurePosting.month, DisclosurePosting.posted_at).where(
+        DisclosurePosting.county_id == county_id, DisclosurePosting.township_key == township_key,
+        DisclosurePosting.month <= str(month))).all()
+    posted = {Month.parse(text): at for text, at in postings}
+    in_month = and_(Payment.paid_on >= month.first, Payment.paid_on < month.next)
+    if month in posted:
+        in_month = and_(in_month, Payment.recorded_at <= posted[month])
+    recorded_now = and_(Payment.recorded_at >= _china_midnight(month.first),
+                        Payment.recorded_at < _china_midnight(month.next))
+    missed = [and_(Payment.paid_on >= earlier.first, Payment.paid_on < earlier.next, Payment.recorded_at > at)
+              for earlier, at in posted.items() if earlier.first < month.first]
+    return or_(in_month, and_(recorded_now, or_(*missed) if missed else false()))
 
 
 @dataclass
@@ -162,7 +191,9 @@ def disclosure_list(session: Session, user, township_id, month: Month) -> Disclo
     it was). 小额快救 payments (a flow declared ``disclosed: false``) are left out: the 2026 opinion exempts
     them from public posting (免公示); the cash ledger keeps them. One query; rows merged by key."""
     township = list_region(session, user, township_id)
-    where = _where(user, township, month) + standing_clauses() + [_disclosed()]
+    column = Payment.county_id if township.level == "county" else Payment.township_id
+    where = [column == township.id, _on_the_list_of(session, township, month), scope_clause(Payment, user),
+             *standing_clauses(), _disclosed()]
     first_paid = func.min(Payment.paid_on)
     query = (select(Household.id.label("household_id"), Household.head_name, Household.id_number, Case.category,
                     Payment.method, Region.name.label("township"), func.min(Case.number).label("number"),

@@ -40,7 +40,8 @@ from app.services.workflow import (
 )
 from app.services.workflow_def import workflow
 from app.views.base import RegionColumnsMixin, ScopedInterface, ScopedModelView
-from app.views.refusals import refusal_text
+from app.services.rules_as_decided import revision_of
+from app.views.refusals import commit_or_refuse, refusal_text
 
 from app.web.labels import CASE_LABELS  # noqa: F401 (shared with the API)
 KIND_LABELS = {"expenditure": _l("Expenditure"), "emergency": _l("Emergency")}
@@ -122,12 +123,15 @@ def money_or_blank(value) -> str:
     return "" if value is None else money(value)
 
 
-def digest_short(digest: str | None) -> Markup:
-    """The rules digest shortened to its first eight characters, the whole on hover: enough to tell two
-    rule versions apart without a 64-character line on the page."""
-    if not digest:
-        return Markup("")
-    return Markup('<small class="text-muted" title="{}">{}…</small>').format(digest, digest[:8])
+def revision_words(revision) -> str:
+    """Which rules the verdict read, in words: the county and the save of its rule file (number and day),
+    or the file as first installed — never the digest that identifies them."""
+    if revision is None:
+        return ""
+    if revision.number == 0:
+        return str(_l("%(county)s rules, as first installed", county=revision.county))
+    return str(_l("%(county)s rules, revision %(number)s of %(date)s", county=revision.county,
+                  number=revision.number, date=revision.saved_on.isoformat()))
 
 
 #: the field of the case page's step form each refusal belongs to (others are shown above the buttons)
@@ -171,7 +175,7 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
                            "suggested_amount", "due_at"]
     show_columns = ["number", "household", "county", "township", "kind", "category", "severity", "state",
                     "application_date", "eligible", "approval_level", "suggested_amount", "maximum_amount",
-                    "approved_amount", "due_at", "created_by", "created_at", "rules_digest", "incident_place",
+                    "approved_amount", "due_at", "created_by", "created_at", "incident_place",
                     "incident"]
     export_columns = ["number", "household", "county", "township", "kind", "category", "state", "approval_level",
                       "suggested_amount", "approved_amount", "application_date", "due_at"]
@@ -190,7 +194,6 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
         "created_by": lambda v: person_name(v),
         "suggested_amount": lambda v: money_or_blank(v), "maximum_amount": lambda v: money_or_blank(v),
         "approved_amount": lambda v: money_or_blank(v),
-        "rules_digest": lambda v: digest_short(v),
         "incident_place": lambda v: v or "", "incident": lambda v: v or "",
     }
 
@@ -232,6 +235,7 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
             may_record=lines is not None and may_pay(case, user) and case.state in payable_states(case)
             and not lines.progress.complete,
             trail=trail_lines(session, case, trail), step=step, typed=typed or {}, refusal=refusal,
+            rules_read=revision_words(revision_of(session, case, current_rules(), CST)),
             today=utcnow().astimezone(CST).date().isoformat(),
             colon="：" if str(get_locale()).startswith("zh") else ": ",
             state_label=state_label, transition_label=transition_label, due_marker=due_marker,
@@ -256,14 +260,8 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
                                   request.form.get("resolution", ""), done=_l("The objection was resolved."))
 
     def _posting_step(self, pk, step, *args, done):
-        try:
-            step(self.datamodel.session, *args)
-            self.datamodel.session.commit()
-            flash(str(done), "success")
-        except PostingRefused as exc:
-            self.datamodel.session.rollback()
-            flash(refusal_text(exc), "danger")
-        return redirect(url_for(".show", pk=pk))
+        session = self.datamodel.session
+        return commit_or_refuse(session, lambda: step(session, *args), done, PostingRefused, url_for(".show", pk=pk))
 
     @expose("/transition/<pk>/<name>", methods=["POST"])
     @has_access
@@ -309,15 +307,10 @@ class CaseView(RegionColumnsMixin, ScopedModelView):
     @has_access
     @permission_name("transition")
     def reevaluate(self, pk):
-        case = self._case_or_404(pk)
-        try:
-            reevaluate(self.datamodel.session, case, current_user(), current_rules())
-            self.datamodel.session.commit()
-            flash(str(_l("The verdict was computed again with the rules in force.")), "success")
-        except (TransitionRefused, InputError) as exc:
-            self.datamodel.session.rollback()
-            flash(refusal_text(exc), "danger")
-        return redirect(url_for(".show", pk=pk))
+        case, session = self._case_or_404(pk), self.datamodel.session
+        return commit_or_refuse(session, lambda: reevaluate(session, case, current_user(), current_rules()),
+                                _l("The verdict was computed again with the rules in force."),
+                                (TransitionRefused, InputError), url_for(".show", pk=pk))
 
     @expose("/adjust/<pk>", methods=["POST"])
     @has_access

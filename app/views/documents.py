@@ -8,7 +8,7 @@ A document is in the user's language unless ``?lang=zh|en`` asks for the other.
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import get_locale
@@ -26,7 +26,7 @@ from app.services.todo import COUNT_CAP
 from app.services.deliveries import DeliveryRefused, acknowledge, deliveries_of, record_delivery, undelivered
 from app.services.documents import DECISIONS, DocumentRefused, document_facts
 from app.services.rules import current_rules
-from app.views.refusals import refusal_text
+from app.views.refusals import commit_or_refuse
 
 DOCUMENT_LABELS = {
     "approval": _l("Decision granting temporary assistance"),
@@ -119,15 +119,8 @@ class DocumentView(BaseView):
         return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"})
 
     def _done(self, case_id, action, message):
-        session = self.appbuilder.session
-        try:
-            action()
-            session.commit()
-            flash(str(message), "success")
-        except DeliveryRefused as exc:
-            session.rollback()
-            flash(refusal_text(exc), "danger")
-        return redirect(url_for("DocumentView.case_documents", case_id=case_id))
+        return commit_or_refuse(self.appbuilder.session, action, message, DeliveryRefused,
+                                url_for("DocumentView.case_documents", case_id=case_id))
 
     @expose("/<int:case_id>/deliver", methods=["POST"])
     @has_access

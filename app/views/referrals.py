@@ -24,7 +24,7 @@ from app.views.base import ScopedInterface, ScopedModelView
 from app.views.cases import category_label
 from app.views.cases import state_label as case_state_label
 from app.views.masked import MaskingInterface
-from app.views.refusals import refusal_text
+from app.views.refusals import commit_or_refuse, refusal_text
 from app.views.timefmt import china_time
 
 #: the household's personal data a referral shows, masked until the viewer's charity claims it
@@ -114,14 +114,8 @@ class ReferralView(ScopedModelView):
         """Run one service action on the referral, commit, and come back to its page with the outcome."""
         referral = self._referral_or_404(pk)
         session = self.datamodel.session
-        try:
-            action(session, referral)
-            session.commit()
-            flash(str(done), "success")
-        except ReferralRefused as exc:
-            session.rollback()
-            flash(refusal_text(exc), "danger")
-        return redirect(url_for(".show", pk=pk))
+        return commit_or_refuse(session, lambda: action(session, referral), done, ReferralRefused,
+                                url_for(".show", pk=pk))
 
     @expose("/claim/<pk>", methods=["POST"])
     @has_access

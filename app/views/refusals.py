@@ -116,3 +116,22 @@ def refusal_text(exc) -> str:
     if _FIGURES.search(exc.message or "") and not str(get_locale()).startswith("zh"):
         return str(_l("%(sentence)s (%(detail)s)", sentence=sentence, detail=exc.message))
     return str(sentence)
+
+
+def commit_or_refuse(session, action, done, refused: type[Exception] | tuple, back: str):
+    """Run one service ``action`` in the view's transaction and come back to ``back`` with its outcome.
+
+    Commit and flash ``done`` when it went through; on one of the ``refused`` exceptions roll back and
+    flash the refusal in the user's words. Every screen's step goes through here, so no screen commits a
+    half-done step or shows a refusal in another way.
+    """
+    from flask import flash, redirect
+
+    try:
+        action()
+        session.commit()
+        flash(str(done), "success")
+    except refused as exc:
+        session.rollback()
+        flash(refusal_text(exc), "danger")
+    return redirect(back)

@@ -22,23 +22,26 @@ from app.models import Charity, PaymentBatch, TempaidUser
 from app.views import dashboard_labels
 from app.views.timefmt import china_time
 
-#: what each action is called in the file, by the row it was written on (then by the action alone)
+#: what each action is called in the file, by the row it was written on (then by the action alone: a
+#: charity's aid reads the same on the referral and on the project)
 ACTIONS = {
     ("referral", "close"): _l("Referral closed by the charity"),
-    ("charity_project", "aid"): _l("Charity aid recorded"),
 }
 ACTION_WORDS = {
+    # the case itself
     "intake": _l("Taken in"), "create": _l("Created"), "edit": _l("Changed"), "update": _l("Changed"),
-    "delete": _l("Deleted"), "payment": _l("Payment recorded"), "reverse": _l("Payment reversed"),
-    "adjust": _l("Amount adjusted"), "reevaluate": _l("Verdict computed again"),
+    "delete": _l("Deleted"), "adjust": _l("Amount adjusted"), "reevaluate": _l("Verdict computed again"),
+    "accountability": _l("Accountability recorded"),
+    # its payments and the township's reserve fund
+    "payment": _l("Payment recorded"), "reverse": _l("Payment reversed"),
+    "batch": _l("Sent to the bank in a transfer batch"), "draw": _l("Drawn from the reserve fund"),
+    "open": _l("Reserve fund opened"), "allocation_county": _l("County allocation to the reserve fund"),
+    "allocation_own": _l("Township's own funds put into the reserve fund"),
+    # the charities (转介)
     "refer": _l("Referred to the charities"), "claim": _l("Claimed by a charity"),
     "release": _l("Claim given back to the pool"), "withdraw": _l("Referral withdrawn"),
     "return": _l("Returned to the referral pool"), "aid": _l("Charity aid recorded"),
-    "batch": _l("Sent to the bank in a transfer batch"), "draw": _l("Drawn from the reserve fund"),
-    "allocation_own": _l("Township's own funds put into the reserve fund"),
-    "allocation_county": _l("County allocation to the reserve fund"), "open": _l("Reserve fund opened"),
     "budget": _l("Project budget changed"),
-    "accountability": _l("Accountability recorded"),
 }
 #: actions whose note the service writes for itself (figures shown as fields already): not repeated
 MACHINE_NOTES = {"payment", "aid", "accountability"}

@@ -77,6 +77,10 @@ HOUSEHOLD_EDIT_COLUMNS = [
 ] + RECOGNITION_COLUMNS
 
 
+#: Flask-AppBuilder's own roles, which roles.yaml does not declare
+BUILTIN_ROLES = {"Admin": _l("Administrator"), "Public": _l("Public (not signed in)")}
+
+
 def role_names(user) -> list[str]:
     """The user's roles by their names in config/roles.yaml, in the user's language."""
     from flask_babel import get_locale
@@ -85,5 +89,5 @@ def role_names(user) -> list[str]:
 
     declared = declared_roles()
     zh = str(get_locale()).startswith("zh")
-    return [role.name if (spec := declared.get(role.name)) is None else spec.name_zh if zh else spec.name_en
-            for role in user.roles]
+    return [str(BUILTIN_ROLES.get(role.name, role.name)) if (spec := declared.get(role.name)) is None
+            else spec.name_zh if zh else spec.name_en for role in user.roles]

@@ -142,6 +142,20 @@ class ScopedModelView(ModelView):
         return super()._get_list_widget(filters, actions=actions, order_column=order_column,
                                         order_direction=order_direction, **kwargs)
 
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        """A detail page shows the rows that hold something: a field with no value (a closed case's
+        办理期限, an incident nobody described) is left out rather than shown as a bare label, the same on
+        every detail page. A false flag or a zero amount holds something and stays."""
+        if show_fieldsets or self.show_fieldsets:
+            return super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
+        columns = [c for c in self.show_columns if self.datamodel._get_attr_value(item, c) not in (None, "", [], {})]
+        widgets = widgets or {}
+        widgets["show"] = self.show_widget(
+            pk=pk, label_columns=self.label_columns, include_columns=columns,
+            value_columns=self.datamodel.get_values_item(item, columns), formatters_columns=self.formatters_columns,
+            actions=actions or self.actions, fieldsets=None, modelview_name=self.__class__.__name__)
+        return widgets
+
     def _export_cell(self, item, column: str):
         value = self.datamodel._get_attr_value(item, column)
         last = column.split(".")[-1]  # household.id_number is masked like id_number

@@ -144,3 +144,20 @@ def _payments(session, case):
     from app.services.payments import payments_of
 
     return payments_of(session, case.id)
+
+
+def test_a_payment_recorded_after_its_months_list_was_posted_goes_on_the_next_list(app, session, rules, month):
+    """补录: a November payment recorded on 3 December, after November's county list went up on 1 December,
+    is on December's county list (never on none); November's live list stays what was posted. The
+    township's November list, not posted yet, takes it in November as usual."""
+    reviewer, county_id = user(app, f"county_reviewer_{COUNTY}"), month["county"].id
+    post_list(session, reviewer, county_id, NOVEMBER, rules, now=DECEMBER_1)
+    record_payment(session, month["first"], user(app, f"finance_officer_{COUNTY}"), "cash", "200", rules,
+                   paid_on="2026-11-25", now=dt.datetime(2026, 12, 3, 10, 0, tzinfo=CST))
+    december = Month.parse("2026-12")
+    assert _rows(disclosure_list(session, reviewer, county_id, december)) == [
+        ("张*丰", "illness:uremia", ["cash"], Decimal("200.00"))]
+    assert disclosure_list(session, reviewer, county_id, NOVEMBER).total == Decimal("2600.00")
+    township = month["township"].id
+    assert disclosure_list(session, reviewer, township, NOVEMBER).total == Decimal("1900.00")  # 1700 + 200
+    assert disclosure_list(session, reviewer, township, december).rows == []

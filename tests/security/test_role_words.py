@@ -1,0 +1,58 @@
+"""The administrator's role pages (系统管理 → 角色) say what each role may do in words, page by page, in the
+reader's language — never FAB's code names (``can export on HouseholdView``, ``township_caseworker``)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.models.user import TempaidUser  # noqa: F401  (the user model the roles belong to)
+from tests.views.test_no_raw_values import visible_text
+
+CODE = re.compile(r"\bcan_?[a-z_]*\b|\bcan \w+ on \w+|[A-Z][a-z]+(View|Api)\b|menu_access|\b[a-z]+_[a-z_]+\b")
+WORDS = {"zh": ["乡镇经办人员", "救助家庭：", "导出", "列表", "系统管理员"],
+         "en": ["Township caseworker", "Households: ", "Export", "List", "Administrator"]}
+
+
+def _role_id(app, name):
+    return app.appbuilder.sm.find_role(name).id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_role_list_and_page_read_as_words(app, login_as, lang):
+    admin = login_as("admin")
+    admin.get(f"/lang/{lang}")
+    listing = visible_text(admin.get("/roles/list/").get_data(as_text=True))
+    page = visible_text(admin.get(f"/roles/show/{_role_id(app, 'township_caseworker')}").get_data(as_text=True))
+    for text in (listing, page):
+        assert not CODE.findall(text), sorted(set(m.group(0) for m in CODE.finditer(text)))[:10]
+    for word in WORDS[lang]:
+        assert word in listing, word
+    assert WORDS[lang][0] in page and WORDS[lang][2] in page
+
+
+def test_a_permission_is_an_action_on_a_page(app):
+    from types import SimpleNamespace as N
+
+    from flask_babel import force_locale
+
+    from app.web.permission_words import _titles, permission_words
+
+    with app.test_request_context(), force_locale("en"):
+        titles = _titles(app.appbuilder)
+        export = N(permission=N(name="can_export"), view_menu=N(name="HouseholdView"))
+        api = N(permission=N(name="can_get"), view_menu=N(name="HouseholdApi"))
+        unknown = N(permission=N(name="can_fly"), view_menu=N(name="NoSuchView"))
+        assert permission_words(export, titles) == ("Households", "Export")
+        assert permission_words(api, titles) == ("Households (API)", "Look up")
+        assert permission_words(unknown, titles) == ("Other page", "Other action")
+
+
+@pytest.mark.parametrize("path", ["/permissions/list/", "/permissionviews/list/", "/viewmenus/list/"])
+def test_fabs_permission_lists_read_as_words(login_as, path):
+    admin = login_as("admin")
+    answer = admin.get(path)
+    assert answer.status_code == 200
+    text = visible_text(answer.get_data(as_text=True))
+    assert "导出" in text or "救助家庭" in text
+    assert not CODE.findall(text), sorted(set(m.group(0) for m in CODE.finditer(text)))[:10]
