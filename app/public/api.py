@@ -23,8 +23,8 @@ from app.services.disclosures import posted_list
 from app.services.ledgers import LedgerRefused, Month
 from app.services.rules import current_rules
 from app.public.words import english
-from app.views.intake_form import input_error
-from app.views.lead_labels import problem_text, problems_text
+from app.web.input_errors import input_error
+from app.web.lead_labels import problem_text, problems_text
 from app.web.bodies import body_object
 from app.web.errors import ApiRefusal, error_body
 

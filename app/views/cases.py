@@ -43,15 +43,12 @@ from app.views.base import RegionColumnsMixin, ScopedInterface, ScopedModelView
 from app.views.refusals import refusal_text
 
 from app.web.labels import CASE_LABELS  # noqa: F401 (shared with the API)
+from app.web.case_words import CHECK_LABELS, category_label  # noqa: F401 (the screens read them here)
 KIND_LABELS = {"expenditure": _l("Expenditure"), "emergency": _l("Emergency")}
 LEVEL_LABELS = {"township": _l("Township"), "county": _l("County"),
                 "county_leading_group": _l("County leading group")}
 SEVERITY_LABELS = {"light": _l("Light"), "heavy": _l("Heavy"), "major": _l("Major hardship")}
-#: the engine's checks and deadlines by name (spec/evaluation.md), as the case page shows them
-CHECK_LABELS = {"residency": _l("Residence"), "net_income": _l("Net income per person per month"),
-                "income": _l("Income per person over the months compared"),
-                "financial_assets": _l("Financial assets per person"), "houses": _l("Houses"),
-                "vehicles": _l("Vehicles")}
+#: the engine's deadlines by name (spec/evaluation.md), as the case page shows them
 DEADLINE_LABELS = {"decision_due": _l("Decision due"), "pre_assist_due": _l("Pre-assistance due"),
                    "registration_due": _l("Registration due"), "quick_due": _l("Quick aid due")}
 #: what the trail records besides the workflow's own transitions (named by their labels)
@@ -71,18 +68,6 @@ def state_label(state: str) -> str:
 
 def transition_label(transition) -> str:
     return transition.label_zh if str(get_locale()).startswith("zh") else transition.label_en
-
-
-def category_label(category: str, county: str | None = None) -> str:
-    """The category's name from the county's rule file: ``name`` in Chinese, ``name_en`` in English (the
-    Chinese name when the file gives no English one); the code only for a category no file knows."""
-    zh = str(get_locale()).startswith("zh")
-    rules = current_rules()
-    for code in ([county] if county else []) + rules.counties():
-        for found in rules.categories(code):
-            if f"{found.kind}:{found.code}" == category:
-                return found.name if zh or not found.name_en else found.name_en
-    return category
 
 
 def trail_time(iso: str) -> str:
