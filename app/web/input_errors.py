@@ -23,6 +23,7 @@ _INPUT_ERRORS = (
     (re.compile(r"^no value of (?P<path>\S+) is in force"), _l("The county's rules give no value in force on this "
                                                                 "date for this case.")),
     (re.compile(r"has no category"), _l("The county has no such category.")),
+    (re.compile(r"^must be at least (?P<n>[1-9][0-9]*)"), _l("A whole number, at least %(n)s.")),
     (re.compile(r"^must be a whole number|^must be at least"), WHOLE),
     (re.compile(r"^must be a date"), _l("Pick the date.")),
     (re.compile(r"^must be an ISO 8601 time"), _l("Pick the date and time.")),
