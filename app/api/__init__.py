@@ -25,3 +25,6 @@ def register_apis(appbuilder: AppBuilder) -> None:
     appbuilder.add_api(PaymentBatchApi)
     appbuilder.add_api(ReserveFundApi)
     appbuilder.add_api(FundMovementApi)
+    from app.api.leads import LeadApi
+
+    appbuilder.add_api(LeadApi)

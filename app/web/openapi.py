@@ -13,10 +13,10 @@ import yaml
 from flask_appbuilder.api import BaseApi
 
 from app.services.ids import MAX_ROW_ID
-from app.web.schemas import cases, charity, engine, money, public
+from app.web.schemas import cases, charity, engine, leads, money, public
 from app.web.schemas.base import Error, ErrorDetail
 
-SCHEMAS = (Error, ErrorDetail, *cases.SCHEMAS, *charity.SCHEMAS, *money.SCHEMAS, *public.SCHEMAS,
+SCHEMAS = (Error, ErrorDetail, *cases.SCHEMAS, *charity.SCHEMAS, *money.SCHEMAS, *public.SCHEMAS, *leads.SCHEMAS,
            engine.Check, engine.Amount,
            engine.EngineError, engine.EngineErrorDetail, engine.EngineInput, engine.HouseholdFigures)
 ERROR_WORDS = {
