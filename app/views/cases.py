@@ -40,6 +40,8 @@ from app.services.workflow import (
 )
 from app.services.workflow_def import workflow
 from app.views.base import RegionColumnsMixin, ScopedInterface, ScopedModelView
+from app.views.due_list import DueListWidget, merged_rows
+from app.web.lead_labels import STATES as STATE_WORDS
 from app.views.refusals import refusal_text
 
 from app.web.labels import CASE_LABELS  # noqa: F401 (shared with the API)
@@ -352,3 +354,33 @@ class DueCaseView(CaseView):
     base_permissions = ["can_list", "can_export"]
     base_filters = CaseView.base_filters + [["due_at", DueWithinFilter, SOON],
                                             ["state", FilterNotEqual, "closed"]]
+    list_widget = DueListWidget
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
+                         page_size=None, widgets=None, **kwargs):
+        """FAB's page of cases, with the overdue leads of its stretch of due times merged in
+        (:mod:`app.views.due_list`)."""
+        widgets = super()._get_list_widget(filters, actions=actions, order_column=order_column,
+                                           order_direction=order_direction, page=page, page_size=page_size,
+                                           widgets=widgets, **kwargs)
+        args = widgets["list"].template_args
+        args["value_columns"] = list(args["value_columns"])  # FAB hands a generator, read once
+        rows = [("case", i) for i in range(len(args["value_columns"]))]
+        if self.appbuilder.sm.has_access("can_list", "LeadInboxView"):
+            page, size = page or 0, args["page_size"] or self.page_size
+            by_due = (order_column or self.base_order[0]) == "due_at" and (order_direction or "asc") == "asc"
+            last_page = (page + 1) * size >= args["count"]
+            dues = [row.get("due_at") for row in args["value_columns"]]
+            up_to = None if last_page or not dues else as_utc(dues[-1])
+            after = None
+            if page > 0:
+                _count, before = self.datamodel.query(filters.get_joined_filters(self._base_filters), "due_at",
+                                                      "asc", page=page * size - 1, page_size=1)
+                after = as_utc(before[0].due_at) if before and before[0].due_at else None
+            rows = merged_rows(self.datamodel.session, args["value_columns"], (after, up_to), by_due)
+        args["due_rows"] = rows
+        args["lead_state"] = lambda state: STATE_WORDS[state]
+        args["lead_category"] = category_label
+        args["due_marker"] = due_marker
+        args["lead_person"] = lambda lead: masking.shown("name", lead.person_name)
+        return widgets
