@@ -69,7 +69,8 @@ class GridWorkerView(BaseView):
                 return {"errors": errors}, 400
         return self.render_template("tempaid/lead_report.html", title=_l("Report a hardship"), values=values,
                                     errors=errors, townships=townships, severities=SEVERITIES,
-                                    categories=category_choices(rules, townships))
+                                    categories=category_choices(rules, townships),
+                                    photo_limits=current_app.config["LEAD_PHOTOS"])
 
     @expose("/mine")
     @has_access
