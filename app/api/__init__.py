@@ -28,3 +28,6 @@ def register_apis(appbuilder: AppBuilder) -> None:
     from app.api.rule_editor import RuleEditorApi
 
     appbuilder.add_api(RuleEditorApi)
+    from app.api.leads import LeadApi
+
+    appbuilder.add_api(LeadApi)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 
+import yaml
 from flask import Response, current_app, request
 from flask_appbuilder.api import BaseApi, expose, safe
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
 
 from app.models.audit import utcnow
 from app.public import captcha, guard
@@ -23,13 +25,19 @@ from app.services.disclosures import posted_list
 from app.services.ledgers import LedgerRefused, Month
 from app.services.rules import current_rules
 from app.public.words import english
-from app.views.intake_form import input_error
-from app.views.lead_labels import problem_text, problems_text
+from app.web.input_errors import input_error
+from app.web.lead_labels import problem_text, problems_text
 from app.web.bodies import body_object
 from app.web.errors import ApiRefusal, error_body
+from app.web.openapi import documented
+from app.web.schemas import public as schemas
+from app.web.schemas.base import as_text, worded
 
 REPORT_FIELDS = ("person_name", "id_number", "phone", "township_id", "village", "address", "category", "severity",
                  "description")
+BODY_FAULTS = "A field of the body is missing, unknown or malformed: each one named under error.fields"
+CODE_PARAMETER = [{"in": "path", "name": "code", "required": True, "schema": {"type": "string"},
+                   "description": "6-digit county code"}]
 
 
 def _json(data, status: int = 200) -> Response:
@@ -50,6 +58,44 @@ def _county(code: str):
 
 NOT_FOUND_COUNTY = _l("No county with this code.")
 NOT_POSTED = _l("This month's list has not been posted yet.")
+
+
+def _fields_refused(status: int, code: str, texts: dict[str, str]) -> Response:
+    """Every field at fault in the caller's language under ``error.fields``; the first one in ``error``."""
+    first = sorted(texts)[0]
+    payload = error_body(code, texts[first], first)
+    payload["error"]["fields"] = texts
+    return _json(payload, status)
+
+
+def _flat(messages) -> str:
+    while isinstance(messages, (list, dict)) and messages:
+        messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
+    return str(messages)
+
+
+def _loaded(schema) -> tuple[dict | None, Response | None]:
+    """The body loaded by its schema, or a 422 naming each field at fault (unknown ones included)."""
+    try:
+        return schema().load(body_object()), None
+    except ValidationError as exc:
+        return None, _fields_refused(422, "invalid", {str(k): worded(_flat(v)) for k, v in exc.messages.items()})
+
+
+def _reply(schema, data: dict, status: int = 200) -> Response:
+    """An answer dumped by its documented schema: what the document says is what is sent."""
+    return _json(schema().dump(data), status)
+
+
+def public(func):
+    """A public operation asks no login: its document names no 401 or 403."""
+    summary, _, spec = func.__doc__.partition("\n---\n")
+    operation = yaml.safe_load(spec)
+    for method in operation.values():
+        for status in ("401", "403"):
+            method["responses"].pop(status, None)
+    func.__doc__ = f"{summary}\n---\n" + yaml.safe_dump(operation, allow_unicode=True, sort_keys=False)
+    return func
 
 
 def _captcha(body: dict) -> None:
@@ -73,112 +119,64 @@ class PublicApi(BaseApi):
             setattr(self, name, guard.limited(getattr(self, name), setting))
 
     @expose("/counties/<code>/checklist", methods=["GET"])
+    @public
+    @documented("The one-time checklist of a county (一次性告知)", method="get", reply=schemas.Checklist,
+                errors=(404, 429), parameters=CODE_PARAMETER,
+                description="The county's categories and the documents to bring for each, from its rule file.")
     @safe
     def checklist(self, code: str):
-        """A county's categories and the documents to bring for each (一次性告知).
-        ---
-        get:
-          summary: The one-time checklist of a county
-          parameters:
-          - {in: path, name: code, required: true, schema: {type: string}, description: 6-digit county code}
-          responses:
-            200:
-              description: '{"county": {"code", "name"}, "categories": [{"category", "kind", "name", "documents"}]}'
-            404:
-              description: No county with this code has rules
-        """
         county = _county(code)
-        return _json({"county": {"code": county.code, "name": county.name},
-                      "categories": service.checklist(current_rules(), code, _today(), english())})
+        return _reply(schemas.Checklist, {"county": {"code": county.code, "name": county.name},
+                                          "categories": service.checklist(current_rules(), code, _today(), english())})
 
     @expose("/captcha", methods=["GET"])
+    @public
+    @documented("A new image captcha", method="get", reply=schemas.CaptchaChallenge, errors=(429,),
+                description="For the report and the status look-up: an image to show, a token to send back "
+                            "with its characters (good once, for ten minutes).")
     @safe
     def new_captcha(self):
-        """A captcha for the report and the status look-up (an image to show, a token to send back).
-        ---
-        get:
-          summary: A new image captcha
-          responses:
-            200:
-              description: '{"token": "...", "image": "data:image/png;base64,..."} — good once, for ten minutes'
-        """
-        return _json(captcha.challenge())
+        return _reply(schemas.CaptchaChallenge, captcha.challenge())
 
     @expose("/self-check", methods=["POST"])
+    @public
+    @documented("Self-check (自我评估)", body=schemas.SelfCheckBody, reply=schemas.SelfCheckResult,
+                errors=(400, 404, 429), responses={"422": schemas.fields_error(BODY_FAULTS)},
+                example={"county": "370811", "kind": "emergency", "category": "incident:fire", "severity": "light",
+                         "residency": "local_hukou", "area": "rural", "size": 2},
+                description="The engine runs on a person's own figures with the county's rules in force today; "
+                            "nothing is stored. A figure the engine refuses answers 400 on its field.")
     @safe
     def self_check(self):
-        """Run the engine on a person's own figures; nothing is stored.
-        ---
-        post:
-          summary: Self-check (自我评估)
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  required: [county, kind, category, residency, area, size]
-                  properties:
-                    county: {type: string}
-                    kind: {type: string, enum: [emergency, expenditure]}
-                    category: {type: string, example: "incident:fire"}
-                    severity: {type: string, enum: [light, heavy]}
-                    residency: {type: string, enum: [local_hukou, residence_permit, none]}
-                    area: {type: string, enum: [urban, rural]}
-                    size: {type: integer, minimum: 1}
-                    monthly_income: {type: string, description: "yuan per month, a decimal string"}
-                    monthly_necessary_expenses: {type: string}
-                    financial_assets: {type: string}
-                    houses: {type: integer}
-                    vehicles: {type: integer}
-                    cost: {type: string}
-          responses:
-            200:
-              description: '{"may_qualify": bool, "checks": [{"name", "passed"}], "category", "documents": [...]}'
-        """
-        body = body_object()
-        code = str(body.get("county") or "")
+        body, refused = _loaded(schemas.SelfCheckBody)
+        if refused is not None:
+            return refused
+        code = body.pop("county")
         _county(code)
         try:
-            result = service.self_check(current_rules(), code, body, _today())
+            result = service.self_check(current_rules(), code, as_text(body), _today())
         except InputError as exc:
             field, sentence = input_error(exc)
-            return _json(error_body("input", sentence, field), 400)
+            return _json(error_body("input", sentence, (field or "").removeprefix("household.") or None), 400)
         result["documents"] = next((r["documents"] for r in service.checklist(current_rules(), code, _today(), english())
                                     if r["category"] == result["category"]), [])
-        return _json(result)
+        return _reply(schemas.SelfCheckResult, result)
 
     @expose("/report", methods=["POST"])
+    @public
+    @documented("Report a hardship online", body=schemas.ReportBody, reply=schemas.ReportSent, status=201,
+                errors=(400, 429), responses={"422": schemas.fields_error(BODY_FAULTS), "400": schemas.fields_error(
+                    "Refused: a field the county's rules or the regions do not know, the captcha, the honeypot")},
+                example={"person_name": "陈三", "phone": "13600000000", "township_id": 1,
+                         "category": "incident:fire", "severity": "urgent", "description": "房屋失火",
+                         "captcha_token": "…", "captcha_answer": "ACDE"},
+                description="It lands in the township's lead inbox (线索). Needs a solved captcha. Every field "
+                            "at fault is named under error.fields (the first one in error).")
     @safe
     def report(self):
-        """Report a hardship (线索): it lands in the township's lead inbox. Needs a solved captcha.
-        ---
-        post:
-          summary: Report a hardship online
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  required: [person_name, phone, township_id, category, severity, description, captcha_token, captcha_answer]
-                  properties:
-                    person_name: {type: string}
-                    id_number: {type: string, description: optional; needed to follow the report}
-                    phone: {type: string}
-                    township_id: {type: integer}
-                    village: {type: string}
-                    address: {type: string}
-                    category: {type: string}
-                    severity: {type: string, enum: [urgent, ordinary]}
-                    description: {type: string, maxLength: 1000}
-                    captcha_token: {type: string}
-                    captcha_answer: {type: string}
-          responses:
-            201:
-              description: '{"number": "XS…", "first_contact_within_hours": 24}'
-        """
-        body = body_object()
+        body, refused = _loaded(schemas.ReportBody)
+        if refused is not None:
+            return refused
         if guard.bot_filled(body):
             raise ApiRefusal(400, "refused", problem_text("honeypot"))
         _captcha(body)
@@ -189,66 +187,43 @@ class PublicApi(BaseApi):
         except LeadInvalid as invalid:
             session.rollback()
             texts = problems_text(invalid.problems)
-            first = next(iter(texts))
-            payload = error_body(invalid.problems[first], texts[first], first)
-            payload["error"]["fields"] = texts
-            return _json(payload, 400)
+            first = sorted(texts)[0]
+            return _fields_refused(400, invalid.problems[first], texts)
         hours = response_hours(current_rules(), lead.county.code, lead.severity, _today())
-        return _json({"number": lead.number, "first_contact_within_hours": hours}, 201)
+        return _reply(schemas.ReportSent, {"number": lead.number, "first_contact_within_hours": hours}, 201)
 
     @expose("/status", methods=["POST"])
+    @public
+    @documented("Follow a case or report", body=schemas.StatusBody, reply=schemas.StatusFound,
+                errors=(400, 404, 429), responses={"422": schemas.fields_error(BODY_FAULTS)},
+                example={"number": "XS261201A1B2C3D4", "id_tail": "123X", "captcha_token": "…",
+                         "captcha_answer": "ACDE"},
+                description="A case's or report's state, next step and due date, by its number and the ID "
+                            "number's last four characters; needs a solved captcha. A wrong tail and an unknown "
+                            "number answer the same 404.")
     @safe
     def status(self):
-        """A case's or report's state, next step and due date, by its number and the ID number's last four
-        characters. Needs a solved captcha. A wrong tail and an unknown number answer the same 404.
-        ---
-        post:
-          summary: Follow a case or report
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  required: [number, id_tail, captcha_token, captcha_answer]
-                  properties:
-                    number: {type: string}
-                    id_tail: {type: string, minLength: 4, maxLength: 4}
-                    captcha_token: {type: string}
-                    captcha_answer: {type: string}
-          responses:
-            200:
-              description: '{"number", "state", "next_steps": [...], "due_on": "YYYY-MM-DD" | null}'
-            400:
-              description: Captcha not solved
-            404:
-              description: No case or report with this number and tail
-        """
-        body = body_object()
+        body, refused = _loaded(schemas.StatusBody)
+        if refused is not None:
+            return refused
         _captcha(body)
-        found = lookup(str(body.get("number") or ""), str(body.get("id_tail") or ""))
+        found = lookup(body["number"], body["id_tail"])
         if found is None:
             raise ApiRefusal(404, "not_found", NOT_FOUND, "number")
-        return _json(found)
+        return _reply(schemas.StatusFound, found)
 
     @expose("/counties/<code>/disclosure", methods=["GET"])
+    @public
+    @documented("Posted list of assistance given (公示)", method="get", reply=schemas.PostedList,
+                errors=(400, 404, 429),
+                parameters=CODE_PARAMETER + [
+                    {"in": "query", "name": "township", "required": False, "schema": {"type": "integer"}},
+                    {"in": "query", "name": "month", "required": True,
+                     "schema": {"type": "string", "example": "2026-11"}}],
+                description="A township's posted list of a month, masked as printed; without township, the "
+                            "county's whole list. 404 not_posted while the month's list is not posted.")
     @safe
     def disclosure(self, code: str):
-        """A township's posted list (公示) of a month, masked as printed; without ``township``, the county's
-        whole list. 404 ``not_posted`` while the month's list is not posted.
-        ---
-        get:
-          summary: Posted list of assistance given
-          parameters:
-          - {in: path, name: code, required: true, schema: {type: string}}
-          - {in: query, name: township, required: false, schema: {type: integer}}
-          - {in: query, name: month, required: true, schema: {type: string, example: "2026-11"}}
-          responses:
-            200:
-              description: '{"township", "month", "households", "total", "rows": [{"name", "id_number", "category", "amount", "paid_on"}]}'
-            404:
-              description: '{"error": {...}}: the list is not posted (yet)'
-        """
         county = _county(code)
         session = current_app.appbuilder.session
         from app.models import Region
@@ -265,7 +240,8 @@ class PublicApi(BaseApi):
         listing = posted_list(session, township, month)
         if listing is None:
             raise ApiRefusal(404, "not_posted", NOT_POSTED, "month")
-        return _json({"township": township.name, "month": str(month), "households": listing.households,
-                      "total": str(listing.total),
-                      "rows": [{"name": r["name"], "id_number": r["id_number"], "category": r["category"],
-                                "amount": str(r["amount"]), "paid_on": r["first_paid_on"]} for r in listing.rows]})
+        return _reply(schemas.PostedList, {
+            "township": township.name, "month": str(month), "households": listing.households,
+            "total": listing.total,
+            "rows": [{"name": r["name"], "id_number": r["id_number"], "category": r["category"],
+                      "amount": r["amount"], "paid_on": r["first_paid_on"]} for r in listing.rows]})

@@ -22,10 +22,10 @@ from app.services.leads import LeadInvalid, categories_of, report, response_hour
 from app.services.disclosures import posted_list
 from app.services.ledgers import LedgerRefused, Month
 from app.services.rules import current_rules
-from app.views.cases import CHECK_LABELS, category_label
-from app.views.intake_form import input_error
-from app.views.lead_forms import submitted, townships_for
-from app.views.lead_labels import SEVERITIES, problem_text, problems_text
+from app.web.case_words import CHECK_LABELS, category_label
+from app.web.input_errors import input_error
+from app.web.lead_forms import category_choices, submitted, townships_for
+from app.web.lead_labels import SEVERITIES, problem_text, problems_text
 
 SELF_CHECK_FIELDS = ("kind", "category", "residency", "area", "size", "monthly_income", "monthly_necessary_expenses",
                      "financial_assets", "houses", "vehicles", "cost", "severity")
@@ -115,7 +115,8 @@ def report_form(code: str):
         hours = response_hours(rules, code, lead.severity, _today())
         return _page("public/report_sent.html", county=county, number=lead.number, hours=hours)
     return _page("public/report.html", status, county=county, values=values, errors=errors, townships=townships,
-                 categories=_categories(code), severities=SEVERITIES, challenge=captcha.challenge())
+                 categories=category_choices(rules, townships), severities=SEVERITIES,
+                 challenge=captcha.challenge())
 
 
 def status_lookup():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import get_locale
 
 from app.services.workflow_def import workflow
-from app.views.lead_labels import STATES as LEAD_STATES
+from app.web.lead_labels import STATES as LEAD_STATES
 
 
 def english() -> bool:

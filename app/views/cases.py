@@ -41,18 +41,17 @@ from app.services.workflow import (
 from app.services.workflow_def import workflow
 from app.views.base import RegionColumnsMixin, ScopedInterface, ScopedModelView
 from app.services.rules_as_decided import revision_of
+from app.views.due_list import DueListWidget, merged_rows
+from app.web.lead_labels import STATES as STATE_WORDS
 from app.views.refusals import commit_or_refuse, refusal_text
 
 from app.web.labels import CASE_LABELS  # noqa: F401 (shared with the API)
+from app.web.case_words import CHECK_LABELS, category_label  # noqa: F401 (the screens read them here)
 KIND_LABELS = {"expenditure": _l("Expenditure"), "emergency": _l("Emergency")}
 LEVEL_LABELS = {"township": _l("Township"), "county": _l("County"),
                 "county_leading_group": _l("County leading group")}
 SEVERITY_LABELS = {"light": _l("Light"), "heavy": _l("Heavy"), "major": _l("Major hardship")}
-#: the engine's checks and deadlines by name (spec/evaluation.md), as the case page shows them
-CHECK_LABELS = {"residency": _l("Residence"), "net_income": _l("Net income per person per month"),
-                "income": _l("Income per person over the months compared"),
-                "financial_assets": _l("Financial assets per person"), "houses": _l("Houses"),
-                "vehicles": _l("Vehicles")}
+#: the engine's deadlines by name (spec/evaluation.md), as the case page shows them
 DEADLINE_LABELS = {"decision_due": _l("Decision due"), "pre_assist_due": _l("Pre-assistance due"),
                    "registration_due": _l("Registration due"), "quick_due": _l("Quick aid due")}
 #: what the trail records besides the workflow's own transitions (named by their labels)
@@ -72,18 +71,6 @@ def state_label(state: str) -> str:
 
 def transition_label(transition) -> str:
     return transition.label_zh if str(get_locale()).startswith("zh") else transition.label_en
-
-
-def category_label(category: str, county: str | None = None) -> str:
-    """The category's name from the county's rule file: ``name`` in Chinese, ``name_en`` in English (the
-    Chinese name when the file gives no English one); the code only for a category no file knows."""
-    zh = str(get_locale()).startswith("zh")
-    rules = current_rules()
-    for code in ([county] if county else []) + rules.counties():
-        for found in rules.categories(code):
-            if f"{found.kind}:{found.code}" == category:
-                return found.name if zh or not found.name_en else found.name_en
-    return category
 
 
 def trail_time(iso: str) -> str:
@@ -360,3 +347,33 @@ class DueCaseView(CaseView):
     base_permissions = ["can_list", "can_export"]
     base_filters = CaseView.base_filters + [["due_at", DueWithinFilter, SOON],
                                             ["state", FilterNotEqual, "closed"]]
+    list_widget = DueListWidget
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
+                         page_size=None, widgets=None, **kwargs):
+        """FAB's page of cases, with the overdue leads of its stretch of due times merged in
+        (:mod:`app.views.due_list`)."""
+        widgets = super()._get_list_widget(filters, actions=actions, order_column=order_column,
+                                           order_direction=order_direction, page=page, page_size=page_size,
+                                           widgets=widgets, **kwargs)
+        args = widgets["list"].template_args
+        args["value_columns"] = list(args["value_columns"])  # FAB hands a generator, read once
+        rows = [("case", i) for i in range(len(args["value_columns"]))]
+        if self.appbuilder.sm.has_access("can_list", "LeadInboxView"):
+            page, size = page or 0, args["page_size"] or self.page_size
+            by_due = (order_column or self.base_order[0]) == "due_at" and (order_direction or "asc") == "asc"
+            last_page = (page + 1) * size >= args["count"]
+            dues = [row.get("due_at") for row in args["value_columns"]]
+            up_to = None if last_page or not dues else as_utc(dues[-1])
+            after = None
+            if page > 0:
+                _count, before = self.datamodel.query(filters.get_joined_filters(self._base_filters), "due_at",
+                                                      "asc", page=page * size - 1, page_size=1)
+                after = as_utc(before[0].due_at) if before and before[0].due_at else None
+            rows = merged_rows(self.datamodel.session, args["value_columns"], (after, up_to), by_due)
+        args["due_rows"] = rows
+        args["lead_state"] = lambda state: STATE_WORDS[state]
+        args["lead_category"] = category_label
+        args["due_marker"] = due_marker
+        args["lead_person"] = lambda lead: masking.shown("name", lead.person_name)
+        return widgets

@@ -20,7 +20,7 @@ from app.security.scope import in_scope, scope_clause
 from app.web.request_user import current_user
 from app.services.leads import LeadInvalid, LeadRefused, close, household_for, merge, register_household
 from app.views.cases import category_label, due_marker
-from app.views.lead_labels import REFUSALS, SEVERITIES, SOURCES, STATES, problems_text
+from app.web.lead_labels import REFUSALS, SEVERITIES, SOURCES, STATES, problems_text
 from app.views.leads import outcome
 
 PAGE = 25

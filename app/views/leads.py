@@ -20,8 +20,8 @@ from app.web.request_user import current_user
 from app.services.leads import LeadInvalid, report
 from app.services.rules import current_rules
 from app.views.cases import category_label, state_label
-from app.views.lead_forms import category_choices, submitted, townships_for
-from app.views.lead_labels import SEVERITIES, STATES, problems_text
+from app.web.lead_forms import category_choices, submitted, townships_for
+from app.web.lead_labels import SEVERITIES, STATES, problems_text
 
 PAGE = 20
 
@@ -69,7 +69,8 @@ class GridWorkerView(BaseView):
                 return {"errors": errors}, 400
         return self.render_template("tempaid/lead_report.html", title=_l("Report a hardship"), values=values,
                                     errors=errors, townships=townships, severities=SEVERITIES,
-                                    categories=category_choices(rules, townships))
+                                    categories=category_choices(rules, townships),
+                                    photo_limits=current_app.config["LEAD_PHOTOS"])
 
     @expose("/mine")
     @has_access

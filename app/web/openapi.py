@@ -13,10 +13,11 @@ import yaml
 from flask_appbuilder.api import BaseApi
 
 from app.services.ids import MAX_ROW_ID
-from app.web.schemas import cases, charity, engine, money, rules
+from app.web.schemas import cases, charity, engine, leads, money, public, rules
 from app.web.schemas.base import Error, ErrorDetail
 
-SCHEMAS = (Error, ErrorDetail, *cases.SCHEMAS, *charity.SCHEMAS, *money.SCHEMAS, *rules.SCHEMAS, engine.Check, engine.Amount,
+SCHEMAS = (Error, ErrorDetail, *cases.SCHEMAS, *charity.SCHEMAS, *money.SCHEMAS, *rules.SCHEMAS, *public.SCHEMAS,
+           *leads.SCHEMAS, engine.Check, engine.Amount,
            engine.EngineError, engine.EngineErrorDetail, engine.EngineInput, engine.HouseholdFigures)
 ERROR_WORDS = {
     "400": "The request is not understood or refused (a business rule; the code says which)",

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.web.case_words import CATEGORY_KINDS
+
 VALUE_LABELS = {
     "standards.dibao_monthly.urban": _l("Urban dibao standard (yuan per person per month)"),
     "standards.dibao_monthly.rural": _l("Rural dibao standard (yuan per person per month)"),
@@ -78,8 +80,8 @@ OTHER_GROUP = _l("Other settings")
 
 TABLE_LABELS = {"illness_tiers": _l("Illness tiers"), "education_tiers": _l("Education tiers")}
 
-KIND_LABELS = {"incident": _l("Incidents"), "illness": _l("Illnesses"), "education": _l("Education"),
-               "other": _l("Other hardship")}
+# the kinds of categories: one word per kind, shared with the report forms
+KIND_LABELS = CATEGORY_KINDS
 
 ORIGIN_LABELS = {"city": _l("as the city file says"), "county": _l("this county's own"),
                  "changed": _l("the city's, changed here")}

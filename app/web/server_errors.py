@@ -48,6 +48,14 @@ PAGES = {
     409: (_l("Not saved"), BUSY),
     413: (_l("Too large"), _l("What was sent is larger than the server accepts (1 MB).")),
 }
+#: the public pages' own words (no login, no jurisdiction: a resident never reads "outside your jurisdiction")
+PUBLIC_PAGES = {
+    400: (_l("Not understood"), _l("The form could not be read: go back, reload the page and try again.")),
+    404: (_l("Not found"), _l("There is no such page. Start again from the temporary assistance page.")),
+    405: (_l("Not allowed"), _l("This page does not take that kind of request.")),
+    413: (_l("Too large"), _l("What was sent is larger than the server accepts (1 MB).")),
+    429: (_l("Too many requests"), _l("Too many requests from this address: please wait a while and try again.")),
+}
 API_MESSAGES = {
     400: ("bad_request", _l("The request is not understood")),
     401: ("unauthorized", _l("Log in first")),
@@ -145,8 +153,24 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
+def _is_public() -> bool:
+    return request.path == "/public" or request.path.startswith("/public/")
+
+
+def _public_page(status: int, title, text, rid: str | None = None):
+    """The plain public error page: the public pages' frame (no staff menu, no login), Chinese first."""
+    from flask_babel import get_locale
+
+    return render_template("public/error.html", status=status, heading=title, text=text, request_id=rid,
+                           english=not str(get_locale()).startswith("zh")), status
+
+
 def _page(status: int, title, text, rid: str | None = None):
     from flask import current_app
+
+    if _is_public():
+        words = PUBLIC_PAGES.get(status)
+        return _public_page(status, *(words or (title, text)), rid)
 
     from flask_login import current_user
 

@@ -98,12 +98,19 @@ def test_the_status_over_json_gives_no_person_and_the_same_404_for_every_miss(ap
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.get_json() == unknown.get_json()
     no_captcha = client.post("/api/v1/public/status", json={"number": case.number, "id_tail": "1234"})
-    assert no_captcha.status_code == 400 and no_captcha.get_json()["error"]["code"] == "captcha"
+    assert no_captcha.status_code == 422 and set(no_captcha.get_json()["error"]["fields"]) == {
+        "captcha_token", "captcha_answer"}
 
 
-@pytest.mark.parametrize("token, answer", [("\udead", "ABCD"), ("token", "\ud954\udf67"), ({"n": 1}, "ABCD"),
-                                           ("token", ["ABCD"])])
+@pytest.mark.parametrize("token, answer", [("\udead", "ABCD"), ("token", "\ud954\udf67")])
 def test_a_captcha_no_text_can_carry_is_a_wrong_answer_not_a_server_error(app, token, answer):
     body = {"number": "370811202611020000AA", "id_tail": "1234", "captcha_token": token, "captcha_answer": answer}
     answer = app.test_client().post("/api/v1/public/status", data=json.dumps(body), content_type="application/json")
     assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "captcha"
+
+
+@pytest.mark.parametrize("token, answer, field", [({"n": 1}, "ABCD", "captcha_token"), ("token", ["ABCD"], "captcha_answer")])
+def test_a_captcha_that_is_no_text_is_refused_on_its_field(app, token, answer, field):
+    body = {"number": "370811202611020000AA", "id_tail": "1234", "captcha_token": token, "captcha_answer": answer}
+    answer = app.test_client().post("/api/v1/public/status", data=json.dumps(body), content_type="application/json")
+    assert answer.status_code == 422 and answer.get_json()["error"]["field"] == field

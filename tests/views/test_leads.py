@@ -129,3 +129,21 @@ def test_nobody_outside_sees_the_lead_or_its_photo(app, session, login_as):
     assert other_grid.get(f"/leads/photo/{token}").status_code == 404
     assert lead.number not in other_grid.get("/leads/mine").get_data(as_text=True)
     assert app.test_client().get(f"/leads/photo/{token}").status_code in (302, 401, 404)
+
+
+def test_the_report_form_groups_the_categories_as_the_rule_file_does(app, login_as):
+    """Incidents, illnesses, education and other hardship, each under its kind's name, in the file's order."""
+    page = login_as("grid_worker_370811").get("/leads/report").get_data(as_text=True)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', page, re.S)
+    assert [label for label, _ in groups] == ["意外事件", "疾病", "教育", "其他困难"]
+    incidents, illnesses = groups[0][1], groups[1][1]
+    assert 'value="incident:fire"' in incidents and 'value="incident:fire"' not in illnesses
+    assert all(code.startswith("illness:") for code in re.findall(r'value="([^"]+)"', illnesses))
+
+
+def test_the_grid_worker_sees_no_region_list(app, login_as):
+    """A grid worker reports; the city's regions are no screen of theirs (menu nor address)."""
+    client = login_as("grid_worker_370811")
+    home = client.get("/").get_data(as_text=True)
+    assert "/regionview/list/" not in home and "/leads/report" in home
+    assert client.get("/regionview/list/").status_code in (302, 403, 404)

@@ -1,5 +1,6 @@
 /* Offline-tolerant lead reports (急难线索): a report typed without network is kept in this browser
- * (localStorage) and sent when the network returns; no app store, no service worker.
+ * (localStorage) with its photos (shrunk by photo_shrink.js) and sent when the network returns; no app
+ * store, no service worker.
  * Loaded with the page's CSP nonce; reads its messages from its own data- attributes. */
 (function () {
   "use strict";
@@ -41,14 +42,40 @@
     });
   }
 
+  function keptPhotos() {
+    // the photos as chosen (already shrunk by photo_shrink.js), as data: URLs localStorage can hold
+    var input = form.elements.photos;
+    var files = Array.prototype.slice.call((input && input.files) || []);
+    return Promise.all(files.map(function (file) {
+      return new Promise(function (resolve) {
+        var reader = new FileReader();
+        reader.onload = function () { resolve({name: file.name, data: reader.result}); };
+        reader.onerror = function () { resolve(null); };
+        reader.readAsDataURL(file);
+      });
+    })).then(function (photos) { return photos.filter(Boolean); });
+  }
+  function asBlob(dataUrl) {
+    var parts = dataUrl.split(","), type = parts[0].replace(/^data:|;base64$/g, "");
+    var bytes = atob(parts[1]), buffer = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) { buffer[i] = bytes.charCodeAt(i); }
+    return new Blob([buffer], {type: type});
+  }
+
   form.addEventListener("submit", function (event) {
     if (navigator.onLine) { return; }  // online: the ordinary post, with its photos
     event.preventDefault();
-    var queue = load();
-    queue.push({fields: fields(), kept: new Date().toISOString()});
-    save(queue);
-    form.reset();
-    say(script.getAttribute("data-offline") + " (" + queue.length + ")");
+    var data = fields();
+    keptPhotos().then(function (photos) {
+      var queue = load();
+      queue.push({fields: data, photos: photos, kept: new Date().toISOString()});
+      try { save(queue); } catch (e) {  // the phone's storage is full: keep the report without its photos
+        queue[queue.length - 1].photos = [];
+        save(queue);
+      }
+      form.reset();
+      say(script.getAttribute("data-offline") + " (" + queue.length + ")");
+    });
   });
 
   var sending = false;
@@ -59,6 +86,7 @@
     var item = queue[0];
     var body = new FormData();
     Object.keys(item.fields).forEach(function (name) { body.append(name, item.fields[name]); });
+    (item.photos || []).forEach(function (photo) { body.append("photos", asBlob(photo.data), photo.name); });
     body.append("csrf_token", form.elements.csrf_token.value);
     fetch(form.action || window.location.href, {method: "POST", body: body, credentials: "same-origin",
                                                  headers: {"X-Lead-Queue": "1"}})

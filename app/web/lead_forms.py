@@ -8,7 +8,7 @@ from app.models import Region
 from app.models.audit import utcnow
 from app.rules.inputs import CST
 from app.services.leads import categories_of
-from app.views.cases import category_label
+from app.web.case_words import CATEGORY_KINDS, category_label
 
 FIELDS = ("person_name", "id_number", "phone", "township_id", "village", "address", "category", "severity",
           "description")
@@ -26,14 +26,16 @@ def townships_for(session, user=None) -> list[Region]:
     return list(session.scalars(query))
 
 
-def category_choices(rules, townships: list[Region]) -> list[tuple[str, str]]:
-    """(code, name) of the categories of the counties these townships lie in (the first county's names)."""
+def category_choices(rules, townships: list[Region]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The categories of the counties these townships lie in, grouped as the rule file groups them:
+    ``[(kind's name, [(code, name), …]), …]`` — kinds and categories in the file's order (the first
+    county's names for a code two counties share)."""
     today = utcnow().astimezone(CST).date()
-    seen: dict[str, str] = {}
+    groups: dict[str, dict[str, str]] = {}
     for county in sorted({t.parent.code for t in townships if t.parent is not None}):
         for code in categories_of(rules, county, today):
-            seen.setdefault(code, category_label(code, county))
-    return sorted(seen.items())
+            groups.setdefault(code.split(":", 1)[0], {}).setdefault(code, category_label(code, county))
+    return [(str(CATEGORY_KINDS.get(kind, kind)), list(choices.items())) for kind, choices in groups.items()]
 
 
 def submitted(form) -> dict:
