@@ -16,3 +16,4 @@ from app.models.clock import CaseClock  # noqa: F401
 from app.models.accountability import AccountabilityRecord  # noqa: F401
 from app.models.lead import Lead, LeadPhoto  # noqa: F401
 from app.models.job import JobRun, Notification  # noqa: F401
+from app.models.security_sync import SecuritySync  # noqa: F401
