@@ -62,6 +62,31 @@ def bare_views(app):
     return views
 
 
+def bare_api(app, username: str = "county_reviewer_370811") -> str:
+    """A plain ModelRestApi over the same rows as ``/api/v1/case/`` for ``username``'s county (FAB's own
+    FilterEqual, the same columns and order), its permission granted to that user's roles; its list URL."""
+    from flask_appbuilder import ModelRestApi
+    from flask_appbuilder.models.sqla.filters import FilterEqual
+    from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+    from app.api.cases import CASE_COLUMNS
+    from app.models import Case
+
+    sm = app.appbuilder.sm
+    user = sm.find_user(username=username)
+    attrs = dict(datamodel=SQLAInterface(Case), resource_name="barecase", list_columns=CASE_COLUMNS,
+                 show_columns=CASE_COLUMNS, order_columns=["id", "application_date", "due_at"],
+                 base_order=("due_at", "asc"), base_permissions=["can_get"],
+                 base_filters=[["county_id", FilterEqual, user.region.id]])
+    api = type("BareCaseApi", (ModelRestApi,), attrs)
+    app.appbuilder.add_api(api)
+    sm.add_permissions_view(["can_get"], api.__name__)
+    for role in user.roles:
+        sm.add_permission_role(role, sm.find_permission_view_menu("can_get", api.__name__))
+    app.appbuilder.session.commit()
+    return "/api/v1/barecase/"
+
+
 class Recorder:
     """Counts the SQL statements of a request and keeps them (for EXPLAIN)."""
 
