@@ -3,6 +3,13 @@
 Sync workers, two per core plus one: every request is short (lists are paginated and scoped; the rule
 editor's impact over a whole city runs as a background job, not in the request), so a blocked worker only
 waits on PostgreSQL. Each value can be overridden by the environment file (GUNICORN_*).
+
+Every worker builds its own app and syncs config/roles.yaml into the permission tables as it starts; the
+workers (and the job worker and beat) starting together take turns on a lock and skip a sync another has
+just made (app/security/boot_sync.py), so no ``tempaid roles sync`` is needed before a restart. Threads
+(``gthread``) were measured beside sync workers in bench/load_test.py on the 2-core development machine
+and gave no better p95 for mixed list and API traffic (the work is Python, held by the GIL, more than it
+waits on PostgreSQL): sync workers stay.
 """
 import multiprocessing
 import os
