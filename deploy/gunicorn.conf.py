@@ -7,9 +7,9 @@ waits on PostgreSQL. Each value can be overridden by the environment file (GUNIC
 Every worker builds its own app and syncs config/roles.yaml into the permission tables as it starts; the
 workers (and the job worker and beat) starting together take turns on a lock and skip a sync another has
 just made (app/security/boot_sync.py), so no ``tempaid roles sync`` is needed before a restart. Threads
-(``gthread``) were measured beside sync workers in bench/load_test.py on the 2-core development machine
-and gave no better p95 for mixed list and API traffic (the work is Python, held by the GIL, more than it
-waits on PostgreSQL): sync workers stay.
+(``gthread``, 4 a worker) were tried beside sync workers in bench/load_test.py on the shared 2-core
+development machine and showed no better p95 for mixed list and API traffic (most of a request is Python
+under the GIL, not waiting on PostgreSQL); the runs were too noisy to settle it, so sync workers stay.
 """
 import multiprocessing
 import os
