@@ -14,12 +14,12 @@ import app.models  # noqa: F401  (registers every table on the metadata)
 import app.services.audit  # noqa: F401  (the audit trail's session hooks)
 import app.services.clocks  # noqa: F401  (the clock table follows the cases' deadlines)
 import app.services.summary_marks  # noqa: F401  (a write marks the dashboards' summary cells it changes)
-from app.extensions import csrf, db, migrate
 from app.extensions import csrf, db, migrate, sqlite_writes_queue
 from app.security.api_csrf import init_api_csrf
 from app.security.headers import init_headers
 from app.security.sessions import init_sessions
 from app.web.favicon import init_favicon
+from app.web.rison_schema import init_rison_schema
 from config import PROJECT_ROOT
 from config.settings import load_settings
 
@@ -60,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_sessions(flask_app)
     init_headers(flask_app)
     init_favicon(flask_app)
+    init_rison_schema()  # the API's ?q= schema checked once, not on every request
 
     with flask_app.app_context():
         appbuilder = TempaidAppBuilder()
@@ -99,16 +100,8 @@ def _rate_limit_api_login(flask_app: Flask, appbuilder: AppBuilder) -> None:
 
 
 def _sync_roles_if_migrated(flask_app: Flask) -> None:
-    """config/roles.yaml is written into the permission tables at every start, once the schema exists
-    (before ``tempaid db upgrade`` there is nothing to write into)."""
-    from sqlalchemy import inspect
-    from sqlalchemy.exc import IntegrityError
+    """config/roles.yaml is written into the permission tables at every start, once the schema exists,
+    one process at a time (app.security.boot_sync: several workers start together)."""
+    from app.security.boot_sync import sync_roles_at_start
 
-    from app.security.sync import sync_security
-
-    if "ab_permission_view_role" not in inspect(db.engine).get_table_names():
-        return
-    try:
-        sync_security()
-    except IntegrityError:  # another worker synced at the same moment; its result is the same
-        db.session.rollback()
+    sync_roles_at_start()

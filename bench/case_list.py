@@ -34,8 +34,10 @@ LIST_COLUMNS = ["number", "household", "county", "township", "kind", "category",
                 "suggested_amount", "due_at"]
 
 
-def bare_views(app):
-    """One plain ModelView per scope, filtered by FAB's own FilterEqual on the user's region column."""
+def bare_views(app, grant: bool = True):
+    """One plain ModelView per scope, filtered by FAB's own FilterEqual on the user's region column; its
+    permission granted to the scope's user unless ``grant`` is off (gunicorn's workers register the views
+    the load test granted once, rather than all writing the same permission rows at start)."""
     from flask_appbuilder import ModelView
     from flask_appbuilder.models.sqla.filters import FilterEqual
     from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -54,12 +56,41 @@ def bare_views(app):
                      base_filters=[[column, FilterEqual, region]] if column else [])
         view = type(f"Bare{scope.title()}CaseView", (ModelView,), attrs)
         app.appbuilder.add_view_no_menu(view)
-        sm.add_permissions_view(["can_list"], view.__name__)
-        for role in user.roles:
-            sm.add_permission_role(role, sm.find_permission_view_menu("can_list", view.__name__))
+        if grant:
+            sm.add_permissions_view(["can_list"], view.__name__)
+            for role in user.roles:
+                sm.add_permission_role(role, sm.find_permission_view_menu("can_list", view.__name__))
         views[scope] = f"/bare{scope}/list/?psize_{view.__name__}=25"
-    app.appbuilder.session.commit()
+    if grant:
+        app.appbuilder.session.commit()
     return views
+
+
+def bare_api(app, username: str = "county_reviewer_370811", grant: bool = True) -> str:
+    """A plain ModelRestApi over the same rows as ``/api/v1/case/`` for ``username``'s county (FAB's own
+    FilterEqual, the same columns and order), its permission granted to that user's roles (unless
+    ``grant`` is off); its list URL."""
+    from flask_appbuilder import ModelRestApi
+    from flask_appbuilder.models.sqla.filters import FilterEqual
+    from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+    from app.api.cases import CASE_COLUMNS
+    from app.models import Case
+
+    sm = app.appbuilder.sm
+    user = sm.find_user(username=username)
+    attrs = dict(datamodel=SQLAInterface(Case), resource_name="barecase", list_columns=CASE_COLUMNS,
+                 show_columns=CASE_COLUMNS, order_columns=["id", "application_date", "due_at"],
+                 base_order=("due_at", "asc"), base_permissions=["can_get"],
+                 base_filters=[["county_id", FilterEqual, user.region.id]])
+    api = type("BareCaseApi", (ModelRestApi,), attrs)
+    app.appbuilder.add_api(api)
+    if grant:
+        sm.add_permissions_view(["can_get"], api.__name__)
+        for role in user.roles:
+            sm.add_permission_role(role, sm.find_permission_view_menu("can_get", api.__name__))
+        app.appbuilder.session.commit()
+    return "/api/v1/barecase/"
 
 
 class Recorder:

@@ -3,6 +3,13 @@
 Sync workers, two per core plus one: every request is short (lists are paginated and scoped; the rule
 editor's impact over a whole city runs as a background job, not in the request), so a blocked worker only
 waits on PostgreSQL. Each value can be overridden by the environment file (GUNICORN_*).
+
+Every worker builds its own app and syncs config/roles.yaml into the permission tables as it starts; the
+workers (and the job worker and beat) starting together take turns on a lock and skip a sync another has
+just made (app/security/boot_sync.py), so no ``tempaid roles sync`` is needed before a restart. Threads
+(``gthread``, 4 a worker) were tried beside sync workers in bench/load_test.py on the shared 2-core
+development machine and showed no better p95 for mixed list and API traffic (most of a request is Python
+under the GIL, not waiting on PostgreSQL); the runs were too noisy to settle it, so sync workers stay.
 """
 import multiprocessing
 import os

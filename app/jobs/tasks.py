@@ -44,9 +44,16 @@ def _send_mails(session, reminded, now) -> int:
     from app.services import mail
     from app.views.reminder_text import mail_text
 
+    from sqlalchemy import select
+
+    ids = list(reminded.notifications)
+    users = {}
+    for start in range(0, len(ids), 500):  # the addressees read 500 at a time, not one query each
+        users.update((u.id, u) for u in session.scalars(select(TempaidUser).where(
+            TempaidUser.id.in_(ids[start:start + 500]))))
     sent = 0
     for user_id, notes in reminded.notifications.items():
-        user = session.get(TempaidUser, user_id)
+        user = users[user_id]
         pending = [note for note in notes if note.emailed_at is None]
         if not user.email or not pending:
             continue

@@ -17,3 +17,4 @@ from app.models.accountability import AccountabilityRecord  # noqa: F401
 from app.models.lead import Lead, LeadPhoto  # noqa: F401
 from app.models.job import JobRun, Notification  # noqa: F401
 from app.models.summary import DashboardCell, DashboardDays, DashboardStale  # noqa: F401
+from app.models.security_sync import SecuritySync  # noqa: F401

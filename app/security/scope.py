@@ -24,9 +24,14 @@ ADMIN_ROLE = "Admin"
 
 def user_scope(user) -> str:
     """``city``, ``county``, ``township``, ``charity`` or ``own_reports`` (the widest the user holds)."""
+    return scope_of_roles(role.name for role in user.roles)
+
+
+def scope_of_roles(names) -> str:
+    """The widest scope of the roles named (for work over many users read as rows, not ORM objects)."""
     roles = declared_roles()
-    scopes = ["city" if role.name == ADMIN_ROLE else roles[role.name].scope
-              for role in user.roles if role.name == ADMIN_ROLE or role.name in roles]
+    scopes = ["city" if name == ADMIN_ROLE else roles[name].scope
+              for name in names if name == ADMIN_ROLE or name in roles]
     return max(scopes, key=SCOPE_WIDTH.__getitem__) if scopes else "own_reports"
 
 

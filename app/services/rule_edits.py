@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.advisory import advisory_lock
 from app.models import Case, Region, RuleRevision
 from app.models.audit import utcnow
 from app.rules.editing import Changes, Proposal, RuleFile, digest_of, editor_text, encode_like, propose
@@ -232,13 +233,8 @@ def _advisory_lock(session: Session | None):
     if engine is None or engine.dialect.name != "postgresql":
         yield
         return
-    with engine.connect() as connection:
-        connection.execute(select(func.pg_advisory_lock(ADVISORY_KEY)))
-        try:
-            yield
-        finally:
-            connection.execute(select(func.pg_advisory_unlock(ADVISORY_KEY)))
-            connection.commit()
+    with advisory_lock(engine, ADVISORY_KEY):
+        yield
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -91,8 +91,13 @@ def _level_clause(transition, roles: set[str]):
 
 def waiting_clause(user, today: dt.date | None = None):
     """SQL: the case waits for a step of one of the user's roles (from config/workflow.yaml)."""
+    return waiting_for(role_names(user), user.id, today)
+
+
+def waiting_for(roles: set[str], user_id, today: dt.date | None = None):
+    """SQL: the case waits for a step of one of ``roles``, taken by ``user_id`` — a user's id, or a column
+    holding one when many users are matched against the cases in one query (the overdue reminders)."""
     today = today or china_today()
-    roles = role_names(user)
     alternatives = []
     for name, flow in workflow().flows.items():
         for transition in flow.transitions.values():
@@ -102,7 +107,7 @@ def waiting_clause(user, today: dt.date | None = None):
             condition = [_flow_clause(name), Case.state.in_(transition.sources)]
             condition += [GUARD_SQL[guard](today) for guard in transition.requires]
             if not transition.self_approval:
-                condition.append(Case.created_by_id != user.id)
+                condition.append(Case.created_by_id != user_id)
             level = _level_clause(transition, roles)
             if level is not None:
                 condition.append(level)

@@ -3,7 +3,7 @@
 the city's landing page reads a few index pages instead of every case
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0018
 Create Date: 2026-12-01
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0015'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

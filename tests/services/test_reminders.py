@@ -80,3 +80,41 @@ def test_each_user_sees_their_own_notifications_and_the_unread_count(app, sessio
     assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/caseview/show/{late.id}")
     session.expire_all()
     assert note.read_at is not None and unread_count(session, approver) == count - 1
+
+
+def _more_staff(app, session, how_many: int) -> list[TempaidUser]:
+    """``how_many`` more township approvers of the first case's township, county approvers and city
+    bureau staff (and some holding two roles), each responsible for a late case like the ones already there."""
+    from app.models import Region
+
+    sm = app.appbuilder.sm
+    township = user(app, "township_approver_370811").region
+    county = session.scalar(select(Region).where(Region.code == "370811"))
+    kinds = [(["township_approver"], township), (["county_approver"], county), (["city_bureau"], county.parent),
+             (["township_approver", "township_caseworker"], township)]
+    staff = []
+    role = {name: sm.find_role(name) for names, _region in kinds for name in names}
+    for n in range(how_many):
+        roles, region = kinds[n % len(kinds)]
+        staff.append(TempaidUser(username=f"extra_staff_{n}", first_name="加", last_name=str(n), active=True,
+                                 email=f"extra_staff_{n}@tempaid.invalid", password="-", region=region,
+                                 roles=[role[name] for name in roles]))
+    session.add_all(staff)
+    session.flush()
+    return staff
+
+
+def test_the_reminders_cost_the_same_queries_for_forty_more_users(app, session, rules):
+    from tests.sql_support import recorded
+
+    first = _late_fire(app, session, rules)
+    with recorded() as few:
+        remind_overdue(session, utcnow())
+    staff = _more_staff(app, session, 40)
+    second = _late_fire(app, session, rules)
+    with recorded() as many:
+        reminded = remind_overdue(session, utcnow())
+    assert len(many) == len(few), [s[:90] for s in many]
+    for person in staff:  # every new user has both late cases, the first one's reminder included
+        assert {note.case_id for note in reminded.notifications[person.id]} == {first.id, second.id}
+    assert {n.case_id for n in reminded.notifications[user(app, "township_approver_370811").id]} == {second.id}
