@@ -73,12 +73,14 @@ SEED = [
               CASE WHEN decided_at IS NULL AND id % 7 = 0 THEN NULL
                    ELSE application_date + make_interval(days => (id % 31)::int) END
        FROM aid_case""",
+    # the paid and closed cases are paid in full; an approved case waits for its payment (in the product a full
+    # payment takes the pay step at once, so no case stays approved with its whole amount paid)
     """INSERT INTO payment (case_id, household_id, county_id, township_id, stage, method, amount, paid_on, paid_by_id,
         recorded_at)
        SELECT id, household_id, county_id, township_id, 1,
               (ARRAY['bank_transfer', 'bank_transfer', 'cash', 'in_kind'])[1 + id % 4], approved_amount,
               application_date + (id % 20)::int, :user, now()
-       FROM aid_case WHERE approved_amount IS NOT NULL""",
+       FROM aid_case WHERE approved_amount IS NOT NULL AND state IN ('paid', 'closed')""",
     """INSERT INTO referral (case_id, household_id, county_id, township_id, category, category_kind, need, state,
         referred_by_id, referred_at, claimed_at, closed_at)
        SELECT id, household_id, county_id, township_id, category, 'illness', '需求', 'closed', :user,
