@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.models import Lead
 from app.models.audit import utcnow
 from app.rules import InputError
-from app.security import masking
+from app.web import viewer as masking
 from app.security.scope import in_scope, scope_clause
 from app.services.deadlines import CST, as_utc
 from app.services.intake import IntakeRefused

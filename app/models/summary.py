@@ -55,7 +55,8 @@ class DashboardCell(Model):
     __table_args__ = (
         Index("ix_dashboard_cell_month", "month", "township_id"),
         Index("ix_dashboard_cell_county_month", "county_id", "month"),
-        Index("ix_dashboard_cell_township_month", "township_id", "month"),
+        # one cell per township, month, kind and category: a second build can never add to the first
+        Index("ix_dashboard_cell_township_month", "township_id", "month", "kind", "category", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -78,7 +79,7 @@ class DashboardDays(Model):
     __table_args__ = (
         Index("ix_dashboard_days_month", "month", "township_id"),
         Index("ix_dashboard_days_county_month", "county_id", "month"),
-        Index("ix_dashboard_days_township_month", "township_id", "month"),
+        Index("ix_dashboard_days_township_month", "township_id", "month", "kind", "category", "days", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

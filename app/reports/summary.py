@@ -195,8 +195,20 @@ def _span(session: Session) -> tuple[dt.date, dt.date] | None:
     return month_start(min(found) - dt.timedelta(days=1)), month_start(max(found) + dt.timedelta(days=1))
 
 
+#: PostgreSQL advisory lock of a summary build: one rebuild or refresh at a time in the installation
+BUILD_LOCK = 0x7E3A1D15
+
+
+def _one_build_at_a_time(session: Session) -> None:
+    """Wait for any other rebuild or refresh to commit (PostgreSQL: a lock held to the end of this
+    transaction; SQLite has one writer anyway): two builds of a township-month never interleave."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(BUILD_LOCK)))
+
+
 def rebuild(session: Session, rules, today: dt.date) -> int:
     """Every cell anew, month by month (after a bulk load, or a change to a repeat period): the months built."""
+    _one_build_at_a_time(session)
     session.execute(delete(DashboardStale))
     session.execute(delete(DashboardCell))
     session.execute(delete(DashboardDays))
@@ -215,6 +227,7 @@ def rebuild(session: Session, rules, today: dt.date) -> int:
 def refresh(session: Session, rules, today: dt.date) -> int:
     """The stale township-months rebuilt from their rows; the markers seen are removed by id (a write
     meanwhile leaves its own). Returns how many township-months were rebuilt."""
+    _one_build_at_a_time(session)
     markers = session.execute(select(DashboardStale.id, DashboardStale.month, DashboardStale.township_id)).all()
     if not markers:
         return 0

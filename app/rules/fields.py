@@ -99,15 +99,17 @@ class Amount(Leaf):
 
 
 class Count(Leaf):
-    """A whole number at least ``minimum`` (months, days, hours, houses)."""
+    """A whole number at least ``minimum`` (months, days, hours, houses), and at most ``maximum`` if given."""
 
-    def __init__(self, minimum: int = 0, **kwargs):
+    def __init__(self, minimum: int = 0, maximum: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.minimum = minimum
-        self.expected = f"a whole number >= {minimum}"
+        self.minimum, self.maximum = minimum, maximum
+        self.expected = (f"a whole number >= {minimum}" if maximum is None
+                         else f"a whole number from {minimum} to {maximum}")
 
     def convert(self, raw, pos, rel):
-        if isinstance(raw, Number) and raw.is_whole and raw >= self.minimum:
+        if (isinstance(raw, Number) and raw.is_whole and raw >= self.minimum
+                and (self.maximum is None or raw <= self.maximum)):
             return int(raw)
         raise Fail(Problem(*pos, rel, describe(raw), self.expected))
 

@@ -246,7 +246,9 @@ class ApprovalSchema(RuleSchema):
 
 
 class CasesSchema(RuleSchema):
-    repeat_warning_days = Count(0)
+    # a repeat is looked for within a year at most: the dashboards' summary re-counts a household's later
+    # cases that far when an earlier one changes (app/services/summary_marks.py LOOK_BACK)
+    repeat_warning_days = Count(0, maximum=366)
     posting_working_days = Count(0)
 
 

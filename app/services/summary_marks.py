@@ -32,7 +32,8 @@ DATED = {
     Referral: ("referred_at", "claimed_at", "closed_at"), AidRecord: ("at",), FundMovement: ("at",),
     AccountabilityRecord: ("at",), Lead: ("reported_at",),
 }
-#: a repeat looks back at most this far (a county's ``cases.repeat_warning_days`` is checked against it)
+#: a repeat looks back at most this far (a county's ``cases.repeat_warning_days`` may not exceed it: the
+#: rule schema bounds it at 366)
 LOOK_BACK = dt.timedelta(days=366)
 
 

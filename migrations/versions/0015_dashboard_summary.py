@@ -85,7 +85,12 @@ def upgrade():
     for table in ('dashboard_cell', 'dashboard_days'):
         op.create_index(f'ix_{table}_month', table, ['month', 'township_id'])
         op.create_index(f'ix_{table}_county_month', table, ['county_id', 'month'])
-        op.create_index(f'ix_{table}_township_month', table, ['township_id', 'month'])
+    # one cell per township, month, kind and category (and one histogram bar per number of days): a second
+    # build of a township-month can never add to the first
+    op.create_index('ix_dashboard_cell_township_month', 'dashboard_cell', ['township_id', 'month', 'kind', 'category'],
+                    unique=True)
+    op.create_index('ix_dashboard_days_township_month', 'dashboard_days',
+                    ['township_id', 'month', 'kind', 'category', 'days'], unique=True)
     op.create_index('ix_dashboard_stale_month', 'dashboard_stale', ['month', 'township_id'])
     # the city's dashboard reads the days of a period's partial months from the rows, city-wide
     op.create_index('ix_aid_case_application', 'aid_case', ['application_date'])

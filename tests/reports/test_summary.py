@@ -20,6 +20,7 @@ from app.reports.area import Area, Period
 from app.reports.grain import collect as direct
 from app.reports.indicators import complete, roll_up
 from tests.payment_support import user
+from app.services.summary_marks import _month as summary_month
 from tests.reports.builder import build, moment, townships
 
 NOW = moment("2026-11-27T10:00:00+08:00")
@@ -209,3 +210,37 @@ def test_a_write_to_a_row_expired_by_a_commit_is_marked(app, session, rules):
     session.flush()
     assert session.scalar(select(func.count(DashboardStale.id))) == 1
     _agree(session, rules, "after a write to an expired row")
+
+
+def test_a_row_deleted_after_a_commit_expired_it_is_marked(app, session, rules):
+    """A lead loaded, expired by a commit and then deleted (cases and payments never are; the delete reloads it): its
+    township-month is marked stale, so the cells never count a lead that is gone."""
+    build(session, user(app, "township_caseworker_370811"), random_table(8))
+    summary.rebuild(session, rules, NOW.date())
+    lead = session.scalars(select(Lead).where(Lead.case_id.is_(None)).order_by(Lead.id)).first()
+    assert lead is not None
+    township, month = lead.township_id, summary_month(lead.reported_at)
+    session.expire(lead)
+    session.delete(lead)
+    session.flush()
+    marked = set(session.execute(select(DashboardStale.township_id, DashboardStale.month)).all())
+    assert marked == {(township, month)}
+    _agree(session, rules, "after a lead deleted")
+
+
+def test_a_township_month_is_never_counted_twice(app, session, rules):
+    """Two builds of the same month (a rebuild beside a refresh on another worker) cannot both land: the
+    cells are unique per township, month, kind and category, so the second fails instead of adding."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.reports.grain import county_numbers, new_grain
+
+    build(session, user(app, "township_caseworker_370811"), random_table(9))
+    summary.rebuild(session, rules, NOW.date())
+    month = session.scalar(select(DashboardCell.month).order_by(DashboardCell.month))
+    cells = session.scalar(select(func.count(DashboardCell.id)))
+    repeat_days = county_numbers(session, rules, NOW.date())["repeat"]
+    with pytest.raises(IntegrityError):
+        with session.begin_nested():
+            summary._build_month(session, Area("city", None), month, repeat_days, new_grain(session).county_of)
+    assert session.scalar(select(func.count(DashboardCell.id))) == cells

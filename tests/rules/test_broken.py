@@ -28,6 +28,8 @@ REQUIRED_KINDS = {
     "performance-faults",
     # the lead inbox's response clock
     "lead-hours-not-whole",
+    # the repeat period: a year at most (the dashboards' summary looks back that far)
+    "repeat-days-past-a-year",
 }
 BROKEN_DIRS = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 
