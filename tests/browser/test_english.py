@@ -25,13 +25,14 @@ def test_caseworker_key_pages_in_english(open_as, live_server):
     caseworker.does_not_see("uremia", "尿毒症")  # the category by its English name
 
 
-@pytest.mark.parametrize("language, text", [("zh", "没有这个页面"), ("en", "not found")])
-def test_an_unknown_page_answers_in_the_users_language_with_the_menu(open_as, language, text):
+@pytest.mark.parametrize("language, text, brand", [("zh", "没有这个页面", "临时救助管理"),
+                                                   ("en", "not found", "Temporary Assistance")])
+def test_an_unknown_page_answers_in_the_users_language_with_the_menu(open_as, language, text, brand):
     caseworker = open_as("township_caseworker_370811", language=language)
     caseworker.goto("/no-such-page/", expect_status=404)
     assert text.lower() in caseworker.text.lower()
     assert caseworker.page.locator(".navbar a[href='/intake/']").count()  # the menu, and a way back
-    caseworker.follow("临时救助管理")
+    caseworker.follow(brand)  # the product's name, in the user's language, leads home
 
 
 def test_finance_pages_in_english(open_as, live_server):
