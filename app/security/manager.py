@@ -213,8 +213,9 @@ class TempaidSecurityManager(SecurityManager):
         The password hash (scrypt, about a second on a loaded machine) is checked outside any transaction:
         on SQLite every request's transaction holds the write lock from its first query, and twenty people
         signing in at once queued behind each other's hashing past the busy timeout (issue: "database is
-        locked" under ~20 sessions). The look-up ends its transaction, the hash is checked, then the
-        attempt is written in a short transaction of its own."""
+        locked" under ~20 sessions). The attempt is written first, as a wrong password, and the account's
+        failures counted again with it, so guesses sent at once cannot all pass the lock-out check; the
+        hash is then checked with no transaction open, and a match turns the attempt into the success."""
         if not username or is_null_password(password):
             return None
         # attempts count against the account, whatever spelling or e-mail was typed for it
@@ -225,20 +226,28 @@ class TempaidSecurityManager(SecurityManager):
             return None
         usable = known is not None and known.is_active
         stored = known.password if usable else current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"]
+        # the attempt counts as a wrong password before its hash is checked, and is counted again with
+        # the others in flight: twenty guesses sent at once cannot all pass the lock-out check first
+        attempt = self._record_login(account, None, "bad_password" if known is not None else "unknown_user")
+        if known is not None and self.recent_failures(account) > current_app.config["AUTH_LOCKOUT_ATTEMPTS"]:
+            attempt.reason = "locked"
+            self.session.commit()
+            return None
         self.session.commit()  # no lock is held while the hash is computed
         matches = check_password_hash(stored, password) and usable
         if usable:
             self.update_user_auth_stat(known, matches)
-        user = known if matches else None
-        if user is not None:
-            self._record_login(account, user.id, "ok")
-        else:
-            self._record_login(account, None, "bad_password" if known is not None else "unknown_user")
-        return user
+        if not matches:
+            return None
+        attempt.user_id, attempt.success, attempt.reason = known.id, True, "ok"
+        self.session.commit()
+        return known
 
-    def _record_login(self, username: str, user_id: int | None, reason: str) -> None:
-        self.session.add(LoginEvent(
+    def _record_login(self, username: str, user_id: int | None, reason: str) -> LoginEvent:
+        event = LoginEvent(
             username=username[:128], user_id=user_id, success=reason == "ok", reason=reason,
             remote_addr=request.remote_addr if has_request_context() else None,
-        ))
+        )
+        self.session.add(event)
         self.session.commit()
+        return event
