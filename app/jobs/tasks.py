@@ -69,11 +69,11 @@ def _send_mails(session, reminded, now) -> int:
 @celery_app.task(name="tempaid.refresh_dashboards", bind=True, max_retries=RETRIES)
 def refresh_dashboards(self, run_id: int | None = None):
     from app.reports.summary import refresh
+    from app.services.posting import china_today
     from app.services.rules import current_rules
-    from app.views.dashboards import today
 
     def body(session, progress):
-        return {"rebuilt": refresh(session, current_rules(), today())}
+        return {"rebuilt": refresh(session, current_rules(), china_today())}
 
     return run_job(self, "refresh_dashboards", body, run_id)
 

@@ -15,13 +15,13 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.services.posting import china_today
 from app.models import Case
 from app.models.accountability import CAUSES
 from app.models.audit import utcnow
 from app.reports.area import AreaRefused, Period, area_for, year_to_date
 from app.reports.dashboard import Dashboard, build
 from app.reports.indicators import ACCOUNTABILITY, MONEY, REACH, TIMELINESS
-from app.rules.inputs import CST
 from app.security.scope import scope_clause, sees_personal_data
 from app.web.request_user import current_user
 from app.services.accountability import AccountabilityRefused, corrections, overrun_clocks, record
@@ -49,7 +49,7 @@ class PeriodInvalid(ValueError):
 
 
 def today() -> dt.date:
-    return utcnow().astimezone(CST).date()
+    return china_today()
 
 
 def period_from(args) -> Period:

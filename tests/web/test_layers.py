@@ -41,7 +41,8 @@ def _offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
             if any(module == f or module.startswith(f + ".") for f in forbidden)]
 
 
-@pytest.mark.parametrize("package", ["api", "security", "services", "web", "rules", "models", "public"])
+@pytest.mark.parametrize("package", ["api", "security", "services", "web", "rules", "models", "public",
+                                     "reports", "documents"])
 def test_no_screen_module_below_the_screens(package):
     assert _sources(package), f"app/{package} has no sources: the check would pass on nothing"
     assert _offenders(package, ("app.views",)) == []
