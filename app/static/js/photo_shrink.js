@@ -55,18 +55,23 @@
       }
       return attempt(0.85, 1);
     }).then(function (blob) {
+      if (!blob) { return file; }  // the browser could not encode it: the original goes, the server judges
       var name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
       return new File([blob], name, {type: "image/jpeg"});
     }, function () { return file; });  // not an image the browser reads: the server says so
   }
 
+  var choice = 0;  // a newer choice of photos wins over a shrink still running for an older one
+
   input.addEventListener("change", function () {
     var files = Array.prototype.slice.call(input.files || []);
     if (!files.length || input.getAttribute("data-shrunk") === "replacing") { return; }
+    var mine = ++choice;
     input.setAttribute("data-shrunk", "working");
     if (button) { button.disabled = true; }
     say(script.getAttribute("data-working"));
     Promise.all(files.map(shrink)).then(function (shrunk) {
+      if (mine !== choice) { return; }
       var chosen = new DataTransfer();
       shrunk.forEach(function (f) { chosen.items.add(f); });
       input.setAttribute("data-shrunk", "replacing");
@@ -75,6 +80,11 @@
       say(script.getAttribute("data-done") + " " + shrunk.map(function (f) {
         return Math.round(f.size / 1024) + " KB";
       }).join(", "));
+      if (button) { button.disabled = false; }
+    }).catch(function () {  // whatever went wrong, the photos as chosen can still be sent
+      if (mine !== choice) { return; }
+      input.setAttribute("data-shrunk", "done");
+      say("");
       if (button) { button.disabled = false; }
     });
   });
