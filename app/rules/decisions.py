@@ -7,10 +7,12 @@ multiplied out, base, tier bands, approval limit, each tier's maximum per number
 and then decides each application straight from its stored input, building no request and calling no
 engine: a few sums and comparisons, and the suggested amount the very ``Decimal`` the engine gives.
 
-Money stays ``Decimal`` (parsed in C): working it into integer fen in Python was measured slower than
-that (about 1.2 µs a string against 0.3). Every value here has at most 23 significant digits (15 before
-the point, 6 after, a sum of a few months), so the default context computes it exactly, as the engine's
-50 digits do; comparisons never round.
+The months of income and of necessary spending are summed in whole fen (:func:`fen_sum`: checked
+by one match, converted in C, exact); each single amount (assets, cost, requested) stays the ``Decimal``
+the parser would build, since the suggested amount must be the engine's. Working amounts into fen
+digit by digit in Python was measured slower than that (about 1.2 µs a string against 0.3). Every
+``Decimal`` value here has at most 23 significant digits, so the default context computes it exactly,
+as the engine's 50 digits do; comparisons never round.
 
 It covers the plain application only, and says ``None`` for anything else, which the caller then
 evaluates the usual way (parse, ``evaluate_request(explain=False)``): a major severity, any field out of
