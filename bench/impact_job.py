@@ -4,12 +4,14 @@ record, the figures stored on the run — the path a worker takes (eager here, t
     python bench/impact_job.py [--applications 50000] [--database-url URL]
 
 Prints the seconds from queueing to the stored figures, the progress writes, and the process's peak
-memory. The applications are ``bench/engine.py``'s mix for 任城区, stored as cases of the last twelve
+memory; the job runs three times — with the impact's decision path, without it (the per-row path), with
+it again — and the ratio is printed. The applications are ``bench/engine.py``'s mix for 任城区, stored as cases of the last twelve
 months (on a temporary SQLite database unless ``--database-url`` names an empty one of your own).
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import resource
 import sys
@@ -78,20 +80,31 @@ def main() -> int:
                  application_date=today - timedelta(days=i % 360), inputs=data, verdict={}, rules_digest="x",
                  eligible=False, deadlines={}, warnings=[], created_by_id=user.id) for i, data in enumerate(mix)])
         session.commit()
-        run_id = impact_runs.start(user.id, rel, edit.text, as_of, today)
+        run_ids = [impact_runs.start(user.id, rel, edit.text, as_of, today) for _ in range(3)]
         session.remove()
-    start = time.perf_counter()
-    tasks.impact_run.delay(run_id=run_id)
-    seconds = time.perf_counter() - start
-    with app.app_context():
-        run = db.session.get(JobRun, run_id)
-        state, done, total, figures = run.state, run.progress_done, run.progress_total, run.result or {}
+    with_columns = impact_runs.impact
+    runs = []
+    for run_id, columns in zip(run_ids, (True, False, True)):
+        # the same job, the impact told to skip its decision path for the middle run (the per-row path)
+        impact_runs.impact = with_columns if columns else functools.partial(with_columns, columns=False)
+        start = time.perf_counter()
+        tasks.impact_run.delay(run_id=run_id)
+        seconds = time.perf_counter() - start
+        with app.app_context():
+            run = db.session.get(JobRun, run_id)
+            runs.append((seconds, run.state, run.progress_done, run.progress_total, run.result or {}))
+    impact_runs.impact = with_columns
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    (seconds, state, done, total, figures), slow, again = runs
     print(f"impact job over {len(mix):,} stored applications ({url.split(':')[0]}): {state}, "
-          f"{seconds:.2f} s queued → figures stored; progress {done:,}/{total:,} "
+          f"{seconds:.2f} s then {again[0]:.2f} s queued → figures stored; progress {done:,}/{total:,} "
           f"(a write every {impact_runs.PROGRESS_EVERY:,}); {figures.get('changed', 0):,} change; peak RSS {peak:.0f} MiB")
+    print(f"the same job without the decision path, between those two: {slow[0]:.2f} s ({slow[1]}); "
+          f"decision path / per-row = {slow[0] / min(seconds, again[0]):.2f}x; "
+          f"figures {'the same' if slow[4] == figures == again[4] else 'DIFFERENT (a defect)'}")
     shutil.rmtree(work, ignore_errors=True)
-    return 0 if state == "succeeded" and figures.get("applications") == len(mix) else 1
+    ok = all(run[1] == "succeeded" and run[4].get("applications") == len(mix) for run in runs)
+    return 0 if ok and slow[4] == figures == again[4] else 1
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable
 
+from app.rules.decisions import Decider, read_row
 from app.rules.engine import evaluate_request
 from app.rules.faults import InputError
 from app.rules.inputs import parse_input
@@ -117,10 +118,13 @@ def decisive_rules(rules, county: str, day: date):
 
 
 def impact(current, proposed, applications: Iterable[tuple[object, dict]], as_of: date,
-           examples: int = 20, progress=None) -> Impact:
+           examples: int = 20, progress=None, columns: bool = True) -> Impact:
     """Compare ``current`` and ``proposed`` (RuleSets) over ``(key, engine input)`` pairs on ``as_of``;
-    keeps the first ``examples`` applications whose outcome changed; tells ``progress(done, total)``."""
+    keeps the first ``examples`` applications whose outcome changed; tells ``progress(done, total)``.
+    ``columns``: plain applications are decided by :mod:`app.rules.decisions` (the same outcomes,
+    from parameters derived once per group); False evaluates every one the engine's way."""
     result = Impact(as_of)
+    deciders = (Decider(current, as_of), Decider(proposed, as_of)) if columns else None
     day = as_of.isoformat()
     total = len(applications) if progress is not None and hasattr(applications, "__len__") else None
     unchanged: dict[str, bool] = {}  # county -> its decisive rules are the same under both
@@ -128,26 +132,50 @@ def impact(current, proposed, applications: Iterable[tuple[object, dict]], as_of
     if progress is not None:
         progress(0, total)
     for key, data in applications:
-        try:
-            req = parse_input(redated(data, day))
-        except InputError as exc:
-            req = exc
-        before = _decide(req, current)
-        if isinstance(req, InputError):
-            after = before
-        else:
-            same = unchanged.get(req.county)
-            if same is None:
-                old = decisive_rules(current, req.county, as_of)
-                same = unchanged[req.county] = old is not None and old == decisive_rules(proposed, req.county, as_of)
-            after = before if same else _decide(req, proposed)
-        _count(result, key, before, after, examples)
+        pair = None
+        if deciders is not None and (row := read_row(data, as_of)) is not None:
+            pair = _decided(row, deciders, unchanged, current, proposed, as_of)
+        if pair is None:
+            pair = _usual(data, day, unchanged, current, proposed, as_of)
+        _count(result, key, *pair, examples)
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, total)
     if progress is not None:
         progress(done, total)
     return result
+
+
+def _same(unchanged: dict, county: str, current, proposed, as_of: date) -> bool:
+    """Whether ``county``'s decisive rules on ``as_of`` are the same under both (remembered)."""
+    same = unchanged.get(county)
+    if same is None:
+        old = decisive_rules(current, county, as_of)
+        same = unchanged[county] = old is not None and old == decisive_rules(proposed, county, as_of)
+    return same
+
+
+def _usual(data, day: str, unchanged: dict, current, proposed, as_of: date) -> tuple:
+    """``(before, after)`` of one application the engine's way: parsed once, evaluated per rule set."""
+    try:
+        req = parse_input(redated(data, day))
+    except InputError as exc:
+        req = exc
+    before = _decide(req, current)
+    if isinstance(req, InputError) or _same(unchanged, req.county, current, proposed, as_of):
+        return before, before
+    return before, _decide(req, proposed)
+
+
+def _decided(row, deciders, unchanged: dict, current, proposed, as_of: date):
+    """``(before, after)`` of a plain application by the decision path, or None (the usual way)."""
+    before = deciders[0].decide(row)
+    if before is None:
+        return None
+    if _same(unchanged, row.county, current, proposed, as_of):
+        return before, before
+    after = deciders[1].decide(row)
+    return None if after is None else (before, after)
 
 
 def _count(result: Impact, key, before: tuple, after: tuple, examples: int) -> None:

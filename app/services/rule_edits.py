@@ -164,17 +164,18 @@ def applications(session: Session, counties: list[str], since: dt.date) -> Appli
 
 
 def proposal_impact(session: Session, current, rules_dir, rel: str, text: str, as_of: dt.date,
-                    today: dt.date, proposed=None, progress=None) -> Impact:
+                    today: dt.date, proposed=None, progress=None, columns: bool = True) -> Impact:
     """The impact of saving ``text`` as ``rel``: the county's (or, for the city file, every county's)
     applications of the last twelve months under ``current`` and the proposed rules, on ``as_of``.
-    ``progress(done, total)`` is told as the applications are evaluated (a background job's bar)."""
+    ``progress(done, total)`` is told as the applications are evaluated (a background job's bar);
+    ``columns`` False skips the decision path (for a benchmark's comparison: the figures are the same)."""
     if proposed is None:
         proposed, faults = check(rules_dir, rel, text)
         if faults:
             raise RuleEditRefused("invalid", "the proposal has faults", faults)
     counties = affected_counties(current, rel)
     return impact(current, proposed, applications(session, counties, year_before(today)), as_of,
-                  progress=progress)
+                  progress=progress, columns=columns)
 
 
 @dataclass

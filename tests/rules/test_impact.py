@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.rules import engine, impact as impact_module
+from app.rules.decisions import Decider
 from app.rules.impact import Outcome, decisive_rules, impact, redated
 from app.rules.inputs import parse_input
 from app.rules.loader import check_directory
@@ -78,6 +79,11 @@ def test_the_fast_impact_equals_evaluating_everything_twice(apps):
     assert [example.key for example in result.examples] == changed_keys
 
 
+UNCHANGED_BASE = {"kind": "emergency", "category": "incident:fire", "severity": "light", "application_date": "2026-03-01",
+                  "residency": "local_hukou", "area": "urban", "household": {"size": 2}, "requested_amount": "800"}
+UNCHANGED_APPS = [(i, dict(UNCHANGED_BASE, county=county)) for i, county in enumerate(["370881", "370811", "370881", "370830"])]
+
+
 def test_an_unchanged_county_is_evaluated_once(monkeypatch):
     current, proposed = rule_sets()
     seen = []
@@ -88,10 +94,23 @@ def test_an_unchanged_county_is_evaluated_once(monkeypatch):
         return real(req, rules, explain)
 
     monkeypatch.setattr(impact_module, "evaluate_request", counting)
-    base = {"kind": "emergency", "category": "incident:fire", "severity": "light", "application_date": "2026-03-01",
-            "residency": "local_hukou", "area": "urban", "household": {"size": 2}, "requested_amount": "800"}
-    apps = [(i, dict(base, county=county)) for i, county in enumerate(["370881", "370811", "370881", "370830"])]
-    impact(current, proposed, apps, AS_OF)
+    impact(current, proposed, UNCHANGED_APPS, AS_OF, columns=False)
+    assert seen.count(("370881", True)) == 0 and seen.count(("370881", False)) == 2
+    assert seen.count(("370811", True)) == 1 and seen.count(("370830", True)) == 1
+
+
+def test_an_unchanged_county_is_decided_once_on_the_decision_path(monkeypatch):
+    current, proposed = rule_sets()
+    seen = []
+    real = Decider.decide
+
+    def counting(self, row):
+        seen.append((row.county, self.rules is proposed))
+        return real(self, row)
+
+    monkeypatch.setattr(Decider, "decide", counting)
+    monkeypatch.setattr(impact_module, "evaluate_request", None)  # never the engine: these are plain
+    impact(current, proposed, UNCHANGED_APPS, AS_OF)
     assert seen.count(("370881", True)) == 0 and seen.count(("370881", False)) == 2
     assert seen.count(("370811", True)) == 1 and seen.count(("370830", True)) == 1
 
