@@ -20,6 +20,7 @@ def test_the_refresh_rebuilds_what_writes_marked(app, celery, runs):
     with app.app_context():
         towns = db.session.execute(select(Region.id, Region.parent_id).where(Region.level == "township")
                                    .order_by(Region.id).limit(2)).all()
+        db.session.execute(delete(DashboardStale))  # what earlier committing tests marked is not this test's
         db.session.execute(insert(DashboardStale), [{"township_id": t, "county_id": c, "month": dt.date(2026, 11, 1)}
                                                     for t, c in towns])
         db.session.commit()
