@@ -8,15 +8,13 @@ with 409; a proposal with faults, or one that would change values already in for
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app, jsonify
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
 from app.jobs import enqueue, tasks
 from app.rules.editing import CategoryEdit, Changes, FileFaulty
-from app.rules.inputs import CST
 from app.services import impact_runs, job_runs, rule_edits
+from app.services.posting import china_today
 from app.services.rules import current_rules
 from app.web import rule_labels as labels
 from app.web.bodies import body_object
@@ -30,10 +28,6 @@ from app.web.server_errors import API_MESSAGES
 CODE = {"in": "path", "name": "code", "required": True, "description": "the region's code (a county, the city)",
         "schema": {"type": "string", "pattern": "^[0-9]{6}$", "example": "370811"}}
 EXAMPLE = {"digest": "…", "effective": "2027-01-01", "values": {"standards.dibao_monthly.urban": "960"}}
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(CST).date()
 
 
 def _category(edit: dict) -> CategoryEdit:
@@ -122,7 +116,7 @@ class RuleEditorApi(BaseApi):
         rule_file = self._opened(target)
         if body["digest"] != rule_file.digest:
             raise ApiRefusal(409, "digest_moved", labels.problem_text("digest_moved"), "digest")
-        today = _today()
+        today = china_today()
         result = rule_edits.preview(self.appbuilder.session, current_rules(), rule_file, changes_of(body),
                                     body.get("shown_on") or today, today, with_impact=False)
         return target, rule_file, body, result
@@ -177,7 +171,7 @@ class RuleEditorApi(BaseApi):
         try:
             revision = rule_edits.save(session, current_user(), self._rules_dir(), rule_file.rel,
                                        result.proposal.text, body["digest"], body["reason"],
-                                       effective=result.proposal.effective, today=_today())
+                                       effective=result.proposal.effective, today=china_today())
         except rule_edits.RuleEditRefused as exc:
             session.rollback()
             status = 409 if exc.code in ("digest_moved", "history") else 422 if exc.code == "invalid" else 400
@@ -199,7 +193,7 @@ class RuleEditorApi(BaseApi):
         refused = _refused(result)
         if refused is not None:
             raise refused
-        today = _today()
+        today = china_today()
         session = self.appbuilder.session
         run_id = impact_runs.start(current_user().id, target.rel, result.proposal.text,
                                    max(result.proposal.effective or today, today), today, session)

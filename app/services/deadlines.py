@@ -37,6 +37,11 @@ def refresh_due_at(case: Case) -> None:
     case.due_at = min(dues).astimezone(dt.timezone.utc) if dues else None
 
 
+def china_midnight(day: dt.date) -> dt.datetime:
+    """The moment ``day`` begins in China, in UTC (as the time columns hold it)."""
+    return dt.datetime.combine(day, dt.time(0, 0), CST).astimezone(dt.timezone.utc)
+
+
 def as_utc(moment: dt.datetime) -> dt.datetime:
     """A stored time as an aware UTC time (SQLite gives it back without its offset)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

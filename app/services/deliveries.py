@@ -24,7 +24,7 @@ from app.rules import RuleSet
 from app.rules.inputs import CST
 from app.security.scope import county_id_of, in_scope, scope_clause
 from app.services.audit import acting
-from app.services.deadlines import as_utc
+from app.services.deadlines import as_utc, china_midnight
 from app.services.documents import DECISIONS, KINDS
 from app.services.townships import counties_in_scope
 
@@ -115,7 +115,7 @@ def _cutoffs(session: Session, user, rules: RuleSet, today: dt.date) -> list[tup
     for county in counties:
         days = _delivery_days(rules, county.code, today)
         if days is not None:
-            out.append((county.id, _midnight(today - dt.timedelta(days=days))))
+            out.append((county.id, china_midnight(today - dt.timedelta(days=days))))
     return out
 
 
@@ -156,9 +156,9 @@ def overdue_deliveries(session: Session, rules: RuleSet, now: dt.datetime,
     query = select(Region).where(Region.level == "county")
     counties = session.scalars(query.where(Region.code == county_code) if county_code else query).all()
     days = {county.id: clock for county in counties if (clock := _delivery_days(rules, county.code, today)) is not None}
-    cutoffs = [(county_id, _midnight(today - dt.timedelta(days=n))) for county_id, n in days.items()]
+    cutoffs = [(county_id, china_midnight(today - dt.timedelta(days=n))) for county_id, n in days.items()]
     cases = session.scalars(_with_places().where(*_undelivered_where(cutoffs)).order_by(Case.decided_at, Case.id))
-    return [(case, _midnight(as_utc(case.decided_at).astimezone(CST).date() + dt.timedelta(days=days[case.county_id] + 1))
+    return [(case, china_midnight(as_utc(case.decided_at).astimezone(CST).date() + dt.timedelta(days=days[case.county_id] + 1))
              - dt.timedelta(seconds=1)) for case in cases]
 
 
@@ -166,10 +166,6 @@ def _delivery_days(rules: RuleSet, county_code: str, today: dt.date) -> int | No
     found = rules.county(county_code)
     val = found.params(today).get(DAYS_KEY) if found else None
     return None if val is None or val.value is None else int(val.value)
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), CST).astimezone(dt.timezone.utc)
 
 
 __all__ = ["DeliveryRefused", "record_delivery", "acknowledge", "deliveries_of", "undelivered", "overdue_deliveries"]

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, aliased
 from app.idnumber import mask as mask_id
 from app.models import Case, DisclosurePosting, FundMovement, Household, Payment, Region, TempaidUser
 from app.models.payment import BY_HAND, PAYMENT_METHODS
-from app.rules.inputs import CST, FIRST_YEAR, LAST_YEAR
+from app.rules.inputs import FIRST_YEAR, LAST_YEAR
+from app.services.deadlines import china_midnight
 from app.security.scope import scope_clause
 from app.services.ids import is_row_id
 from app.services.money import fen, sum_fen
@@ -98,10 +99,6 @@ def posting_key(region) -> tuple[int, int]:
     return (region.id, 0) if region.level == "county" else (region.parent_id, region.id)
 
 
-def _china_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), CST).astimezone(dt.timezone.utc)
-
-
 def _on_the_list_of(session: Session, township: Region, month: Month):
     """Which payments a month's disclosure list holds: those paid in the month — except the ones recorded
     after the month's own list was posted —, and those paid in an earlier month but recorded, in this month,
@@ -115,8 +112,8 @@ def _on_the_list_of(session: Session, township: Region, month: Month):
     in_month = and_(Payment.paid_on >= month.first, Payment.paid_on < month.next)
     if month in posted:
         in_month = and_(in_month, Payment.recorded_at <= posted[month])
-    recorded_now = and_(Payment.recorded_at >= _china_midnight(month.first),
-                        Payment.recorded_at < _china_midnight(month.next))
+    recorded_now = and_(Payment.recorded_at >= china_midnight(month.first),
+                        Payment.recorded_at < china_midnight(month.next))
     missed = [and_(Payment.paid_on >= earlier.first, Payment.paid_on < earlier.next, Payment.recorded_at > at)
               for earlier, at in posted.items() if earlier.first < month.first]
     return or_(in_month, and_(recorded_now, or_(*missed) if missed else false()))
