@@ -121,6 +121,14 @@ class RuleEditorApi(BaseApi):
                                     body.get("shown_on") or today, today, with_impact=False)
         return target, rule_file, body, result
 
+    def _acceptable(self, code: str, schema):
+        """:meth:`_proposal` of a change that may be saved: one with faults or nothing to save is refused."""
+        target, rule_file, body, result = self._proposal(code, schema)
+        refused = _refused(result)
+        if refused is not None:
+            raise refused
+        return target, rule_file, body, result
+
     @expose("/", methods=["GET"])
     @documented("The rule files you may edit", method="get", reply=schemas.RuleFiles, errors=(),
                 description="A county's rule administrator their county's file; the city's the city file.")
@@ -163,10 +171,7 @@ class RuleEditorApi(BaseApi):
     @protect()
     @safe
     def save(self, code):
-        _target, rule_file, body, result = self._proposal(code, schemas.RuleSaveBody)
-        refused = _refused(result)
-        if refused is not None:
-            raise refused
+        _target, rule_file, body, result = self._acceptable(code, schemas.RuleSaveBody)
         session = self.appbuilder.session
         try:
             revision = rule_edits.save(session, current_user(), self._rules_dir(), rule_file.rel,
@@ -189,10 +194,7 @@ class RuleEditorApi(BaseApi):
     @protect()
     @safe
     def impact(self, code):
-        target, _file, _body, result = self._proposal(code, schemas.RuleChangeBody)
-        refused = _refused(result)
-        if refused is not None:
-            raise refused
+        target, _file, _body, result = self._acceptable(code, schemas.RuleChangeBody)
         today = china_today()
         session = self.appbuilder.session
         run_id = impact_runs.start(current_user().id, target.rel, result.proposal.text,
