@@ -27,6 +27,9 @@ setup(
         "Flask-Migrate>=4.1,<5",
         "alembic>=1.13",
         "chinese-calendar>=1.11",
+        # reads the batch door's and the evaluation API's JSON about 13x faster than json.loads; anything
+        # it refuses, and every error, is read again by json (app/rules/jsonout.py)
+        "orjson>=3.10,<4",
         "click>=8.1",
         # the public disclosure list (公示) and the cash ledger as Excel workbooks
         "openpyxl>=3.1",

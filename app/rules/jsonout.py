@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
+
+import orjson
 
 from app.rules.faults import InputError
 
@@ -54,10 +56,25 @@ def error_json(error: InputError) -> dict:
 
 
 def answer(text: str, rules) -> tuple[str, bool]:
-    """``(JSON text, ok)`` for one application sent as JSON text: what the CLI prints and the API
-    sends (text that is not JSON is an input error like any other)."""
-    from app.rules.engine import evaluate
+    """``(JSON text, ok)`` for one application sent as JSON text: what the CLI prints, the API sends and
+    the batch writes (text that is not JSON is an input error like any other).
 
+    A plain input is read by orjson and its verdict written straight to text
+    (:mod:`app.rules.quickverdict`). Anything else — text orjson refuses, an input the fast path declines —
+    is read again by :func:`json.loads` and takes the engine and :func:`dumps`, so every error and every
+    verdict is worded as the general path words it, byte for byte."""
+    from app.rules.engine import _CONTEXT, evaluate
+    from app.rules.quickverdict import quick_verdict
+
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        with localcontext(_CONTEXT):
+            quick = quick_verdict(data, rules)
+        if quick is not None:
+            return quick, True
     try:
         data = json.loads(text)
     except ValueError as exc:  # JSONDecodeError, or text that is not UTF-8

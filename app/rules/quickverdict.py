@@ -1,0 +1,230 @@
+"""The verdict of a plain input written straight to text: the batch door's fast path.
+
+:func:`app.rules.engine.evaluate` builds a dict of dicts that :func:`~app.rules.jsonout.dumps` then walks;
+for a million households most of that work is the same from line to line. Here everything that depends
+only on the county, the parameters in force, the kind, category, area and severity — the limits, their
+texts and sources, the fixed checks, the amount rule — is worked out once into a :class:`Plan`, and a
+line costs its own arithmetic (the same exact ``Decimal`` operations, in the engine's context) and one
+string join.
+
+It answers ``None`` at any doubt — an input the fast parser declines, a verdict that would be an error, a
+plan that cannot be made — and the caller takes the general path. Its text must equal
+``dumps(evaluate(data, rules))`` byte for byte; ``tests/rules/test_quick_verdict.py`` holds it to that on
+the benchmark's mix, on random inputs and on every rule variant the tests carry.
+
+Example::
+
+    >>> quick_verdict(json.loads(line), rules) == dumps(evaluate(json.loads(line), rules))
+    True
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.rules.engine import EXPENDITURE_CATEGORY_KINDS, _limits, _need, _ratio
+from app.rules.faults import InputError
+from app.rules.fastinput import quick_parse
+from app.rules.jsonout import dumps, money, number
+from app.rules.recognition import WAIVED, within
+from app.rules.request import CST
+
+PLANS_MAX = 20_000  # plans (and the engine's derived limits) kept per county: bounded, whatever the input
+_BOOL = {True: "true", False: "false"}
+
+
+class Plan:
+    """What one (county, parameters in force, kind, category, area, severity) decides for every line."""
+
+    __slots__ = ("prefix", "residency", "expenditure", "recognised_months", "mode", "base", "base_text",
+                 "light_max", "rows", "cap_at_cost", "limit", "days", "hours", "quick_days", "quick",
+                 "calendar", "kind")
+
+
+def _check_tail(limit, source) -> str:
+    return f', "limit": {dumps(limit)}, "source": {dumps(source)}}}'
+
+
+def _waived_check(name, limit, source) -> str:
+    return (f'{{"name": "{name}", "passed": true, "value": null, "limit": {dumps(limit)}, '
+            f'"source": {dumps(source)}, "waived": {dumps(WAIVED)}}}')
+
+
+def _make_plan(req, rules, county, p, category) -> Plan | None:
+    """The plan of ``req``'s key, or None when a value the engine needs is not in force (its verdict is an
+    input error, which the general path words)."""
+    plan = Plan()
+    plan.kind, plan.calendar = req.kind, rules.calendar
+    plan.prefix = (f'{{"county": {dumps(req.county)}, "kind": {dumps(req.kind)}, '
+                   f'"category": {dumps(req.category)}, "as_of": "')
+    quick = p.get("aid.quick_cap_dibao_months") if req.kind == "emergency" and req.severity == "light" else None
+    plan.quick = quick is not None
+    plan.recognised_months = p.get("eligibility.expenditure.recognised_months")
+    residency = p.get("eligibility.emergency_residency") if req.kind == "emergency" else None
+    if residency is None:
+        residency = _need(p, "eligibility.residency", req)
+    plan.residency = {
+        value: (value in residency.value,
+                f'{{"name": "residency", "passed": {_BOOL[value in residency.value]}, "value": {dumps(value)}'
+                + _check_tail(list(residency.value), residency.source))
+        for value in ("local_hukou", "residence_permit", "none")}
+    plan.expenditure = None
+    if req.kind == "expenditure":
+        n, m, dibao, income_limit, months, houses, vehicles, assets_limit, texts = _limits(req, p, county)
+        plan.expenditure = (
+            n, m, max(n, m), dibao.value * n, income_limit.value, assets_limit, houses.value, vehicles.value,
+            _check_tail(texts[0], dibao.source), _check_tail(texts[1], income_limit.source),
+            _check_tail(texts[2], months.source), _check_tail(houses.value, houses.source),
+            _check_tail(vehicles.value, vehicles.source),
+            (_waived_check("income", texts[1], income_limit.source),
+             _waived_check("financial_assets", texts[2], months.source),
+             _waived_check("houses", houses.value, houses.source),
+             _waived_check("vehicles", vehicles.value, vehicles.source)))
+    plan.base = _need(p, "standards.dibao_monthly.urban", req).value
+    plan.base_text = money(plan.base)
+    if req.severity == "major":
+        plan.mode, plan.limit = "major", None
+    else:
+        plan.limit = _need(p, "approval.township_limit", req).value
+        if req.kind == "emergency" and req.severity == "light":
+            plan.mode = "light"
+            plan.light_max = (quick.value * plan.base if quick is not None
+                              else _need(p, "aid.emergency_light_cap", req).value)
+        else:
+            plan.mode = "tiers"
+            plan.rows = tuple((row.start, row.multiplier, row.number, dumps(number(row.multiplier)))
+                              for row in reversed(_need(p, f"aid.{category.tiers}", req).value))
+            plan.cap_at_cost = _need(p, "aid.cap_at_cost", req).value
+    if req.kind == "expenditure":
+        plan.days = _need(p, "approval.expenditure_working_days", req).value
+    else:
+        plan.hours = timedelta(hours=_need(p, "approval.emergency_pre_assist_hours", req).value)
+        plan.days = _need(p, "approval.emergency_registration_working_days", req).value
+        quick_days = p.get("approval.quick_days") if plan.quick else None
+        plan.quick_days = None if quick_days is None else timedelta(days=quick_days.value)
+    return plan
+
+
+def _plan(req, rules) -> Plan | None:
+    county = rules.county(req.county)
+    if county is None:
+        return None
+    p = county.params(req.application_date)
+    key = (id(p), "quick", req.kind, req.category, req.area, req.severity)
+    plans = county.derived
+    try:
+        return plans[key]
+    except KeyError:
+        pass
+    category = county.category_map.get(req.category)
+    plan = None
+    if category is not None and (req.kind != "expenditure" or category.kind in EXPENDITURE_CATEGORY_KINDS):
+        try:
+            plan = _make_plan(req, rules, county, p, category)
+        except InputError:
+            plan = None
+    if len(plans) < PLANS_MAX:
+        plans[key] = plan
+    return plan
+
+
+def _expenditure_checks(req, plan, waived: bool, checks: list) -> bool | None:
+    """Append the five checks' texts; whether all passed, or None where the engine raises."""
+    n, m, wanted, dibao_n, income_limit, assets_limit, houses, vehicles, *tails, waived_texts = plan.expenditure
+    incomes, expenses, size = req.incomes, req.expenses, req.size
+    if len(incomes) < wanted or len(expenses) < n:
+        return None
+    net = sum(incomes[:n]) - sum(expenses[:n])
+    first = net < dibao_n * size
+    checks.append(f'{{"name": "net_income", "passed": {_BOOL[first]}, "value": "{_ratio(net, n * size)}"{tails[0]}')
+    if waived:
+        checks.extend(waived_texts)
+        return first
+    passed = (total := sum(incomes[:m])) < income_limit * size
+    assets_ok = req.financial_assets <= assets_limit * size
+    houses_ok, vehicles_ok = req.houses <= houses, req.vehicles <= vehicles
+    checks.append(f'{{"name": "income", "passed": {_BOOL[passed]}, "value": "{_ratio(total, size)}"{tails[1]}')
+    checks.append(f'{{"name": "financial_assets", "passed": {_BOOL[assets_ok]}, '
+                  f'"value": "{_ratio(req.financial_assets, size)}"{tails[2]}')
+    checks.append(f'{{"name": "houses", "passed": {_BOOL[houses_ok]}, "value": {req.houses}{tails[3]}')
+    checks.append(f'{{"name": "vehicles", "passed": {_BOOL[vehicles_ok]}, "value": {req.vehicles}{tails[4]}')
+    return first and passed and assets_ok and houses_ok and vehicles_ok
+
+
+def _amount_text(req, plan) -> tuple[str, str]:
+    """The amount block's text and the approval level's, for an eligible case."""
+    persons = req.beneficiaries
+    if plan.mode == "major":
+        return (f'{{"tier": null, "multiplier": null, "base": "{plan.base_text}", "beneficiaries": {persons}, '
+                f'"suggested": null, "maximum": null, "case_by_case": true}}'), '"county_leading_group"'
+    if plan.mode == "light":
+        maximum = plan.light_max
+        requested = req.requested
+        suggested = maximum if requested is None or requested > maximum else requested
+        tier = multiplier = "null"
+    else:
+        cost = req.cost
+        for start, factor, tier, multiplier in plan.rows:
+            if start * persons <= cost:
+                break
+        else:
+            start, factor, tier, multiplier = plan.rows[-1]
+        maximum = factor * plan.base * persons
+        if plan.cap_at_cost and cost < maximum:
+            maximum = cost
+        suggested = maximum
+    level = '"township"' if suggested <= plan.limit else '"county"'
+    return (f'{{"tier": {tier}, "multiplier": {multiplier}, "base": "{plan.base_text}", "beneficiaries": {persons}, '
+            f'"suggested": "{money(suggested)}", "maximum": "{money(maximum)}", "case_by_case": false}}'), level
+
+
+def _deadlines_text(req, plan) -> tuple[str, tuple]:
+    if plan.kind == "expenditure":
+        due, warnings = plan.calendar.add_working_days(req.accepted_on, plan.days)
+        return f'{{"decision_due": "{due.isoformat()}"}}', warnings
+    pre_due = (req.reported_at + plan.hours).astimezone(CST).isoformat(timespec="seconds")
+    if plan.quick_days is not None:
+        quick_due = req.reported_at.astimezone(CST).date() + plan.quick_days
+        return f'{{"pre_assist_due": "{pre_due}", "quick_due": "{quick_due.isoformat()}"}}', ()
+    due, warnings = plan.calendar.add_working_days(req.pre_assisted_on, plan.days)
+    return f'{{"pre_assist_due": "{pre_due}", "registration_due": "{due.isoformat()}"}}', warnings
+
+
+def quick_verdict(data, rules) -> str | None:
+    """``dumps(evaluate(data, rules))`` for a plain input whose verdict is not an error, else None.
+    Call it inside the engine's decimal context (``app.rules.engine._CONTEXT``), as
+    :func:`~app.rules.jsonout.answer` does."""
+    rules = getattr(rules, "current", rules)  # a RuleStore answers with its current rules
+    req = quick_parse(data)
+    if req is None:
+        return None
+    plan = _plan(req, rules)
+    if plan is None:
+        return None
+    waived = posting = False
+    months = plan.recognised_months
+    if months is not None and (req.dibao or req.dibao_edge or req.rigid_expense):
+        if req.recognised_on is None:
+            return None
+        if plan.kind == "expenditure":
+            waived = within(req.recognised_on, req.application_date, months.value)
+            posting = req.dibao_edge or req.rigid_expense
+    eligible, check = plan.residency[req.residency]
+    checks = [check]
+    if plan.expenditure is not None:
+        passed = _expenditure_checks(req, plan, waived, checks)
+        if passed is None:
+            return None
+        eligible = eligible and passed
+    amount, level = _amount_text(req, plan) if eligible else ("null", "null")
+    deadlines, warnings = _deadlines_text(req, plan)
+    notes = []
+    if plan.quick:
+        notes.append('"quick_aid"')
+    if plan.kind == "expenditure" and (req.dibao or req.tekun or waived):
+        notes.append('"verify_necessary_expenses"')
+    if posting:
+        notes.append('"public_posting_before_aid"')
+    shown = ", ".join(f'"{warning}"' for warning in warnings)
+    return (f'{plan.prefix}{req.application_text}", "eligible": {_BOOL[eligible]}, "checks": [{", ".join(checks)}], '
+            f'"amount": {amount}, "approval_level": {level}, "deadlines": {deadlines}, '
+            f'"notes": [{", ".join(notes)}], "warnings": [{shown}]}}')
