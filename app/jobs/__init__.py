@@ -44,10 +44,13 @@ celery_app.Task = FlaskTask
 
 def _drop_connections() -> None:
     """Forget the pooled broker connections of a previous configuration (a process that binds a second app
-    with another broker: the test suite); Celery keeps them on the app and would send to the old broker."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    with another broker: the test suite); Celery keeps them on the app and would send to the old broker.
+    kombu's process-wide pool registries are emptied too: they hand a closed pool back to the next app
+    bound to the same broker ("Acquire on closed pool")."""
+    from kombu import pools
+
+    pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 

@@ -3,6 +3,7 @@ server's database (the path under test is what the user then does in the browser
 from __future__ import annotations
 
 import itertools
+import re
 from types import SimpleNamespace
 
 from app.idnumber import check_digit
@@ -81,6 +82,15 @@ def _case_through(server, county: str, cost: str, steps) -> SimpleNamespace:
         session.commit()
         return SimpleNamespace(id=case.id, number=case.number, household=household, url=f"/caseview/show/{case.id}",
                                level=case.approval_level)
+
+def case_number(server, case_url: str) -> str:
+    """The number of the case whose page is ``case_url`` (``/caseview/show/<id>``)."""
+    from app.models import Case
+
+    with server.app.app_context():
+        case_id = int(re.search(r"/caseview/show/(\d+)", case_url).group(1))
+        return server.app.appbuilder.session.get(Case, case_id).number
+
 
 def taken_in_case(server, county: str = "370811", cost: str = "2000") -> SimpleNamespace:
     """An expenditure case of a new household, just taken in (waiting for 受理)."""

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.arrange import new_household, new_id_number
-from tests.browser.flows import find_household, take_in, today
+from tests.browser.arrange import case_number, new_household, new_id_number
+from tests.browser.flows import case_list_with, find_household, take_in, today
 
 CASEWORKER = "township_caseworker_370811"
 
@@ -34,7 +34,7 @@ def test_caseworker_takes_in_an_expenditure_case(open_as, live_server):
     caseworker = open_as(CASEWORKER)
     case_url = take_in(caseworker, household, "支出型", "尿毒症", **{"个人自负费用或损失": "20000"})
     caseworker.sees(household.head_name, "支出型", "尿毒症", "已申请", "受理")
-    caseworker.goto("/caseview/list/")
+    case_list_with(caseworker, case_number(live_server, case_url))
     caseworker.sees(household.head_name)
     assert case_url in caseworker.page.locator("a[href*='/caseview/show/']").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))")

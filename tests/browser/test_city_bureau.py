@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.arrange import approved_case, reviewed_case
-from tests.browser.flows import case_state, take_step
+from tests.browser.flows import case_list_with, case_state, take_step
 
 CITY = "city_bureau"
 
@@ -15,7 +15,9 @@ def test_city_bureau_sees_every_county_and_approves_directly(open_as, live_serve
     qufu = reviewed_case(live_server, "370881")
     city = open_as(CITY)
     city.goto("/caseview/list/")
+    case_list_with(city, rencheng.number)
     assert "任城区" in city.row_with(rencheng.number).inner_text()
+    case_list_with(city, qufu.number)
     assert "曲阜市" in city.row_with(qufu.number).inner_text()
     city.goto("/duecases/list/")
     city.goto(qufu.url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.arrange import approved_case, category_codes, new_household
-from tests.browser.flows import find_household
+from tests.browser.flows import case_list_with, find_household
 
 
 def test_caseworker_key_pages_in_english(open_as, live_server):
@@ -18,7 +18,7 @@ def test_caseworker_key_pages_in_english(open_as, live_server):
     codes = category_codes(live_server, "370811")
     shown_as_code = {code for code in codes if {code, code.replace("_", " ")} & options}
     assert not shown_as_code, f"categories shown by their code: {sorted(shown_as_code)}"
-    caseworker.goto("/caseview/list/")
+    case_list_with(caseworker, case.number)
     caseworker.sees(case.number, "Approved")
     caseworker.goto(case.url)
     caseworker.sees("Expenditure", "Approved")

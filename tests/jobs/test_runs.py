@@ -90,3 +90,17 @@ def test_no_job_runs_twice_at_once_across_workers(app, celery, runs, monkeypatch
     assert states == ["skipped", "succeeded"] and len(inside) == 1
     tasks.return_stale_claims.apply()  # the lock was released: the next run works again
     assert sorted(run.state for run in runs()) == ["skipped", "succeeded", "succeeded"]
+
+
+def test_an_eager_job_runs_after_the_app_was_bound_to_a_broker_and_back(app, celery, runs):
+    """The suite binds a real broker for the worker tests and the memory one again after: a job then
+    still runs (kombu's registry used to hand back the closed pool: "Acquire on closed pool")."""
+    from types import SimpleNamespace
+
+    from app.jobs import init_celery
+
+    tasks.return_stale_claims.delay()
+    init_celery(SimpleNamespace(config={"CELERY_BROKER_URL": "redis://127.0.0.1:6399/13"}, extensions={}))
+    init_celery(app)
+    tasks.return_stale_claims.delay()
+    assert [run.state for run in runs()] == ["succeeded", "succeeded"]
