@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
@@ -37,27 +38,24 @@ def evaluate_line(raw: bytes, rules) -> tuple[str, bool]:
 
 
 def evaluate_chunk(lines: list[bytes], rules=None) -> tuple[bytes, int, int]:
-    """The output bytes of a chunk of lines (each verdict and a newline), how many lines, how many errors."""
+    """The output bytes of a chunk of lines as read (each with its newline but a last one), each verdict
+    and a newline; how many lines, how many errors."""
     rules = _RULES if rules is None else rules
     out, errors = [], 0
     for raw in lines:
-        text, ok = evaluate_line(raw, rules)
+        text, ok = evaluate_line(raw[:-1] if raw.endswith(b"\n") else raw, rules)
         out.append(text)
         errors += not ok
     out.append("")
     return "\n".join(out).encode("utf-8"), len(lines), errors
 
 
-def chunks(source: BinaryIO, size: int = CHUNK_LINES) -> Iterator[list[bytes]]:
-    """Lists of at most ``size`` lines of ``source``, newlines removed; a last line without a
-    newline still counts, an end of file right after a newline does not start a new line."""
-    chunk: list[bytes] = []
-    for raw in source:
-        chunk.append(raw[:-1] if raw.endswith(b"\n") else raw)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
+def chunks(source: Iterable[bytes], size: int = CHUNK_LINES) -> Iterator[list[bytes]]:
+    """Lists of at most ``size`` lines of ``source`` as read, newlines kept (the workers strip them, so the
+    reading process does no work per line); a last line without a newline still counts, an end of file
+    right after a newline does not start a new line."""
+    lines = iter(source)
+    while chunk := list(islice(lines, size)):
         yield chunk
 
 
