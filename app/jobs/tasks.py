@@ -42,7 +42,7 @@ def _send_mails(session, reminded, now) -> int:
     (a retry after a refused message sends only what was not sent yet)."""
     from app.models import Notification, TempaidUser
     from app.services import mail
-    from app.views.reminder_text import mail_text
+    from app.web.reminder_text import mail_text
 
     from sqlalchemy import select
 

@@ -26,7 +26,7 @@ def _add(appbuilder: AppBuilder, view, name: str, label, icon: str, category: st
 def register_views(appbuilder: AppBuilder) -> None:
     from flask import current_app
 
-    from app.views.timefmt import china_time
+    from app.web.timefmt import china_time
 
     current_app.jinja_env.filters["china_time"] = china_time
     from app.views.cases import CaseView, DueCaseView

@@ -24,7 +24,7 @@ from app.services.spreadsheets import XLSX_MIMETYPE
 from app.services.townships import counties_in_scope
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.refusals import refusal_text
-from app.views.timefmt import china_time
+from app.web.timefmt import china_time
 
 from app.web.labels import BATCH_LABELS  # noqa: F401 (shared with the API)
 FILE_LABELS = {

@@ -45,15 +45,12 @@ from app.views.due_list import DueListWidget, merged_rows
 from app.web.lead_labels import STATES as STATE_WORDS
 from app.views.refusals import commit_or_refuse, refusal_text
 
-from app.web.labels import CASE_LABELS  # noqa: F401 (shared with the API)
+from app.web.labels import CASE_LABELS, DEADLINE_LABELS  # noqa: F401 (shared with the API and the reminders)
 from app.web.case_words import CHECK_LABELS, category_label  # noqa: F401 (the screens read them here)
 KIND_LABELS = {"expenditure": _l("Expenditure"), "emergency": _l("Emergency")}
 LEVEL_LABELS = {"township": _l("Township"), "county": _l("County"),
                 "county_leading_group": _l("County leading group")}
 SEVERITY_LABELS = {"light": _l("Light"), "heavy": _l("Heavy"), "major": _l("Major hardship")}
-#: the engine's deadlines by name (spec/evaluation.md), as the case page shows them
-DEADLINE_LABELS = {"decision_due": _l("Decision due"), "pre_assist_due": _l("Pre-assistance due"),
-                   "registration_due": _l("Registration due"), "quick_due": _l("Quick aid due")}
 #: what the trail records besides the workflow's own transitions (named by their labels)
 ACTION_LABELS = {"intake": _l("Taken in"), "create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"),
                  "payment": _l("Payment recorded"), "reverse": _l("Payment reversed"),

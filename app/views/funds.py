@@ -23,7 +23,7 @@ from app.services.rules import current_rules
 from app.services.townships import townships_in_scope
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.refusals import refusal_text
-from app.views.timefmt import china_time
+from app.web.timefmt import china_time
 
 KIND_LABELS = {"allocation_own": _l("Township's own funds"), "allocation_county": _l("County allocation"),
                "return": _l("Returned to the fund"), "draw": _l("Drawn for a payment")}

@@ -7,7 +7,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.models import JobRun
-from app.views.timefmt import china_time
+from app.web.timefmt import china_time
 
 TASK_LABELS = {"tempaid.overdue_reminders": _l("Overdue reminders"),
                "tempaid.return_stale_claims": _l("Stale charity claims returned to the pool"),

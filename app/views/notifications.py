@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from app.models.audit import utcnow
 from app.web.request_user import current_user
 from app.services import reminders
-from app.views.reminder_text import reminder_line
+from app.web.reminder_text import reminder_line
 
 PAGE_SIZE = 50
 

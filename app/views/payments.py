@@ -34,7 +34,7 @@ from app.services.workflow import TransitionRefused
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.cases import category_label, state_label
 from app.views.refusals import refusal_text
-from app.views.timefmt import china_time
+from app.web.timefmt import china_time
 
 METHOD_LABELS = {"bank_transfer": _l("Bank transfer"), "cash": _l("Cash"), "in_kind": _l("In kind"),
                  "referral": _l("Referral service")}

@@ -25,7 +25,7 @@ from app.views.cases import category_label
 from app.views.cases import state_label as case_state_label
 from app.views.masked import MaskingInterface
 from app.views.refusals import commit_or_refuse, refusal_text
-from app.views.timefmt import china_time
+from app.web.timefmt import china_time
 
 #: the household's personal data a referral shows, masked until the viewer's charity claims it
 HOUSEHOLD_PERSONAL = {"household.head_name": "name", "household.id_number": "id_number",

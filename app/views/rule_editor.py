@@ -25,7 +25,7 @@ from app.jobs import enqueue, tasks
 from app.services import impact_runs, job_runs, rule_edits
 from app.services.rules import current_rules
 from app.web import rule_labels as labels
-from app.views.timefmt import china_time
+from app.web.timefmt import china_time
 from app.views.cases import LEVEL_LABELS
 
 

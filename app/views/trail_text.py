@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models import Charity, PaymentBatch, TempaidUser
 from app.views import dashboard_labels
-from app.views.timefmt import china_time
+from app.web.timefmt import china_time
 
 #: what each action is called in the file, by the row it was written on (then by the action alone: a
 #: charity's aid reads the same on the referral and on the project)
@@ -73,7 +73,7 @@ def money(value) -> str:
 
 
 def trail_time(value) -> str:
-    """A time of the trail in China time (:func:`app.views.timefmt.china_time`); a dash for none."""
+    """A time of the trail in China time (:func:`app.web.timefmt.china_time`); a dash for none."""
     return china_time(value) or "—"
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+#: the engine's deadlines by name (spec/evaluation.md), as the case page and the reminders show them
+DEADLINE_LABELS = {"decision_due": _l("Decision due"), "pre_assist_due": _l("Pre-assistance due"),
+                   "registration_due": _l("Registration due"), "quick_due": _l("Quick aid due")}
+
 # cases
 CASE_LABELS = {
     "number": _l("Case number"), "household": _l("Household"), "county": _l("County"),

@@ -42,7 +42,7 @@ def _offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
 
 
 @pytest.mark.parametrize("package", ["api", "security", "services", "web", "rules", "models", "public",
-                                     "reports", "documents"])
+                                     "reports", "documents", "jobs"])
 def test_no_screen_module_below_the_screens(package):
     assert _sources(package), f"app/{package} has no sources: the check would pass on nothing"
     assert _offenders(package, ("app.views",)) == []

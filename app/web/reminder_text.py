@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.views.cases import DEADLINE_LABELS
-from app.views.timefmt import china_time
+from app.web.labels import DEADLINE_LABELS
+from app.web.timefmt import china_time
 
 
 def deadline_label(name: str) -> str:
