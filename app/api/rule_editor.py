@@ -14,7 +14,7 @@ from flask_appbuilder.api import BaseApi, expose, protect, safe
 from app.jobs import enqueue, tasks
 from app.rules.editing import CategoryEdit, Changes, FileFaulty
 from app.services import impact_runs, job_runs, rule_edits
-from app.services.posting import china_today
+from app.services.deadlines import china_today
 from app.services.rules import current_rules
 from app.web import rule_labels as labels
 from app.web.bodies import body_object

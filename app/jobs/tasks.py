@@ -69,7 +69,7 @@ def _send_mails(session, reminded, now) -> int:
 @celery_app.task(name="tempaid.refresh_dashboards", bind=True, max_retries=RETRIES)
 def refresh_dashboards(self, run_id: int | None = None):
     from app.reports.summary import refresh
-    from app.services.posting import china_today
+    from app.services.deadlines import china_today
     from app.services.rules import current_rules
 
     def body(session, progress):

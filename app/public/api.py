@@ -14,11 +14,9 @@ from flask_appbuilder.api import BaseApi, expose, safe
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from app.models.audit import utcnow
 from app.public import captcha, guard
 from app.public.pages import NOT_FOUND, lookup
 from app.rules import InputError
-from app.rules.inputs import CST
 from app.services import public as service
 from app.services.leads import LeadInvalid, report, response_hours
 from app.services.disclosures import posted_list
@@ -32,6 +30,7 @@ from app.web.errors import ApiRefusal, error_body
 from app.web.openapi import documented
 from app.web.schemas import public as schemas
 from app.web.schemas.base import as_text, worded
+from app.services.deadlines import china_today
 
 REPORT_FIELDS = ("person_name", "id_number", "phone", "township_id", "village", "address", "category", "severity",
                  "description")
@@ -43,10 +42,6 @@ CODE_PARAMETER = [{"in": "path", "name": "code", "required": True, "schema": {"t
 def _json(data, status: int = 200) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, default=str), status=status, mimetype="application/json",
                     headers={"Cache-Control": "no-store"})
-
-
-def _today():
-    return utcnow().astimezone(CST).date()
 
 
 def _county(code: str):
@@ -127,7 +122,7 @@ class PublicApi(BaseApi):
     def checklist(self, code: str):
         county = _county(code)
         return _reply(schemas.Checklist, {"county": {"code": county.code, "name": county.name},
-                                          "categories": service.checklist(current_rules(), code, _today(), english())})
+                                          "categories": service.checklist(current_rules(), code, china_today(), english())})
 
     @expose("/captcha", methods=["GET"])
     @public
@@ -154,11 +149,11 @@ class PublicApi(BaseApi):
         code = body.pop("county")
         _county(code)
         try:
-            result = service.self_check(current_rules(), code, as_text(body), _today())
+            result = service.self_check(current_rules(), code, as_text(body), china_today())
         except InputError as exc:
             field, sentence = input_error(exc)
             return _json(error_body("input", sentence, (field or "").removeprefix("household.") or None), 400)
-        result["documents"] = next((r["documents"] for r in service.checklist(current_rules(), code, _today(), english())
+        result["documents"] = next((r["documents"] for r in service.checklist(current_rules(), code, china_today(), english())
                                     if r["category"] == result["category"]), [])
         return _reply(schemas.SelfCheckResult, result)
 
@@ -189,7 +184,7 @@ class PublicApi(BaseApi):
             texts = problems_text(invalid.problems)
             first = sorted(texts)[0]
             return _fields_refused(400, invalid.problems[first], texts)
-        hours = response_hours(current_rules(), lead.county.code, lead.severity, _today())
+        hours = response_hours(current_rules(), lead.county.code, lead.severity, china_today())
         return _reply(schemas.ReportSent, {"number": lead.number, "first_contact_within_hours": hours}, 201)
 
     @expose("/status", methods=["POST"])

@@ -12,11 +12,9 @@ import re
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from app.models.audit import utcnow
 from app.public import captcha, guard
 from app.public.words import english, status_words
 from app.rules import InputError
-from app.rules.inputs import CST
 from app.services import public as service
 from app.services.leads import LeadInvalid, categories_of, report, response_hours
 from app.services.disclosures import posted_list
@@ -26,6 +24,7 @@ from app.web.case_words import CHECK_LABELS, category_label
 from app.web.input_errors import input_error
 from app.web.lead_forms import category_choices, submitted, townships_for
 from app.web.lead_labels import SEVERITIES, problem_text, problems_text
+from app.services.deadlines import china_today
 
 SELF_CHECK_FIELDS = ("kind", "category", "residency", "area", "size", "monthly_income", "monthly_necessary_expenses",
                      "financial_assets", "houses", "vehicles", "cost", "severity")
@@ -33,10 +32,6 @@ SELF_CHECK_FIELDS = ("kind", "category", "residency", "area", "size", "monthly_i
 
 def _session():
     return current_app.appbuilder.session
-
-
-def _today():
-    return utcnow().astimezone(CST).date()
 
 
 def _county(code: str):
@@ -60,7 +55,7 @@ def index():
 
 def county_page(code: str):
     county = _county(code)
-    rows = service.checklist(current_rules(), code, _today(), english())
+    rows = service.checklist(current_rules(), code, china_today(), english())
     return _page("public/county.html", county=county, categories=rows)
 
 
@@ -76,20 +71,20 @@ def self_check(code: str):
     values, errors, result = {k: request.form.get(k, "") for k in SELF_CHECK_FIELDS}, {}, None
     if request.method == "POST":
         try:
-            result = service.self_check(rules, code, values, _today())
+            result = service.self_check(rules, code, values, china_today())
         except InputError as exc:
             field = _field_of(exc)
             errors[field if field in SELF_CHECK_FIELDS else "_form"] = input_error(exc)[1]
     documents = []
     if result is not None:
-        documents = next((r["documents"] for r in service.checklist(rules, code, _today(), english())
+        documents = next((r["documents"] for r in service.checklist(rules, code, china_today(), english())
                           if r["category"] == result["category"]), [])
     return _page("public/self_check.html", county=county, values=values, errors=errors, result=result,
                  documents=documents, check_labels=CHECK_LABELS, categories=_categories(code))
 
 
 def _categories(code: str) -> list[tuple[str, str]]:
-    return [(c, category_label(c, code)) for c in categories_of(current_rules(), code, _today())]
+    return [(c, category_label(c, code)) for c in categories_of(current_rules(), code, china_today())]
 
 
 def report_form(code: str):
@@ -112,7 +107,7 @@ def report_form(code: str):
                 session.rollback()
                 errors, status = problems_text(invalid.problems), 400
     if lead is not None:
-        hours = response_hours(rules, code, lead.severity, _today())
+        hours = response_hours(rules, code, lead.severity, china_today())
         return _page("public/report_sent.html", county=county, number=lead.number, hours=hours)
     return _page("public/report.html", status, county=county, values=values, errors=errors, townships=townships,
                  categories=category_choices(rules, townships), severities=SEVERITIES,
@@ -151,7 +146,7 @@ def disclosure(code: str):
     county = _county(code)
     townships = [t for t in townships_for(_session()) if t.parent_id == county.id]
     township = next((t for t in townships if str(t.id) == request.args.get("township")), None)
-    month, listing, error = request.args.get("month") or f"{_today():%Y-%m}", None, None
+    month, listing, error = request.args.get("month") or f"{china_today():%Y-%m}", None, None
     if request.args:
         try:
             listing = posted_list(_session(), township or county, Month.parse(month))

@@ -9,6 +9,7 @@ import datetime as dt
 
 from app.models import Case
 from app.rules.inputs import CST  # China Standard Time, one definition
+from app.models import audit
 
 
 def due_moment(value: str) -> dt.datetime:
@@ -35,6 +36,11 @@ def refresh_due_at(case: Case) -> None:
     dues = [due_moment(d["due"]) for d in (case.deadlines or {}).values() if d["met"] is None]
     # stored in UTC: SQLite keeps no offset, so every time column holds UTC on both databases
     case.due_at = min(dues).astimezone(dt.timezone.utc) if dues else None
+
+
+def china_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in China: the day a form's date defaults to, a deadline or a posting counts from."""
+    return (now or audit.utcnow()).astimezone(CST).date()
 
 
 def china_midnight(day: dt.date) -> dt.datetime:

@@ -21,9 +21,9 @@ from app.models import Case
 from app.models.audit import utcnow
 from app.models.posting import CasePosting, PostingObjection
 from app.rules import RuleSet
-from app.rules.inputs import CST
 from app.security.scope import in_scope
 from app.services.audit import acting
+from app.services.deadlines import china_today
 
 #: the verdict's note that asks for a posting (spec/policy-2026.md)
 POSTING_NOTE = "public_posting_before_aid"
@@ -35,10 +35,6 @@ class PostingRefused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-def china_today(now: dt.datetime | None = None) -> dt.date:
-    return (now or utcnow()).astimezone(CST).date()
 
 
 def needs_posting(case: Case) -> bool:
@@ -81,7 +77,7 @@ def period_over(session: Session, case: Case, today: dt.date | None = None) -> b
     if not needs_posting(case):
         return True
     posting = posting_of(session, case)
-    return posting is not None and (today or china_today()) > posting.ends_on
+    return posting is not None and (today or china_today(utcnow())) > posting.ends_on
 
 
 def no_open_objection(session: Session, case: Case) -> bool:
@@ -105,7 +101,7 @@ class PostingStatus:
 def status(session: Session, case: Case, calendar, today: dt.date | None = None) -> PostingStatus:
     """The posting as of ``today`` (China time); the working days left are the posting's working days
     not yet over, today included (on the review day: all of them)."""
-    today = today or china_today()
+    today = today or china_today(utcnow())
     posting = posting_of(session, case)
     objections = objections_of(session, case)
     left = 0

@@ -40,11 +40,11 @@ from app.rules.editing import Changes, Proposal, RuleFile, digest_of, editor_tex
 from app.rules.faults import Fault
 from app.rules.history import Rewrite, rewritten
 from app.rules.impact import Impact, impact
-from app.rules.inputs import CST
 from app.rules.loader import check_directory, rule_files
 from app.rules.yamledit import unified_diff
 from app.rules.yamlsource import parse
 from app.security.scope import ADMIN_ROLE
+from app.services.deadlines import china_today
 
 LOCK_NAME = ".tempaid-edit.lock"  # not a *.yaml name: the loader never reads it
 _CHECK_CACHE: dict = {}  # per-file results keyed by content hash (never stale, only faster)
@@ -116,10 +116,6 @@ def history_rewrites(rules_dir, rel: str, proposed, today: dt.date) -> list[Rewr
 def rewrites_text(rewrites: list[Rewrite], limit: int = 5) -> str:
     shown = "; ".join(f"{r.county} {r.path} {r.day.isoformat()}" for r in rewrites[:limit])
     return shown + ("; …" if len(rewrites) > limit else "")
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(CST).date()
 
 
 def year_before(day: dt.date) -> dt.date:
@@ -290,7 +286,7 @@ def save(session: Session, user, rules_dir, rel: str, text: str, digest: str, re
         proposed, faults = check(rules_dir, rel, text)
         if faults:
             raise RuleEditRefused("invalid", f"the proposal has {len(faults)} fault(s); nothing was saved", faults)
-        rewrites = history_rewrites(rules_dir, rel, proposed, today or _today())
+        rewrites = history_rewrites(rules_dir, rel, proposed, today or china_today())
         if rewrites:
             raise RuleEditRefused("history", rewrites_text(rewrites))
         new_raw = encode_like(raw, text)

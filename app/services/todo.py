@@ -31,7 +31,7 @@ from app.models.referral import POOL_STATES
 from app.security.scope import scope_clause
 from app.services.money import sum_fen
 from app.services.payment_progress import PAY
-from app.services.posting import china_today
+from app.services.deadlines import china_today
 from app.services.workflow import available, role_names
 from app.services.workflow_def import workflow
 

@@ -15,7 +15,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.services.posting import china_today
+from app.services.deadlines import china_today
 from app.models import Case
 from app.models.accountability import CAUSES
 from app.models.audit import utcnow
@@ -48,13 +48,9 @@ class PeriodInvalid(ValueError):
     pass
 
 
-def today() -> dt.date:
-    return china_today()
-
-
 def period_from(args) -> Period:
     """``?start=&end=`` (days), default this year to date; a wrong day is a clear refusal, never a 500."""
-    default = year_to_date(today())
+    default = year_to_date(china_today())
     try:
         start = dt.date.fromisoformat(args.get("start") or default.start.isoformat())
         end = dt.date.fromisoformat(args.get("end") or default.end.isoformat())
@@ -103,7 +99,7 @@ def own_path(board: Dashboard, user) -> list:
 def landing_dashboard(session, user) -> dict | None:
     """The landing page's dashboard: the user's own area, this year to date (None: no area of theirs)."""
     try:
-        board = dashboard_for(session, user, None, year_to_date(today()))
+        board = dashboard_for(session, user, None, year_to_date(china_today()))
     except AreaRefused:
         return None
     return {**page_context(board), "path": own_path(board, user)}

@@ -12,9 +12,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.models import FundMovement, Region, ReserveFund
-from app.models.audit import utcnow
 from app.models.reserve_fund import INFLOW_KINDS
-from app.rules.inputs import CST
 from app.web.jurisdiction import TOWNSHIPS_IN_SCOPE
 from app.web.request_user import current_user
 from app.services.money import fen
@@ -28,6 +26,7 @@ from app.web.timefmt import china_time
 KIND_LABELS = {"allocation_own": _l("Township's own funds"), "allocation_county": _l("County allocation"),
                "return": _l("Returned to the fund"), "draw": _l("Drawn for a payment")}
 from app.web.labels import FUND_LABELS, MOVEMENT_LABELS  # noqa: F401 (shared with the API)
+from app.services.deadlines import china_today
 LOW = Markup('{} <span class="label label-danger" title="{}">{}</span>')
 
 
@@ -43,16 +42,12 @@ def _blank(value):
     return "" if value is None else value
 
 
-def _today():
-    return utcnow().astimezone(CST).date()
-
-
 class FundInterface(ScopedInterface):
     """Marks a balance below its county's level in the list. The level is read once per county on the page
     (the rows' counties are loaded with them), not once per row."""
 
     def get_values(self, lst, list_columns):
-        rules, day, levels = current_rules(), _today(), {}
+        rules, day, levels = current_rules(), china_today(), {}
         for item in lst:
             row = {col: self._get_attr_value(item, col) for col in list_columns}
             code = item.county.code
@@ -105,7 +100,7 @@ class ReserveFundView(ScopedModelView):
             abort(404)
         return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=self._show(pk),
                                     related_views=self._related_views, fund=fund,
-                                    standing=standing(current_rules(), fund, _today()),
+                                    standing=standing(current_rules(), fund, china_today()),
                                     kinds=[(k, kind_label(k)) for k in INFLOW_KINDS])
 
     @expose("/allocate/", methods=["GET", "POST"])

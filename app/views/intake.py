@@ -21,11 +21,12 @@ from app.rules.engine import EXPENDITURE_CATEGORY_KINDS
 from app.security.scope import scope_clause
 from app.web.request_user import current_user
 from app.services.intake import IntakeRefused, intake, preview
+from app.services.deadlines import china_today
 from app.services.rules import current_rules
 from app.views import case_values
 from app.views.refusals import refusal_text
 from app.views.cases import CHECK_LABELS, DEADLINE_LABELS, LEVEL_LABELS, category_label
-from app.views.intake_form import figures_from_form, input_error, intake_form, month_labels, today_in_china
+from app.views.intake_form import figures_from_form, input_error, intake_form, month_labels
 
 #: the category kinds each kind of case takes (the engine's own list for expenditure; emergency takes all)
 KIND_CATEGORIES = {"expenditure": EXPENDITURE_CATEGORY_KINDS}
@@ -77,7 +78,7 @@ class IntakeView(BaseView):
 
     def _months(self, household: Household | None) -> tuple[int, int]:
         """How many months of income and of necessary expenses the county's rules compare today."""
-        params = current_rules().county(self._county(household)).params(today_in_china())
+        params = current_rules().county(self._county(household)).params(china_today())
         net = params.get("eligibility.expenditure.net_income_months")
         income = params.get("eligibility.expenditure.income_months")
         net_months = int(net.value) if net else 6

@@ -21,15 +21,12 @@ from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
 from app.models.audit import utcnow
 from app.web.input_errors import WHOLE, input_error  # noqa: F401 (the intake screens read it here)
 from app.rules.inputs import CST
+from app.services.deadlines import china_today
 
 MONEY = Regexp(r"^\d+(\.\d{1,2})?$", message=_l("An amount in yuan, e.g. 1200 or 1200.50"))
 #: figures in one pasted text: separated by commas (either width), spaces, tabs or new lines
 _SEPARATORS = re.compile(r"[\s,，;；]+")
 MONTHLY = ("monthly_income", "monthly_necessary_expenses")
-
-
-def today_in_china() -> dt.date:
-    return utcnow().astimezone(CST).date()
 
 
 def now_in_china() -> dt.datetime:
@@ -41,7 +38,7 @@ class IntakeForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[DataRequired()])
     severity = SelectField(_l("Severity"), choices=[("", "—"), ("light", _l("Light")), ("heavy", _l("Heavy")),
                                                     ("major", _l("Major (case by case)"))], default="")
-    application_date = DateField(_l("Application date"), validators=[DataRequired()], default=today_in_china)
+    application_date = DateField(_l("Application date"), validators=[DataRequired()], default=china_today)
     reported_at = DateTimeLocalField(_l("Reported at (emergency)"), validators=[Optional()], tz=CST,
                                      format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
                                      default=now_in_china)
@@ -85,7 +82,7 @@ def spread_pasted(formdata, counts: dict[str, int]) -> MultiDict:
 
 def month_labels(application_date: dt.date | None, count: int) -> list[str]:
     """The months the fields stand for, most recent first: those before the application month."""
-    day = application_date or today_in_china()
+    day = application_date or china_today()
     year, month = day.year, day.month
     labels = []
     for _ in range(count):

@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 from app.models import RuleRevision
 from app.rules.editform import changes_from_form, editor_form, place_faults
 from app.rules.editing import FileFaulty, digest_of
-from app.rules.inputs import CST
 from app.rules.jsonout import money
 from app.web.request_user import current_user
 from app.jobs import enqueue, tasks
@@ -27,10 +26,7 @@ from app.services.rules import current_rules
 from app.web import rule_labels as labels
 from app.web.timefmt import china_time
 from app.views.cases import LEVEL_LABELS
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(CST).date()
+from app.services.deadlines import china_today
 
 
 def _time(value: dt.datetime | None) -> str:
@@ -72,7 +68,7 @@ class RuleEditorView(BaseView):
     @permission_name("edit")
     def edit(self, code):
         target = self._target(code)
-        today = _today()
+        today = china_today()
         try:
             rule_file = rule_edits.open_file(self._rules_dir(), target.rel)
         except FileFaulty as exc:
@@ -177,7 +173,7 @@ class RuleEditorView(BaseView):
     def history(self, code):
         target = self._target(code)
         revisions = rule_edits.revisions(self.appbuilder.session, [target.rel])
-        today = _today()
+        today = china_today()
         digest = rule_edits.file_digest(self._rules_dir(), target.rel)
         blocked = {r.id: rule_edits.revertible(r, digest, today) for r in revisions}
         return self._render("tempaid/rules_history.html", title=_l("Rule revisions"), target=target,
@@ -193,7 +189,7 @@ class RuleEditorView(BaseView):
         if revision is None or revision.file not in files:
             abort(404)
         target = files[revision.file]
-        today = _today()
+        today = china_today()
         refused = rule_edits.revertible(revision, rule_edits.file_digest(self._rules_dir(), revision.file), today)
         if request.method == "POST" and refused is None:
             try:
