@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.fields import QuerySelectMultipleField
+from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.security.utils import is_null_password
 from werkzeug.security import check_password_hash
 from flask_appbuilder.security.views import (PermissionModelView, PermissionViewModelView, RoleModelView,
@@ -64,6 +66,13 @@ class TempaidRoleModelView(RoleModelView):
         "name": lambda name: _role_names([SimpleNamespace(name=name)])[0],
         "permissions": lambda permissions: _permissions_text(permissions),
     }
+    #: the form's permissions in words too, sorted by page (FAB's choices read ``can list on CaseView``)
+    add_form_extra_fields = edit_form_extra_fields = {
+        "permissions": QuerySelectMultipleField(
+            RoleModelView.label_columns["permissions"], query_func=lambda: _permission_choices(),
+            get_pk_func=lambda permission_view: permission_view.id,
+            get_label=lambda permission_view: _permission_choice(permission_view), widget=Select2ManyWidget()),
+    }
 
 
 class TempaidPermissionModelView(PermissionModelView):
@@ -91,6 +100,17 @@ def _words(kind: str, name: str) -> str:
     if kind == "action":
         return str(ACTIONS.get(name, OTHER_ACTION))
     return page_words(name, _titles(current_app.appbuilder))
+
+
+def _permission_choice(permission_view) -> str:
+    from app.web.permission_words import permission_choice
+
+    return permission_choice(permission_view, current_app.appbuilder)
+
+
+def _permission_choices() -> list:
+    sm = current_app.appbuilder.sm
+    return sorted(sm.session.scalars(select(sm.permissionview_model)).all(), key=_permission_choice)
 
 
 def _permissions_text(permissions) -> str:

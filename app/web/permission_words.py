@@ -7,6 +7,7 @@ The action is worded from :data:`ACTIONS`; the screen by the title it carries on
 """
 from __future__ import annotations
 
+from flask import g
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
@@ -83,3 +84,13 @@ def permissions_text(permission_views, appbuilder) -> str:
             by_page[page].append(action)
     colon, comma, semicolon = str(_l(": ")), str(_l(", ")), str(_l("; "))
     return semicolon.join(f"{page}{colon}{comma.join(actions)}" for page, actions in sorted(by_page.items()))
+
+
+def permission_choice(permission_view, appbuilder) -> str:
+    """One permission as the role form offers it, page then action (``救助家庭 · 导出``); the pages' titles
+    are worked out once a request, however many choices the form lists."""
+    titles = g.get("_permission_titles")
+    if titles is None:
+        titles = g._permission_titles = _titles(appbuilder)
+    page, action = permission_words(permission_view, titles)
+    return f"{page} · {action}"
