@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.idnumber import normalise, problem
@@ -221,15 +221,22 @@ def close(session: Session, lead: Lead, user, reason: str, now: dt.datetime | No
     return _finish(session, lead, user, "closed", now, "lead_close", close_reason=text)
 
 
-def overdue_leads(session: Session, now: dt.datetime, county_code: str | None = None, clause=None):
-    """Open leads whose first-contact time has passed, most overdue first (one query)."""
-    query = (select(Lead).options(joinedload(Lead.township), joinedload(Lead.county))
-             .where(Lead.state == "new", Lead.first_contact_due < now).order_by(Lead.first_contact_due))
+def _overdue(query, now: dt.datetime, county_code: str | None, clause):
+    query = query.where(Lead.state == "new", Lead.first_contact_due < now)
     if county_code:
         query = query.where(Lead.county.has(Region.code == county_code))
-    if clause is not None:
-        query = query.where(clause)
-    return session.scalars(query).all()
+    return query if clause is None else query.where(clause)
+
+
+def overdue_leads(session: Session, now: dt.datetime, county_code: str | None = None, clause=None):
+    """Open leads whose first-contact time has passed, most overdue first (one query)."""
+    query = select(Lead).options(joinedload(Lead.township), joinedload(Lead.county)).order_by(Lead.first_contact_due)
+    return session.scalars(_overdue(query, now, county_code, clause)).all()
+
+
+def overdue_lead_count(session: Session, now: dt.datetime, clause=None) -> int:
+    """How many :func:`overdue_leads` there are (one count, in SQL)."""
+    return session.scalar(_overdue(select(func.count()).select_from(Lead), now, None, clause))
 
 
 HOUSEHOLD_CHOICES = {"area": ("urban", "rural"), "residency": ("local_hukou", "residence_permit", "none")}

@@ -6,6 +6,7 @@ until then the page links to recording a payment for who may pay."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
@@ -41,7 +42,7 @@ from app.services.workflow import (
 from app.services.workflow_def import workflow
 from app.views.base import RegionColumnsMixin, ScopedInterface, ScopedModelView
 from app.services.rules_as_decided import revision_of
-from app.views.due_list import DueListWidget, merged_rows
+from app.views.due_list import DueListWidget, export_rows, merged_rows, overdue_count
 from app.web.lead_labels import STATES as STATE_WORDS
 from app.views.refusals import commit_or_refuse, refusal_text
 
@@ -346,6 +347,20 @@ class DueCaseView(CaseView):
                                             ["state", FilterNotEqual, "closed"]]
     list_widget = DueListWidget
 
+    def _may_list_leads(self) -> bool:
+        return self.appbuilder.sm.has_access("can_list", "LeadInboxView")
+
+    def _export_table(self) -> tuple[list[str], list[list]]:
+        """The list's export, with the overdue leads the page shows among the cases."""
+        columns = self.export_columns
+        headers = [str(self.label_columns.get(c, c)) for c in columns]
+        items = self._export_items()
+        if not self._may_list_leads():
+            return headers, [[self._export_cell(item, c) for c in columns] for item in items]
+        return headers, export_rows(self.datamodel.session, items,
+                                    lambda item: [self._export_cell(item, c) for c in columns], columns,
+                                    lambda due: self._export_cell(SimpleNamespace(due_at=due), "due_at"))
+
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
                          page_size=None, widgets=None, **kwargs):
         """FAB's page of cases, with the overdue leads of its stretch of due times merged in
@@ -356,7 +371,7 @@ class DueCaseView(CaseView):
         args = widgets["list"].template_args
         args["value_columns"] = list(args["value_columns"])  # FAB hands a generator, read once
         rows = [("case", i) for i in range(len(args["value_columns"]))]
-        if self.appbuilder.sm.has_access("can_list", "LeadInboxView"):
+        if self._may_list_leads():
             page, size = page or 0, args["page_size"] or self.page_size
             by_due = (order_column or self.base_order[0]) == "due_at" and (order_direction or "asc") == "asc"
             last_page = (page + 1) * size >= args["count"]
@@ -369,6 +384,7 @@ class DueCaseView(CaseView):
                 after = as_utc(before[0].due_at) if before and before[0].due_at else None
             rows = merged_rows(self.datamodel.session, args["value_columns"], (after, up_to), by_due)
         args["due_rows"] = rows
+        args["lead_count"] = overdue_count(self.datamodel.session) if self._may_list_leads() else 0
         args["lead_state"] = lambda state: STATE_WORDS[state]
         args["lead_category"] = category_label
         args["due_marker"] = due_marker

@@ -1,4 +1,5 @@
-"""The due list's overdue leads (急难线索 past their first-contact time), as rows among the cases.
+"""The due list's overdue leads (急难线索 past their first-contact time), as rows among the cases — on the
+page, in its count and in its export.
 
 One list sorted by due time: the page of cases is FAB's (its filters, order and pager untouched), and the
 overdue leads of the user's jurisdiction whose first-contact time falls within this page's stretch of due
@@ -16,7 +17,7 @@ from app.models import Lead
 from app.models.audit import utcnow
 from app.security.scope import scope_clause
 from app.services.deadlines import as_utc
-from app.services.leads import overdue_leads
+from app.services.leads import overdue_lead_count, overdue_leads
 from app.web.request_user import current_user
 
 
@@ -50,3 +51,34 @@ def merged_rows(session, value_columns: list[dict], bounds: tuple, by_due: bool)
         at = bisect.bisect_right(dues, as_utc(lead.first_contact_due)) if None not in dues else 0
         rows.insert(at, ("lead", lead))
     return rows
+
+
+def overdue_count(session) -> int:
+    """How many overdue leads of the user's jurisdiction the due list holds, beside its count of cases."""
+    return overdue_lead_count(session, utcnow(), clause=scope_clause(Lead, current_user()))
+
+
+def lead_cells(lead, columns: list[str], due_text) -> list:
+    """A lead as a row of the due list's export, in the cases' columns (what a lead has no value for is
+    left empty); ``due_text`` writes its first-contact time as the cases' due times are written."""
+    from flask_babel import gettext
+
+    from app.web import viewer as masking
+    from app.web.case_words import category_label
+    from app.web.lead_labels import STATES
+
+    values = {"number": lead.number, "household": masking.shown("name", lead.person_name),
+              "county": lead.county.name, "township": lead.township.name,
+              "kind": gettext("Lead (first contact)"), "category": category_label(lead.category, lead.county.code),
+              "state": str(STATES[lead.state]), "due_at": due_text(lead.first_contact_due)}
+    return [values.get(column, "") for column in columns]
+
+
+def export_rows(session, cases: list, case_cells, columns: list[str], due_text) -> list[list]:
+    """The export's rows: the cases (already in due order) and the overdue leads of the user's
+    jurisdiction, each lead among the cases at its first-contact time."""
+    leads = overdue_leads(session, utcnow(), clause=scope_clause(Lead, current_user()))
+    rows = [(_due(case.due_at), 1, case_cells(case)) for case in cases]
+    rows += [(as_utc(lead.first_contact_due), 0, lead_cells(lead, columns, due_text)) for lead in leads]
+    far = as_utc(utcnow().replace(year=9999))
+    return [cells for _due_at, _lead_first, cells in sorted(rows, key=lambda row: (row[0] or far, row[1]))]

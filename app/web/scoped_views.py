@@ -123,14 +123,17 @@ class ScopedModelView(ModelView):
     def _export_name(self) -> str:
         return self.datamodel.obj.__tablename__
 
-    def _export_table(self) -> tuple[list[str], list[list]]:
-        """Headers in the user's language and the rows of the filtered list (the list's own query)."""
-        columns = self.export_columns or self.show_columns
+    def _export_items(self) -> list:
+        """The rows of the filtered list (the list's own query), in its order."""
         get_filter_args(self._filters)
         filters = self._filters.get_joined_filters(self._base_filters)
-        _count, items = self.datamodel.query(filters, *self.base_order)
+        return self.datamodel.query(filters, *self.base_order)[1]
+
+    def _export_table(self) -> tuple[list[str], list[list]]:
+        """Headers in the user's language and the rows of the filtered list."""
+        columns = self.export_columns or self.show_columns
         headers = [str(self.label_columns.get(c, c)) for c in columns]
-        return headers, [[self._export_cell(item, c) for c in columns] for item in items]
+        return headers, [[self._export_cell(item, c) for c in columns] for item in self._export_items()]
 
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", **kwargs):
         """FAB sorts a list by any ``_oc_<View>`` it is given (``_oc_HouseholdView=id_number`` ordered the

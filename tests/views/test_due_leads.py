@@ -84,3 +84,34 @@ def test_the_due_list_costs_the_same_queries_for_one_lead_and_for_five(app, sess
     statements(client, "/duecases/list/")  # warm-up again: the commit expired what the app had loaded
     answer, five = statements(client, "/duecases/list/")
     assert len(five) == len(one) and answer.get_data(as_text=True).count('class="due-lead"') == 5
+
+
+def test_the_count_names_the_overdue_leads_beside_the_cases(login_as, due):
+    page = login_as(CASEWORKER).get("/duecases/list/").get_data(as_text=True)
+    line = re.search(r'<p class="due-lead-count">(.*?)</p>', page, re.S).group(1)
+    assert "1" in line and "线索" in line
+    assert 'class="due-lead-count"' not in login_as("finance_officer_370811").get("/duecases/list/").get_data(
+        as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/duecases/export/", "/duecases/export/xlsx/"])
+def test_the_export_holds_the_overdue_leads_among_the_cases_in_due_order(login_as, due, path):
+    from tests.views.test_exports import _csv, _sheet
+
+    def read_rows(response):
+        if path.endswith("xlsx/"):
+            return [[cell.value for cell in row] for row in _sheet(response).iter_rows()]
+        return _csv(response)
+
+    earlier, late, on_time, later = due
+    answer = login_as(CASEWORKER).get(path)
+    assert answer.status_code == 200
+    rows = read_rows(answer)
+    numbers = [row[0] for row in rows[1:]]
+    assert late.number in numbers and on_time.number not in numbers
+    assert numbers.index(earlier.number) < numbers.index(late.number) < numbers.index(later.number)
+    lead_row = rows[1 + numbers.index(late.number)]
+    assert "急难线索" in " ".join(map(str, lead_row)) and "过时" in " ".join(map(str, lead_row))  # as on screen
+    assert all(cell not in (None, "None") for cell in lead_row[:4])
+    approver = [row[0] for row in read_rows(login_as("county_approver_370811").get(path))[1:]]  # no lead inbox
+    assert earlier.number in approver and late.number not in approver
