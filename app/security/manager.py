@@ -66,6 +66,10 @@ class TempaidRoleModelView(RoleModelView):
         "name": lambda name: _role_names([SimpleNamespace(name=name)])[0],
         "permissions": lambda permissions: _permissions_text(permissions),
     }
+    #: a role's name is its key in config/roles.yaml (the sync finds it by that name): named in words in the
+    #: edit page's title, and given only when a role is added
+    add_columns = ["name", "permissions"]
+    edit_columns = ["permissions"]
     #: the form's permissions in words too, sorted by page (FAB's choices read ``can list on CaseView``)
     add_form_extra_fields = edit_form_extra_fields = {
         "permissions": QuerySelectMultipleField(
@@ -73,6 +77,11 @@ class TempaidRoleModelView(RoleModelView):
             get_pk_func=lambda permission_view: permission_view.id,
             get_label=lambda permission_view: _permission_choice(permission_view), widget=Select2ManyWidget()),
     }
+
+    def render_template(self, template, **kwargs):
+        if template == self.edit_template:
+            kwargs = _role_edit_title(self, kwargs)
+        return super().render_template(template, **kwargs)
 
 
 class TempaidPermissionModelView(PermissionModelView):
@@ -100,6 +109,15 @@ def _words(kind: str, name: str) -> str:
     if kind == "action":
         return str(ACTIONS.get(name, OTHER_ACTION))
     return page_words(name, _titles(current_app.appbuilder))
+
+
+def _role_edit_title(view, kwargs: dict) -> dict:
+    """The role edit page's title with the role's name in words (``编辑角色：乡镇经办人员``)."""
+    pk = (request.view_args or {}).get("pk")
+    role = view.datamodel.get(pk) if pk is not None else None
+    if role is not None:
+        kwargs["title"] = str(_l("Edit role: %(name)s", name=_role_names([role])[0]))
+    return kwargs
 
 
 def _permission_choice(permission_view) -> str:

@@ -24,6 +24,7 @@ ACTIONS = {
     "can_refer": _l("Refer to charities"), "can_claim": _l("Claim referrals"), "can_aid": _l("Record charity aid"),
     "can_pay": _l("Record payments"), "can_batch": _l("Make bank batches"), "can_allocate": _l("Allocate funds"),
     "can_record": _l("Record"), "can_triage": _l("Triage leads"), "can_report": _l("Report leads"),
+    "can_mine": _l("My reports"),
 }
 #: FAB's and the app's pages that carry no list title
 PAGES = {
@@ -32,7 +33,11 @@ PAGES = {
     "SwaggerView": _l("API description"), "MenuApi": _l("Menu (API)"), "UserInfoEditView": _l("Own details"),
     "ResetPasswordView": _l("Password reset"), "ResetMyPasswordView": _l("Own password"),
     "PublicApi": _l("Public pages (API)"), "EligibilityApi": _l("Eligibility check (API)"),
+    "AccountView": _l("My account"), "NotificationView": _l("My notifications"),
+    "AccountabilityView": _l("Accountability"), "LeadPhotoView": _l("Lead photos"),
 }
+#: APIs whose screen is not named after them
+API_SCREENS = {"LeadApi": "LeadInboxView"}
 OTHER_ACTION = _l("Other action")
 OTHER_PAGE = _l("Other page")
 
@@ -48,8 +53,11 @@ def _titles(appbuilder) -> dict[str, str]:
 
     def walk(items):
         for item in items:
-            if item.baseview is not None and (item.label or item.name):
-                found[type(item.baseview).__name__] = str(item.label) if item.label else gettext(item.name)
+            words = str(item.label) if item.label else gettext(item.name) if item.name else ""
+            if item.baseview is not None and words:
+                found[type(item.baseview).__name__] = words
+            if item.name and words:  # a menu entry's or category's own menu_access permission
+                found.setdefault(item.name, words)
             walk(item.childs or [])
 
     walk(appbuilder.menu.get_list())
@@ -61,8 +69,9 @@ def page_words(name: str, titles: dict[str, str]) -> str:
         return str(PAGES[name])
     if name in titles:
         return titles[name]
-    if name.endswith("Api") and f"{name[:-3]}View" in titles:
-        return str(_l("%(page)s (API)", page=titles[f"{name[:-3]}View"]))
+    screen = API_SCREENS.get(name, f"{name[:-3]}View")
+    if name.endswith("Api") and screen in titles:
+        return str(_l("%(page)s (API)", page=titles[screen]))
     if not name.isidentifier():  # a menu entry: its name is the English msgid
         return gettext(name)
     return str(OTHER_PAGE)

@@ -75,6 +75,11 @@ def test_the_role_form_offers_permissions_in_words_and_saves_them(app, login_as,
     assert not [label for label in labels if CODE.search(label)], [label for label in labels if CODE.search(label)][:5]
     export = "救助家庭 · 导出" if lang == "zh" else "Households · Export"
     assert export in labels and labels == sorted(labels)
+    # every permission has its own words: none is "other page" or "other action", no two read alike
+    assert len(set(labels)) == len(labels), sorted({label for label in labels if labels.count(label) > 1})[:5]
+    assert not [label for label in labels if "其他" in label or "Other" in label]
+    assert ("编辑角色：" if lang == "zh" else "Edit role: ") in visible_text(form)
+    assert 'name="name"' not in form  # a role's name is its key in roles.yaml: not edited here
     chosen = dict((label, value) for value, label in options)[export]
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     answer = admin.post(f"/roles/edit/{role.id}", data={"name": role.name, "permissions": [chosen],
