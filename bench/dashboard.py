@@ -181,7 +181,7 @@ def main() -> None:
     from app.security.sync import sync_security
     from app.services.regions import load_regions
     from app.services.rules import current_rules
-    from app.views.dashboards import today
+    from app.services.deadlines import china_today as today
     from tests.conftest import _reset_database, login
     from tests.support import DEMO_PASSWORD_ENV, make_users
 

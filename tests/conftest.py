@@ -151,9 +151,13 @@ def role_client(request, login_as):
     return spec, login_as(username_for(spec.key, spec.scope, "370811"))
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_terminal_summary(terminalreporter, config):
     import sys
 
+    seed = getattr(config.option, "randomly_seed", None)
+    if seed is not None and config.pluginmanager.has_plugin("randomly"):
+        # the header that names it is hidden by -q (CI): a failing order must be repeatable
+        terminalreporter.write_line(f"order: shuffled, repeat it with pytest --randomly-seed={seed}")
     matrix = sys.modules.get("tests.security.test_matrix")
     if matrix is not None and matrix.TRIED[0]:
         files = [sys.modules.get(f"tests.security.test_matrix{suffix}") for suffix in ("", "_finance", "_charity", "_access")]

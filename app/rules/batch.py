@@ -54,7 +54,7 @@ def chunks(source: Iterable[bytes], size: int = CHUNK_LINES) -> Iterator[list[by
     """Lists of at most ``size`` lines of ``source`` as read, newlines kept (the workers strip them, so the
     reading process does no work per line); a last line without a newline still counts, an end of file
     right after a newline does not start a new line."""
-    lines = iter(source)
+    lines, size = iter(source), max(1, size)
     while chunk := list(islice(lines, size)):
         yield chunk
 

@@ -116,8 +116,10 @@ def _plan(req, rules) -> Plan | None:
     except KeyError:
         pass
     category = county.category_map.get(req.category)
+    if category is None:
+        return None  # not remembered: a file of made-up categories must not fill the table
     plan = None
-    if category is not None and (req.kind != "expenditure" or category.kind in EXPENDITURE_CATEGORY_KINDS):
+    if req.kind != "expenditure" or category.kind in EXPENDITURE_CATEGORY_KINDS:
         try:
             plan = _make_plan(req, rules, county, p, category)
         except InputError:

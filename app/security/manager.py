@@ -15,6 +15,7 @@ from flask_appbuilder.security.views import (PermissionModelView, PermissionView
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from wtforms.validators import DataRequired
 
 from app.models.audit import LoginEvent, utcnow
@@ -128,7 +129,9 @@ def _permission_choice(permission_view) -> str:
 
 def _permission_choices() -> list:
     sm = current_app.appbuilder.sm
-    return sorted(sm.session.scalars(select(sm.permissionview_model)).all(), key=_permission_choice)
+    model = sm.permissionview_model
+    query = select(model).options(joinedload(model.permission), joinedload(model.view_menu))
+    return sorted(sm.session.scalars(query).unique().all(), key=_permission_choice)
 
 
 def _permissions_text(permissions) -> str:

@@ -10,6 +10,7 @@ whoever may list the inbox; under another order than the due time, the overdue l
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 
 from flask_appbuilder.widgets import ListWidget
 
@@ -19,6 +20,9 @@ from app.security.scope import scope_clause
 from app.services.deadlines import as_utc
 from app.services.leads import overdue_lead_count, overdue_leads
 from app.web.request_user import current_user
+
+
+_NEVER = dt.datetime.max.replace(tzinfo=dt.timezone.utc)  # a case with no due time goes last
 
 
 class DueListWidget(ListWidget):
@@ -78,7 +82,7 @@ def export_rows(session, cases: list, case_cells, columns: list[str], due_text) 
     """The export's rows: the cases (already in due order) and the overdue leads of the user's
     jurisdiction, each lead among the cases at its first-contact time."""
     leads = overdue_leads(session, utcnow(), clause=scope_clause(Lead, current_user()))
-    rows = [(_due(case.due_at), 1, case_cells(case)) for case in cases]
-    rows += [(as_utc(lead.first_contact_due), 0, lead_cells(lead, columns, due_text)) for lead in leads]
-    far = as_utc(utcnow().replace(year=9999))
-    return [cells for _due_at, _lead_first, cells in sorted(rows, key=lambda row: (row[0] or far, row[1]))]
+    rows = [(_due(case.due_at), 0, case_cells(case)) for case in cases]
+    # a lead after the cases due at the same moment, as on the page (merged_rows)
+    rows += [(as_utc(lead.first_contact_due), 1, lead_cells(lead, columns, due_text)) for lead in leads]
+    return [cells for _due_at, _lead_last, cells in sorted(rows, key=lambda row: (row[0] or _NEVER, row[1]))]

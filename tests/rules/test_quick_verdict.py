@@ -175,3 +175,17 @@ def test_the_single_door_reads_json_as_json_does(edit, data, ascii_only):
     rules = rules_named("fixtures")
     text = TEXT_EDITS[edit](json.dumps(data, ensure_ascii=ascii_only))
     assert answer(text, rules)[0] == general_answer(text, rules)
+
+
+def test_made_up_categories_do_not_fill_the_plan_table():
+    """A file of invented categories is answered by the engine (an input error each) and leaves no plan
+    behind, so the real lines keep theirs."""
+    rules = load_rules(FIXTURES)
+    data = next(d for _i, d, name in business_cases() if name == "fixtures" and engine_text(d, rules_named(name)))
+    county = rules.county(data["county"])
+    before = len(county.derived)
+    for number in range(300):
+        made_up = dict(data, category=f"illness:made_up_{number}")
+        assert quick_text(made_up, rules) is None and engine_text(made_up, rules) is None
+    assert len(county.derived) == before
+    assert quick_text(data, rules) == engine_text(data, rules)

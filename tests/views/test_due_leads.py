@@ -115,3 +115,11 @@ def test_the_export_holds_the_overdue_leads_among_the_cases_in_due_order(login_a
     assert all(cell not in (None, "None") for cell in lead_row[:4])
     approver = [row[0] for row in read_rows(login_as("county_approver_370811").get(path))[1:]]  # no lead inbox
     assert earlier.number in approver and late.number not in approver
+
+
+def test_the_export_works_on_the_29th_of_february(login_as, due, monkeypatch):
+    import app.views.due_list as due_list
+
+    leap = dt.datetime(2028, 2, 29, 12, 0, tzinfo=dt.timezone.utc)
+    monkeypatch.setattr(due_list, "utcnow", lambda: leap)
+    assert login_as(CASEWORKER).get("/duecases/export/").status_code == 200
