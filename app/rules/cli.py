@@ -18,7 +18,6 @@ import click
 
 from app.rules.jsonout import answer, dumps, money
 from app.rules.checkcache import check_directory_cached
-from app.rules.loader import check_directory
 from app.rules.schema import OPINION_2026_KEYS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +54,7 @@ def rules_group():
 def validate_command(rules_dir):
     """Check a rules directory; print every fault as file:line:column: path: found …, expected …."""
     directory = rules_dir or default_rules_dir()
-    rules, faults = check_directory(directory)
+    rules, faults = check_directory_cached(directory)  # a file's result is reused only for its very bytes
     if faults:
         for fault in faults:
             click.echo(str(fault))

@@ -41,6 +41,20 @@ def test_validate_broken_directory_exits_one():
     assert len(result.stdout.splitlines()) == 2
 
 
+def test_validate_reads_a_files_faults_from_the_cache_only_for_its_very_bytes(tmp_path):
+    """validate starts from the checked-files cache as every rules command does: the same bytes give the
+    same faults, and a changed file is checked again."""
+    import shutil
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(BROKEN / "two-faults-two-files", rules_dir)
+    first, again = run("validate", "--rules", rules_dir), run("validate", "--rules", rules_dir)
+    assert first.exit_code == again.exit_code == 1 and first.stdout == again.stdout
+    shutil.rmtree(rules_dir)
+    shutil.copytree(FIXTURES, rules_dir)
+    assert run("validate", "--rules", rules_dir).exit_code == 0
+
+
 def test_evaluate_file_prints_exactly_dumps_of_evaluate(tmp_path, fixture_rules):
     path = tmp_path / "application.json"
     path.write_text(json.dumps(APPLICATION), encoding="utf-8")
