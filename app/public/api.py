@@ -18,6 +18,7 @@ from app.public import captcha, guard
 from app.public.pages import NOT_FOUND, lookup
 from app.rules import InputError
 from app.services import public as service
+from app.services.deadlines import china_today
 from app.services.leads import LeadInvalid, report, response_hours
 from app.services.disclosures import posted_list
 from app.services.ledgers import LedgerRefused, Month
@@ -30,7 +31,6 @@ from app.web.errors import ApiRefusal, error_body
 from app.web.openapi import documented
 from app.web.schemas import public as schemas
 from app.web.schemas.base import as_text, worded
-from app.services.deadlines import china_today
 
 REPORT_FIELDS = ("person_name", "id_number", "phone", "township_id", "village", "address", "category", "severity",
                  "description")

@@ -16,6 +16,7 @@ from app.public import captcha, guard
 from app.public.words import english, status_words
 from app.rules import InputError
 from app.services import public as service
+from app.services.deadlines import china_today
 from app.services.leads import LeadInvalid, categories_of, report, response_hours
 from app.services.disclosures import posted_list
 from app.services.ledgers import LedgerRefused, Month
@@ -24,7 +25,6 @@ from app.web.case_words import CHECK_LABELS, category_label
 from app.web.input_errors import input_error
 from app.web.lead_forms import category_choices, submitted, townships_for
 from app.web.lead_labels import SEVERITIES, problem_text, problems_text
-from app.services.deadlines import china_today
 
 SELF_CHECK_FIELDS = ("kind", "category", "residency", "area", "size", "monthly_income", "monthly_necessary_expenses",
                      "financial_assets", "houses", "vehicles", "cost", "severity")

@@ -29,10 +29,9 @@ from math import fsum
 from typing import NamedTuple
 
 from app.rules.engine import _CONTEXT, EXPENDITURE_CATEGORY_KINDS
-from app.rules.fastinput import _amount, _day
+from app.rules.fastinput import _amount, _day, plain_basics, plain_household
 from app.rules.recognition import months_before
-from app.rules.request import (_CATEGORY, _COUNTY, _HOUSEHOLD, _TOP, AREAS, FIRST_YEAR, LAST_YEAR, RESIDENCIES,
-                               SEVERITIES)
+from app.rules.request import _CATEGORY, _COUNTY, FIRST_YEAR, LAST_YEAR, SEVERITIES
 
 _NEEDED = frozenset({"county", "kind", "category", "residency", "area", "household"})  # application_date: re-dated
 _MONEY_FIELDS = ("monthly_income", "monthly_necessary_expenses", "financial_assets")
@@ -85,18 +84,13 @@ class Row(NamedTuple):
 
 def read_row(data, day) -> Row | None:  # noqa: C901 - one straight pass is the point
     """The :class:`Row` of a plain application re-dated to ``day``, or None (then: the usual way)."""
-    if type(data) is not dict:
-        return None
-    household = data.get("household")
-    if not (type(household) is dict and _TOP.issuperset(data) and _NEEDED.issubset(data)
-            and _HOUSEHOLD.issuperset(household) and "size" in household):
+    household = plain_household(data, _NEEDED)
+    if household is None:
         return None
     county, kind, category, residency, area = (data["county"], data["kind"], data["category"], data["residency"],
                                                data["area"])
     size = household["size"]
-    if not (type(county) is str and type(kind) is str and type(category) is str and type(residency) is str
-            and type(area) is str and kind in ("expenditure", "emergency") and residency in RESIDENCIES
-            and area in AREAS and type(size) is int and size >= 1):
+    if not (type(category) is str and plain_basics(county, kind, residency, area, size)):
         return None
     severity = data.get("severity")
     if "severity" in data and not (type(severity) is str and severity in SEVERITIES):

@@ -90,19 +90,35 @@ def _moment(value) -> datetime | None:
     return None
 
 
-def quick_parse(data) -> Request | None:  # noqa: C901 - one straight pass is the point
-    """The :class:`Request` of a plain, valid input, or None: then the general checker decides."""
+def plain_household(data, required: frozenset) -> dict | None:
+    """The household of ``data`` when ``data`` is an object of known fields holding ``required`` and a
+    household of known fields that gives its size; else None. The first step of every straight pass
+    (this one, and the impact's :func:`app.rules.decisions.read_row`)."""
     if type(data) is not dict:
         return None
     household = data.get("household")
-    if not (type(household) is dict and _TOP.issuperset(data) and _REQUIRED.issubset(data)
+    if (type(household) is dict and _TOP.issuperset(data) and required.issubset(data)
             and _HOUSEHOLD.issuperset(household) and "size" in household):
+        return household
+    return None
+
+
+def plain_basics(county, kind, residency, area, size) -> bool:
+    """Whether county, kind, residency and area are texts (the last three of the vocabulary) and the
+    household's size a whole number of at least 1."""
+    return (type(county) is str and type(kind) is str and type(residency) is str and type(area) is str
+            and kind in ("expenditure", "emergency") and residency in RESIDENCIES and area in AREAS
+            and type(size) is int and size >= 1)
+
+
+def quick_parse(data) -> Request | None:  # noqa: C901 - one straight pass is the point
+    """The :class:`Request` of a plain, valid input, or None: then the general checker decides."""
+    household = plain_household(data, _REQUIRED)
+    if household is None:
         return None
     county, kind, residency, area = data["county"], data["kind"], data["residency"], data["area"]
     size = household["size"]
-    if not (type(county) is str and type(kind) is str and type(residency) is str and type(area) is str
-            and kind in ("expenditure", "emergency") and residency in RESIDENCIES and area in AREAS
-            and type(size) is int and size >= 1):
+    if not plain_basics(county, kind, residency, area, size):
         return None
     if county not in _COUNTIES:
         if not _COUNTY(county):

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.models import Case
+from app.models import Case, audit
 from app.rules.inputs import CST  # China Standard Time, one definition
-from app.models import audit
 
 
 def due_moment(value: str) -> dt.datetime:

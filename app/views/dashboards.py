@@ -15,7 +15,6 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.services.deadlines import china_today
 from app.models import Case
 from app.models.accountability import CAUSES
 from app.models.audit import utcnow
@@ -25,6 +24,7 @@ from app.reports.indicators import ACCOUNTABILITY, MONEY, REACH, TIMELINESS
 from app.security.scope import scope_clause, sees_personal_data
 from app.web.request_user import current_user
 from app.services.accountability import AccountabilityRefused, corrections, overrun_clocks, record
+from app.services.deadlines import china_today
 from app.services.rules import current_rules
 from app.services.spreadsheets import XLSX_MIMETYPE, workbook_xlsx
 from app.web.charts import money_chart, trend_chart

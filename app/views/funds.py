@@ -15,6 +15,7 @@ from app.models import FundMovement, Region, ReserveFund
 from app.models.reserve_fund import INFLOW_KINDS
 from app.web.jurisdiction import TOWNSHIPS_IN_SCOPE
 from app.web.request_user import current_user
+from app.services.deadlines import china_today
 from app.services.money import fen
 from app.services.reserve_funds import FundRefused, allocate, confirm_above, low_balance_level, standing
 from app.services.rules import current_rules
@@ -26,7 +27,6 @@ from app.web.timefmt import china_time
 KIND_LABELS = {"allocation_own": _l("Township's own funds"), "allocation_county": _l("County allocation"),
                "return": _l("Returned to the fund"), "draw": _l("Drawn for a payment")}
 from app.web.labels import FUND_LABELS, MOVEMENT_LABELS  # noqa: F401 (shared with the API)
-from app.services.deadlines import china_today
 LOW = Markup('{} <span class="label label-danger" title="{}">{}</span>')
 
 

@@ -22,11 +22,11 @@ from app.rules.jsonout import money
 from app.web.request_user import current_user
 from app.jobs import enqueue, tasks
 from app.services import impact_runs, job_runs, rule_edits
+from app.services.deadlines import china_today
 from app.services.rules import current_rules
 from app.web import rule_labels as labels
 from app.web.timefmt import china_time
 from app.views.cases import LEVEL_LABELS
-from app.services.deadlines import china_today
 
 
 def _time(value: dt.datetime | None) -> str:
