@@ -45,6 +45,9 @@ setup(
         # scheduled and long work (reminders, stale claims, monthly posting, impact runs) on a real queue,
         # as Apache Superset runs Flask-AppBuilder's jobs; eager in tests and when no broker is configured
         "celery>=5.4,<6",
+        # Celery's own fork of multiprocessing: a big impact job forks its parts from a worker's pool
+        # process, which multiprocessing refuses (a daemonic process may not have children)
+        "billiard>=4.2,<5",
         # Celery's broker and result store, and the lock that keeps a job from running twice at once
         "redis>=5,<7",
     ],

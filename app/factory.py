@@ -14,7 +14,7 @@ import app.models  # noqa: F401  (registers every table on the metadata)
 import app.services.audit  # noqa: F401  (the audit trail's session hooks)
 import app.services.clocks  # noqa: F401  (the clock table follows the cases' deadlines)
 import app.services.summary_marks  # noqa: F401  (a write marks the dashboards' summary cells it changes)
-from app.extensions import csrf, db, migrate, sqlite_writes_queue
+from app.extensions import csrf, db, fast_json_columns, migrate, sqlite_writes_queue
 from app.security.api_csrf import init_api_csrf
 from app.security.headers import init_headers
 from app.security.sessions import init_sessions
@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         count = flask_app.config["PROXY_COUNT"]
         flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     sqlite_writes_queue(flask_app.config)
+    fast_json_columns(flask_app.config)
     db.init_app(flask_app)
     migrate.init_app(flask_app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(flask_app)

@@ -51,7 +51,8 @@ def main() -> int:
     from app.models import Case, Household, JobRun, Region
     from app.rules.loader import check_directory
     from app.security.sync import sync_security
-    from app.services import impact_runs
+    from app.rules import impact as impact_module
+    from app.services import impact_runs, impact_split
     from app.services.regions import load_regions
 
     url = args.database_url or f"sqlite:///{work / 'bench.db'}"
@@ -82,23 +83,23 @@ def main() -> int:
         session.commit()
         run_ids = [impact_runs.start(user.id, rel, edit.text, as_of, today) for _ in range(3)]
         session.remove()
-    with_columns = impact_runs.impact
+    with_columns = impact_split.impact
     runs = []
     for run_id, columns in zip(run_ids, (True, False, True)):
         # the same job, the impact told to skip its decision path for the middle run (the per-row path)
-        impact_runs.impact = with_columns if columns else functools.partial(with_columns, columns=False)
+        impact_split.impact = with_columns if columns else functools.partial(with_columns, columns=False)
         start = time.perf_counter()
         tasks.impact_run.delay(run_id=run_id)
         seconds = time.perf_counter() - start
         with app.app_context():
             run = db.session.get(JobRun, run_id)
             runs.append((seconds, run.state, run.progress_done, run.progress_total, run.result or {}))
-    impact_runs.impact = with_columns
+    impact_split.impact = with_columns
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     (seconds, state, done, total, figures), slow, again = runs
     print(f"impact job over {len(mix):,} stored applications ({url.split(':')[0]}): {state}, "
           f"{seconds:.2f} s then {again[0]:.2f} s queued → figures stored; progress {done:,}/{total:,} "
-          f"(a write every {impact_runs.PROGRESS_EVERY:,}); {figures.get('changed', 0):,} change; peak RSS {peak:.0f} MiB")
+          f"(a write every {impact_module.PROGRESS_EVERY:,}); {figures.get('changed', 0):,} change; peak RSS {peak:.0f} MiB")
     print(f"the same job without the decision path, between those two: {slow[0]:.2f} s ({slow[1]}); "
           f"decision path / per-row = {slow[0] / min(seconds, again[0]):.2f}x; "
           f"figures {'the same' if slow[4] == figures == again[4] else 'DIFFERENT (a defect)'}")

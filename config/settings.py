@@ -26,6 +26,8 @@ Environment:
                            jobs (China time, HH:MM)
     JOBS_DISCLOSURE_USER   the account (city scope) that posts the monthly disclosure lists; empty: by hand
     JOBS_DASHBOARDS_EVERY  minutes between refreshes of the dashboards' summary cells (default 5)
+    JOBS_IMPACT_PROCESSES  processes a rule change's impact job is split over (default 0: one per core; 1: never)
+    JOBS_IMPACT_SPLIT_FROM the fewest applications an impact job is split for (default 100000)
     SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS ("1"), SMTP_FROM
                            the office's mail server for reminder e-mails (none configured: no e-mail)
 """
@@ -173,6 +175,8 @@ def _jobs_settings() -> dict:
         "JOBS_REMINDERS_AT": os.environ.get("JOBS_REMINDERS_AT", "07:30"),
         "JOBS_STALE_CLAIMS_AT": os.environ.get("JOBS_STALE_CLAIMS_AT", "02:30"),
         "JOBS_DASHBOARDS_EVERY": int(os.environ.get("JOBS_DASHBOARDS_EVERY", "5")),
+        "JOBS_IMPACT_PROCESSES": int(os.environ.get("JOBS_IMPACT_PROCESSES", "0")),
+        "JOBS_IMPACT_SPLIT_FROM": int(os.environ.get("JOBS_IMPACT_SPLIT_FROM", "100000")),
         # the account (city scope) the monthly disclosure posting acts as; empty: posted by hand only
         "JOBS_DISCLOSURE_USER": os.environ.get("JOBS_DISCLOSURE_USER", ""),
         "JOBS_DISCLOSURE_AT": os.environ.get("JOBS_DISCLOSURE_AT", "06:00"),

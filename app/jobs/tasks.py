@@ -111,10 +111,14 @@ def impact_run(self, run_id: int):
 
     from app.models import JobRun
     from app.services.impact_runs import compute
+    from app.services.impact_split import SPLIT_FROM
     from app.services.rules import current_rules
 
     def body(session, progress):
         params = session.get(JobRun, run_id).params
-        return compute(session, current_rules(), Path(current_app.config["RULES_DIR"]), params, progress)
+        config = current_app.config
+        return compute(session, current_rules(), Path(config["RULES_DIR"]), params, progress,
+                       jobs=config.get("JOBS_IMPACT_PROCESSES") or None,
+                       split_from=config.get("JOBS_IMPACT_SPLIT_FROM", SPLIT_FROM))
 
     return run_job(self, f"impact_run:{run_id}", body, run_id)

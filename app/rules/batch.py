@@ -13,6 +13,7 @@ forks; elsewhere each loads the rules directory once.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from itertools import islice
@@ -94,9 +95,13 @@ def run_batch(source: BinaryIO, sink: BinaryIO, rules, rules_dir, jobs: int = 1,
               chunk_lines: int = CHUNK_LINES) -> tuple[int, int]:
     """Evaluate every line of ``source`` into ``sink``; returns ``(lines, errors)``."""
     lines = errors = 0
-    for blob, count, bad in _ordered(chunks(source, chunk_lines), rules, rules_dir, jobs):
-        sink.write(blob)
-        lines += count
-        errors += bad
+    gc.freeze()
+    try:
+        for blob, count, bad in _ordered(chunks(source, chunk_lines), rules, rules_dir, jobs):
+            sink.write(blob)
+            lines += count
+            errors += bad
+    finally:
+        gc.unfreeze()
     sink.flush()
     return lines, errors

@@ -167,6 +167,7 @@ class Group:
             self.first = rows[0]
             self.cap_at_cost = need("aid.cap_at_cost").value
             self.maxima: dict = {}                                    # (tier, persons) -> maximum
+        self.decisive = tuple(plain_value(getattr(self, name, None)) for name in _DECISIVE)
 
     def tier_maximum(self, cost: Decimal, persons: int) -> Decimal:
         """The maximum of the row ``cost`` falls in (the engine's, before the cost cap)."""
@@ -181,6 +182,20 @@ class Group:
             with localcontext(_CONTEXT):
                 found = self.maxima[key] = row.multiplier * self.base * persons
         return found
+
+
+#: what a decision reads of its group, but the approval limit (see Decider.decide_both)
+_DECISIVE = ("recognition", "residency", "base", "light", "quick", "n", "m", "net_limit", "income_limit",
+             "assets_limit", "houses", "vehicles", "maximum", "starts", "first", "cap_at_cost")
+
+
+def plain_value(value):
+    """A rule value comparable by what it says: tier rows by their bands, not their identity."""
+    if isinstance(value, (list, tuple)):
+        return tuple(plain_value(item) for item in value)
+    if hasattr(value, "multiplier"):
+        return value.number, value.start, value.multiplier
+    return value
 
 
 def _whole(value: Decimal):
@@ -200,6 +215,16 @@ def _value(p, path):
     return val
 
 
+_SAME, _OTHER = object(), object()
+
+
+def _relation(group, other):
+    """_SAME, _OTHER, or ``other``'s approval limit when the two differ in it alone."""
+    if group is _NO_GROUP or other is _NO_GROUP or group.decisive != other.decisive:
+        return _OTHER
+    return _SAME if group.limit == other.limit else other.limit
+
+
 class Decider:
     """The decisions of one rule set on one day, group by group."""
 
@@ -207,6 +232,7 @@ class Decider:
         self.rules, self.day = getattr(rules, "current", rules), day
         self.text_ok = FIRST_YEAR <= day.year <= LAST_YEAR
         self.groups: dict = {}
+        self.pairs: dict = {}  # group key -> (its group, _SAME, _OTHER or the other's limit): decide_both
 
     def group(self, row: Row):
         key = (row.county, row.kind, row.category, row.area, row.severity)
@@ -227,10 +253,34 @@ class Decider:
         except _Missing:
             return _NO_GROUP
 
+    def decide_both(self, other: "Decider", row: Row):
+        """``(this decision, other's)`` of ``row`` (other: the same day under the proposed rules), or None
+        when it must go the usual way. A group whose decisive values are the same under both is decided
+        once, and one that differs only in its approval limit (a common edit) has its level set again:
+        the outcome of every other part of the decision cannot move."""
+        key = (row.county, row.kind, row.category, row.area, row.severity)
+        found = self.pairs.get(key)
+        if found is None:
+            group = self.group(row)
+            found = self.pairs[key] = (group, _relation(group, other.group(row)))
+        group, relation = found
+        before = self._decide(group, row)
+        if before is None or relation is _SAME:
+            return None if before is None else (before, before)
+        if relation is _OTHER:
+            after = other.decide(row)
+            return None if after is None else (before, after)
+        eligible, level, suggested, error, quick = before
+        if eligible:
+            level = "township" if suggested <= relation else "county"
+        return before, (eligible, level, suggested, error, quick)
+
     def decide(self, row: Row):
         """``(eligible, level, suggested, None, quick)`` as :func:`app.rules.impact._decide` gives it, or
         None when this row must go the usual way."""
-        group = self.group(row)
+        return self._decide(self.group(row), row)
+
+    def _decide(self, group, row: Row):
         if group is _NO_GROUP:
             return None
         waived = False

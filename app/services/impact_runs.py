@@ -2,27 +2,25 @@
 applications of the last twelve months — up to a million — which takes longer than any web request may.
 
 The editor records a run (who asked, the file, the proposed text, the day) and queues it; a worker computes
-the impact with :func:`app.services.rule_edits.proposal_impact`'s own parts, reporting progress, and stores
+the impact with :func:`app.services.rule_edits.proposal_impact`'s own parts — split over the machine's
+cores for a big caseload (:mod:`app.services.impact_split`) — reporting progress, and stores
 the figures on the run; the page shows the progress bar until then, and the figures after — the user may
 leave it and come back (the run is theirs, found by its id).
 """
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from dataclasses import asdict
 from decimal import Decimal
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Case, Region
-from app.rules.impact import Example, Impact, Outcome, impact
+from app.rules.impact import Example, Impact, Outcome
 from app.services import job_runs
-from app.services.rule_edits import RuleEditRefused, affected_counties, applications, check, year_before
+from app.services.impact_split import SPLIT_FROM, impact_of
+from app.services.rule_edits import RuleEditRefused, affected_counties, check, year_before
 
 TASK = "tempaid.impact_run"
-PROGRESS_EVERY = 1000  # applications between two progress writes
 
 
 def start(user_id: int, rel: str, text: str, as_of: dt.date, today: dt.date, session: Session | None = None) -> int:
@@ -32,33 +30,17 @@ def start(user_id: int, rel: str, text: str, as_of: dt.date, today: dt.date, ses
                                   "today": today.isoformat()}, user_id=user_id, session=session)
 
 
-def _counted(rows, total: int, progress):
-    done = 0
-    for row in rows:
-        yield row
-        done += 1
-        if done % PROGRESS_EVERY == 0:
-            progress(done, total)
-    progress(done, total)
-
-
-def compute(session: Session, current, rules_dir, params: dict, progress) -> dict:
-    """The impact of the run's proposal, as stored figures (:func:`to_json`)."""
+def compute(session: Session, current, rules_dir, params: dict, progress, jobs: int | None = None,
+            split_from: int = SPLIT_FROM) -> dict:
+    """The impact of the run's proposal, as stored figures (:func:`to_json`), on ``jobs`` processes
+    (default: one per core) from ``split_from`` applications (see :mod:`app.services.impact_split`)."""
     rel, text = params["rel"], params["text"]
     as_of, today = dt.date.fromisoformat(params["as_of"]), dt.date.fromisoformat(params["today"])
     proposed, faults = check(rules_dir, rel, text)
     if faults:
         raise RuleEditRefused("invalid", "the proposal has faults", faults)
-    counties = affected_counties(current, rel)
-    since = year_before(today)
-    total = session.scalar(select(func.count(Case.id)).join(Region, Case.county_id == Region.id)
-                           .where(Region.code.in_(counties), Case.application_date >= since)) or 0
-    progress(0, total)
-    rows = applications(session, counties, since)
-    if "progress" in inspect.signature(impact).parameters:  # the batch engine reports its own progress
-        result = impact(current, proposed, rows, as_of, progress=progress)
-    else:
-        result = impact(current, proposed, _counted(rows, total, progress), as_of)
+    result = impact_of(session, current, proposed, affected_counties(current, rel), year_before(today), as_of,
+                       progress=progress, jobs=jobs, split_from=split_from)
     return to_json(result)
 
 

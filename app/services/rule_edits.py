@@ -30,10 +30,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.advisory import advisory_lock
+from app.extensions import json_loads
 from app.models import Case, Region, RuleRevision
 from app.models.audit import utcnow
 from app.rules.editing import Changes, Proposal, RuleFile, digest_of, editor_text, encode_like, propose
@@ -133,26 +134,37 @@ def affected_counties(rules, rel: str) -> list[str]:
 
 
 class Applications:
-    """``(case number, engine input)`` of every application of ``counties`` made on or after ``since``,
-    streamed from the database (memory flat however many there are); ``len()`` counts them in SQL,
-    for the impact's progress."""
+    """``(case number, engine input)`` of every application of ``counties`` made on or after ``since``
+    (with ``ids``, an inclusive ``(first, last)`` case id range: one part of a split impact), streamed
+    from the database (memory flat however many there are); ``len()`` counts them in SQL, for the
+    impact's progress."""
 
-    def __init__(self, session: Session, counties: list[str], since: dt.date):
+    def __init__(self, session: Session, counties: list[str], since: dt.date, ids: tuple[int, int] | None = None):
         self.session = session
         self.where = (Region.code.in_(counties), Case.application_date >= since)
+        if ids is not None:
+            self.where += (Case.id.between(*ids),)
 
     def __len__(self) -> int:
         query = select(func.count()).select_from(Case).join(Region, Case.county_id == Region.id).where(*self.where)
         return self.session.scalar(query)
 
+    def extent(self) -> tuple[int, int | None, int | None]:
+        """How many, and the lowest and the highest case id among them, in one pass (None: there are none)."""
+        query = select(func.count(), func.min(Case.id), func.max(Case.id)).select_from(Case).join(
+            Region, Case.county_id == Region.id)
+        return tuple(self.session.execute(query.where(*self.where)).one())
+
     def __iter__(self):
         # on the session's connection, not through the ORM: plain rows, without the ORM's per-row work
         # (a third of the reading time at 50,000), streamed by a server-side cursor where there is one
-        # (the option goes on the statement: on the connection it would stay for every later statement)
-        query = (select(Case.number, Case.inputs).join(Region, Case.county_id == Region.id).where(*self.where)
-                 .execution_options(yield_per=5000))
+        # (the option goes on the statement: on the connection it would stay for every later statement);
+        # the inputs read as text and decoded here (json_loads: orjson): 0.9 s for 145,000 rows on
+        # PostgreSQL, against 1.6 s through the driver's own JSON loading
+        query = (select(Case.number, cast(Case.inputs, Text)).join(Region, Case.county_id == Region.id)
+                 .where(*self.where).execution_options(yield_per=5000))
         for number, inputs in self.session.connection().execute(query):
-            yield number, inputs
+            yield number, json_loads(inputs)
 
 
 def applications(session: Session, counties: list[str], since: dt.date) -> Applications:

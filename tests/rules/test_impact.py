@@ -99,19 +99,55 @@ def test_an_unchanged_county_is_evaluated_once(monkeypatch):
     assert seen.count(("370811", True)) == 1 and seen.count(("370830", True)) == 1
 
 
+def _decided_by(monkeypatch, current, proposed, apps) -> list:
+    """``(county, under the proposed rules)`` of every decision the decision path makes over ``apps``."""
+    seen = []
+    real = Decider._decide
+
+    def counting(self, group, row):
+        seen.append((row.county, self.rules is proposed))
+        return real(self, group, row)
+
+    monkeypatch.setattr(Decider, "_decide", counting)
+    monkeypatch.setattr(impact_module, "evaluate_request", None)  # never the engine: these are plain
+    impact(current, proposed, apps, AS_OF)
+    return seen
+
+
 def test_an_unchanged_county_is_decided_once_on_the_decision_path(monkeypatch):
     current, proposed = rule_sets()
-    seen = []
-    real = Decider.decide
-
-    def counting(self, row):
-        seen.append((row.county, self.rules is proposed))
-        return real(self, row)
-
-    monkeypatch.setattr(Decider, "decide", counting)
-    monkeypatch.setattr(impact_module, "evaluate_request", None)  # never the engine: these are plain
-    impact(current, proposed, UNCHANGED_APPS, AS_OF)
+    seen = _decided_by(monkeypatch, current, proposed, UNCHANGED_APPS)
     assert seen.count(("370881", True)) == 0 and seen.count(("370881", False)) == 2
+
+
+def test_a_change_of_the_approval_limit_alone_decides_each_application_once(monkeypatch):
+    """任城 and 汶上 take the lowered limit: their groups differ in it alone, so each application is decided
+    under the current rules and only its level is set again under the proposed ones."""
+    current, _ = rule_sets()
+    proposed, faults = check_directory(FIXTURES, overrides={CITY: CITY_TEXT.replace(
+        "  township_limit: 3000\n", "  township_limit: 2100\n")})
+    assert not faults, faults
+    near = [(i, dict(UNCHANGED_BASE, county="370811", severity="heavy", cost=cost))  # 2100 at most but the last
+            for i, cost in enumerate(["1000", "2099.99", "2100", "2100.01", "2999", "40000"])]
+    result = impact(current, proposed, near, AS_OF, examples=10)
+    assert result == impact(current, proposed, near, AS_OF, examples=10, columns=False)
+    assert result.changed_level == result.changed == 0  # 2100 is within the lowered limit, the rest as before
+    lower, faults = check_directory(FIXTURES, overrides={CITY: CITY_TEXT.replace(
+        "  township_limit: 3000\n", "  township_limit: 2099.99\n")})
+    moved = impact(current, lower, near, AS_OF, examples=10)
+    assert moved == impact(current, lower, near, AS_OF, examples=10, columns=False)
+    assert moved.changed_level == moved.changed == 3 and moved.changed_amount == 0  # the three at 2100
+    seen = _decided_by(monkeypatch, current, proposed, UNCHANGED_APPS + near)
+    assert ("370811", True) not in seen and ("370830", True) not in seen
+    assert len(seen) == len(UNCHANGED_APPS + near)
+
+
+def test_any_other_change_decides_under_both_rule_sets(monkeypatch):
+    current, _ = rule_sets()
+    raised, faults = check_directory(FIXTURES, overrides={CITY: CITY_TEXT.replace(
+        "  emergency_light_cap: 1000\n", "  emergency_light_cap: 900\n")})
+    assert not faults, faults
+    seen = _decided_by(monkeypatch, current, raised, UNCHANGED_APPS)
     assert seen.count(("370811", True)) == 1 and seen.count(("370830", True)) == 1
 
 
