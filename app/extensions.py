@@ -61,15 +61,16 @@ def sqlite_writes_queue(config: dict) -> None:
         options["execution_options"] = {**options.get("execution_options", {}), SQLITE_IMMEDIATE: True}
 
 
-_LONG_DIGITS = re.compile(r"[0-9]{20}")       # an integer orjson would turn into a float (past 64 bits)
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{20}")
+_LONG_DIGITS = re.compile(r"[0-9]{19}")       # an integer orjson may turn into a float (past 64 bits)
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
 
 
 def json_loads(text):
     """What a JSON column reads back with: orjson (a stored application reads in a third of
     :func:`json.loads`'s time, which the rule editor's impact over a year of applications feels), and
-    :func:`json.loads` for text orjson would read otherwise or refuses — twenty digits in a row (orjson
-    makes an integer past 64 bits a float), NaN — so every stored value reads as it was written."""
+    :func:`json.loads` for text orjson would read otherwise or refuses — nineteen digits in a row (orjson
+    makes an integer past 64 bits a float: above 2**64 - 1 or below -2**63, which needs 19 digits), NaN —
+    so every stored value reads as it was written."""
     long_digits = _LONG_DIGITS_BYTES if isinstance(text, bytes) else _LONG_DIGITS
     if long_digits.search(text) is None:
         try:

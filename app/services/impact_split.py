@@ -5,7 +5,8 @@ ten seconds on one core of a two-core machine. The job therefore splits the appl
 ranges of case ids as it has processes (:func:`id_ranges`), forks one process per range — each reads
 its own range on a connection of its own and computes its own :class:`~app.rules.impact.Impact` — and
 adds the parts up (:func:`~app.rules.impact.merged`): the same figures as one process gives, whatever
-the split. Progress is the sum of the parts' counts, told as the parts go.
+the split; the examples are each part's first changed applications in case id order, the parts in order.
+Progress is the sum of the parts' counts, told as the parts go.
 
 The parts are forked by billiard (Celery's own fork of :mod:`multiprocessing`): the job runs in a pool
 process of the worker, which :mod:`multiprocessing` refuses to let have children of its own (a daemonic
@@ -19,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import threading
 
 import billiard
 
@@ -30,7 +32,6 @@ from app.services.rule_edits import Applications
 SPLIT_FROM = 100_000  # applications: below this a fork costs more than it saves (one process: ~2 s)
 POLL_SECONDS = 0.5
 
-_WORK = None  # the parts' shared state, inherited by the forked children
 
 
 def id_ranges(first: int, last: int, parts: int) -> list[tuple[int, int]]:
@@ -51,9 +52,21 @@ def id_ranges(first: int, last: int, parts: int) -> list[tuple[int, int]]:
 
 
 def _can_fork(session: Session) -> bool:
+    """Whether the parts may be forked: a platform that forks, a database the children can open, and the
+    process's main thread (a fork from another thread — a job run in a thread of the demo's web server —
+    would copy locks other threads hold)."""
     url = session.get_bind().url
     in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-    return "fork" in multiprocessing.get_all_start_methods() and not in_memory
+    return ("fork" in multiprocessing.get_all_start_methods() and not in_memory
+            and threading.current_thread() is threading.main_thread())
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity, as a container or ``taskset`` sets it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # a platform without affinity
+        return os.cpu_count() or 1
 
 
 def impact_of(session: Session, current, proposed, counties: list[str], since: dt.date, as_of: dt.date,
@@ -61,13 +74,14 @@ def impact_of(session: Session, current, proposed, counties: list[str], since: d
     """The impact of ``proposed`` against ``current`` over the applications of ``counties`` since ``since``,
     on ``jobs`` processes (default: one per core) when there are at least ``split_from`` of them."""
     applications = Applications(session, counties, since)
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or _cores()
     if jobs < 2 or not _can_fork(session):
         return impact(current, proposed, applications, as_of, progress=progress)
     total, first, last = applications.extent()
     if total < max(split_from, 1):
         return impact(current, proposed, _Counted(applications, total), as_of, progress=progress)
-    return _split(session, current, proposed, counties, since, as_of, id_ranges(first, last, jobs), total, progress)
+    ranges = id_ranges(first, last, jobs)
+    return _split(session.get_bind(), (current, proposed, counties, since, as_of, ranges), total, progress)
 
 
 class _Counted:
@@ -83,37 +97,43 @@ class _Counted:
         return iter(self.applications)
 
 
-def _split(session, current, proposed, counties, since, as_of, ranges, total: int, progress) -> Impact:
-    global _WORK
+def _split(engine, work: tuple, total: int, progress) -> Impact:
+    """The parts' impacts added up; ``progress`` told the sum of the parts' counts every half second."""
+    parts = len(work[-1])
     context = billiard.get_context("fork")  # billiard, Celery's own: a worker's pool process may fork it too
-    counts = context.Array("l", len(ranges), lock=False)
-    _WORK = (session.get_bind(), current, proposed, counties, since, as_of, ranges, counts)
+    counts = context.Array("l", parts, lock=False)
     if progress is not None:
         progress(0, total)
-    try:
-        with context.Pool(len(ranges)) as pool:
-            pending = pool.map_async(_part, range(len(ranges)))
-            while not pending.ready():
-                pending.wait(POLL_SECONDS)
-                if progress is not None:
-                    progress(sum(counts), total)
-            parts = pending.get()
-    finally:
-        _WORK = None
-    result = merged(parts)
+    # the work goes to the children as they are forked (initargs), never through a global of this process
+    with context.Pool(parts, initializer=_start_part, initargs=(engine, work, counts)) as pool:
+        pending = pool.map_async(_part, range(parts))
+        while not pending.ready():
+            pending.wait(POLL_SECONDS)
+            if progress is not None:
+                progress(sum(counts), total)
+        result = merged(pending.get())
     if progress is not None:
-        progress(result.applications, total)
+        progress(sum(counts), total)  # the parts' own last counts: each part's every application
     return result
 
 
-def _part(index: int) -> Impact:
-    """One range's impact, in a forked child: on a connection of its own (the parent's pooled ones stay
-    the parent's, as SQLAlchemy asks of a fork)."""
-    engine, current, proposed, counties, since, as_of, ranges, counts = _WORK
+_PART = None  # in a forked child: (engine, work, counts), set once by _start_part
+
+
+def _start_part(engine, work: tuple, counts) -> None:
+    """A child's start: the parent's pooled connections left to the parent (as SQLAlchemy asks of a fork)."""
+    global _PART
     engine.dispose(close=False)
+    _PART = (engine, work, counts)
+
+
+def _part(index: int) -> Impact:
+    """One range's impact, in a forked child, on a connection of its own, in case id order."""
+    engine, (current, proposed, counties, since, as_of, ranges), counts = _PART
 
     def tell(done: int, _total) -> None:
         counts[index] = done
 
     with Session(engine) as session:
-        return impact(current, proposed, Applications(session, counties, since, ranges[index]), as_of, progress=tell)
+        rows = Applications(session, counties, since, ranges[index])
+        return impact(current, proposed, (row for row in rows), as_of, progress=tell)  # no len(): no count

@@ -3,6 +3,7 @@ the split, its progress told to the end; and where a fork cannot help, it is not
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from hypothesis import given
@@ -12,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.rules.loader import check_directory
-from app.services import impact_split
 from app.services.impact_split import _can_fork, id_ranges, impact_of
 from app.services.rule_edits import affected_counties, year_before
 from app.services.rules import current_rules
@@ -32,8 +32,19 @@ def test_the_ranges_cover_every_id_once_in_order_and_evenly(first, count, parts)
     assert max(sizes) - min(sizes) <= 1
 
 
-def test_an_in_memory_database_is_never_split():
+def test_an_in_memory_database_is_never_split(tmp_path):
     assert not _can_fork(Session(create_engine("sqlite://")))
+    assert _can_fork(Session(create_engine(f"sqlite:///{tmp_path / 'file.db'}")))
+
+
+def test_a_job_in_a_thread_is_never_split(tmp_path):
+    """The demo runs jobs in threads of its web server: a fork there would copy locks other threads hold."""
+    found = []
+    worker = threading.Thread(target=lambda: found.append(_can_fork(Session(create_engine(
+        f"sqlite:///{tmp_path / 'file.db'}")))))
+    worker.start()
+    worker.join()
+    assert found == [False]
 
 
 def _figures(result):
@@ -59,8 +70,9 @@ def test_a_split_impact_is_the_one_process_impact(app, applications, tmp_path, m
             assert split.processes == jobs
             assert _figures(split) == _figures(alone)
             assert sorted(e.key for e in split.examples) == sorted(e.key for e in alone.examples)
+            # the first tick is the parent's; the last is the sum of what the parts themselves counted
             assert ticks[0] == (0, alone.applications) and ticks[-1] == (alone.applications, alone.applications)
-            assert impact_split._WORK is None  # the parts' shared state is forgotten once they are done
+            assert [done for done, _ in ticks] == sorted(done for done, _ in ticks)
         below = impact_of(session, current, proposed, counties, since, as_of, jobs=2,
                           split_from=alone.applications + 1)
         assert below.processes == 1 and _figures(below) == _figures(alone)
