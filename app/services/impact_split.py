@@ -5,7 +5,8 @@ ten seconds on one core of a two-core machine. The job therefore splits the appl
 ranges of case ids as it has processes (:func:`id_ranges`), forks one process per range — each reads
 its own range on a connection of its own and computes its own :class:`~app.rules.impact.Impact` — and
 adds the parts up (:func:`~app.rules.impact.merged`): the same figures as one process gives, whatever
-the split; the examples are each part's first changed applications in case id order, the parts in order.
+the split; the examples are each part's first changed applications as read, the parts in id order (an
+``ORDER BY`` would make PostgreSQL sort each part's rows: the examples are a sample, not a ranking).
 Progress is the sum of the parts' counts, told as the parts go.
 
 The parts are forked by billiard (Celery's own fork of :mod:`multiprocessing`): the job runs in a pool
@@ -128,7 +129,7 @@ def _start_part(engine, work: tuple, counts) -> None:
 
 
 def _part(index: int) -> Impact:
-    """One range's impact, in a forked child, on a connection of its own, in case id order."""
+    """One range's impact, in a forked child, on a connection of its own."""
     engine, (current, proposed, counties, since, as_of, ranges), counts = _PART
 
     def tell(done: int, _total) -> None:
