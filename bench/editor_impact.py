@@ -257,15 +257,16 @@ def main() -> int:
     if args.database or args.database_url:
         url = args.database_url or f"sqlite:///{work / 'bench.db'}"
         timings = database_path(work, url, rules_dir, rel, proposed_edit, applications, as_of, today, args.seeded)
-        (total, grown, child), (slow, slow_grown, _), (again, _, _) = timings
-        jobs = os.cpu_count()
+        (total, grown, child, jobs), (slow, slow_grown, _, _), (again, _, _, _) = timings
+        split = (f"split over {jobs} processes" if jobs > 1 else
+                 "in one process (fewer applications than JOBS_IMPACT_SPLIT_FROM: not split)")
         print(f"service path, the impact job's own (count + read {args.applications:,} stored applications + build the "
-              f"proposal + impact), split over {jobs} processes: {total:.2f} s, then {again:.2f} s (target < "
+              f"proposal + impact), {split}: {total:.2f} s, then {again:.2f} s (target < "
               f"{target:.1f} s); memory grew {grown / 2**20:,.0f} MiB in the job's process, each part's process "
               f"{child / 2**20:,.0f} MiB at most: {(grown + jobs * child) / 2**20:,.0f} MiB in all at most "
               f"(target < {TARGET_MEMORY / 2**20:,.0f} MiB)")
-        print(f"the same in one process, between those two: {slow:.2f} s (memory grew {slow_grown / 2**20:,.0f} MiB); "
-              f"split / one process = {slow / min(total, again):.2f}x")
+        print(f"the same told to use one process, between those two: {slow:.2f} s (memory grew "
+              f"{slow_grown / 2**20:,.0f} MiB); one process / {split.split(' (')[0]} = {slow / min(total, again):.2f}x")
         grown += jobs * child
         total = min(total, again)
         ok = total < target and grown < TARGET_MEMORY  # the target is the service path's, when it is measured
@@ -279,7 +280,7 @@ def database_path(work: Path, url: str, rules_dir: Path, rel: str, edit, applica
     """Store the applications as cases (in the last twelve months; ``seeded``: an earlier run with the same
     arguments stored them) and time the impact job's own computation with a progress callback, as a worker
     runs it: split over the cores, in one process, split again (the database's caches warm for the second
-    and third). Returns three (seconds, memory grown in this process, largest part's peak memory)."""
+    and third). Returns three (seconds, memory grown in this process, largest part's peak memory, processes)."""
     os.environ.setdefault("TEMPAID_INSTANCE", str(work / "instance"))
     from app import create_app
     from app.services.impact_runs import compute
@@ -300,7 +301,7 @@ def database_path(work: Path, url: str, rules_dir: Path, rel: str, edit, applica
                 result = compute(session, current, rules_dir, params, lambda done, total: ticks.append((done, total)),
                                  jobs=jobs)
                 timings.append((time.perf_counter() - start, memory.peak - memory.start_rss,
-                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024))
+                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, result["processes"]))
             assert result["applications"] == len(applications), result["applications"]
             assert ticks[-1] == (len(applications), len(applications)), ticks[-1]
             results.append({k: v for k, v in result.items() if k not in ("examples", "processes")})
