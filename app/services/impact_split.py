@@ -1,7 +1,7 @@
 """A year of a city's applications measured on every core: the impact job split by case id.
 
-One process reads and decides some 60,000 applications a second; a million take longer than the issue's
-ten seconds on one core of a two-core machine. The job therefore splits the applications into as many
+One process reads and decides some 50,000 stored applications a second; a million take longer than the
+issue's ten seconds on one core of a two-core machine. The job therefore splits the applications into as many
 ranges of case ids as it has processes (:func:`id_ranges`), forks one process per range — each reads
 its own range on a connection of its own and computes its own :class:`~app.rules.impact.Impact` — and
 adds the parts up (:func:`~app.rules.impact.merged`): the same figures as one process gives, whatever
@@ -13,8 +13,9 @@ The parts are forked by billiard (Celery's own fork of :mod:`multiprocessing`): 
 process of the worker, which :mod:`multiprocessing` refuses to let have children of its own (a daemonic
 process) and billiard does not. Where a fork cannot help or cannot be made — fewer than
 :data:`SPLIT_FROM` applications, one process asked for, a platform that does not fork, an in-memory
-SQLite database the children could not see — the impact runs in the calling process, as before. The children see what is committed (the impact reads
-stored cases, never the job's own writes).
+SQLite database the children could not see, a thread other than the main one — the impact runs in the
+calling process, as before. The children see what is committed (the impact reads stored cases, never
+the job's own writes).
 """
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ import os
 import threading
 
 import billiard
-
 from sqlalchemy.orm import Session
 
 from app.rules.impact import Impact, impact, merged
@@ -32,7 +32,6 @@ from app.services.rule_edits import Applications
 
 SPLIT_FROM = 100_000  # applications: below this a fork costs more than it saves (one process: ~2 s)
 POLL_SECONDS = 0.5
-
 
 
 def id_ranges(first: int, last: int, parts: int) -> list[tuple[int, int]]:
