@@ -13,13 +13,13 @@ forks; elsewhere each loads the rules directory once.
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing
 from collections import deque
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
+from app.rules.collector import collector_paused
 from app.rules.faults import InputError
 from app.rules.jsonout import answer, dumps, error_json
 
@@ -95,13 +95,10 @@ def run_batch(source: BinaryIO, sink: BinaryIO, rules, rules_dir, jobs: int = 1,
               chunk_lines: int = CHUNK_LINES) -> tuple[int, int]:
     """Evaluate every line of ``source`` into ``sink``; returns ``(lines, errors)``."""
     lines = errors = 0
-    gc.freeze()
-    try:
+    with collector_paused():
         for blob, count, bad in _ordered(chunks(source, chunk_lines), rules, rules_dir, jobs):
             sink.write(blob)
             lines += count
             errors += bad
-    finally:
-        gc.unfreeze()
     sink.flush()
     return lines, errors

@@ -13,19 +13,19 @@ does not compare).
 Both rule sets are built once and each evaluation is one engine call without explanation. An
 application is parsed once for both rule sets, and a county whose decisive rules on the day are the
 same under both (a city edit that a county overrides, say) is evaluated once: its outcome cannot
-move. ``progress`` (a callable ``(done, total)``, ``total`` None when the applications have no length)
+move (on the decision path the same holds per group, and a group whose approval limit alone moved has
+only its level set again: :meth:`~app.rules.decisions.Decider.decide_both`). ``progress`` (a callable ``(done, total)``, ``total`` None when the applications have no length)
 is told every :data:`PROGRESS_EVERY` applications and at the end, for a background job's progress bar.
 ``bench/editor_impact.py`` times it. Pure: no Flask, no database.
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Iterable
 
+from app.rules.collector import collector_paused
 from app.rules.decisions import Decider, plain_value, read_row
 from app.rules.engine import evaluate_request
 from app.rules.faults import InputError
@@ -135,21 +135,8 @@ def impact(current, proposed, applications: Iterable[tuple[object, dict]], as_of
     keeps the first ``examples`` applications whose outcome changed; tells ``progress(done, total)``.
     ``columns``: plain applications are decided by :mod:`app.rules.decisions` (the same outcomes,
     from parameters derived once per group); False evaluates every one the engine's way."""
-    with _collector_paused():
+    with collector_paused():
         return _impact(current, proposed, applications, as_of, examples, progress, columns)
-
-
-@contextmanager
-def _collector_paused():
-    """The cycle collector kept off what exists when the impact starts (``gc.freeze``): in a web or job
-    process, its full passes over the app's few hundred thousand objects, set off again and again by a
-    year of applications streaming through, measured half of the time of reading them. Cycles made
-    during the impact are still collected."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _impact(current, proposed, applications, as_of: date, examples: int, progress, columns: bool) -> Impact:
@@ -164,7 +151,7 @@ def _impact(current, proposed, applications, as_of: date, examples: int, progres
     for key, data in applications:
         pair = None
         if deciders is not None and (row := read_row(data, as_of)) is not None:
-            pair = _decided(row, deciders, unchanged, current, proposed, as_of)
+            pair = deciders[0].decide_both(deciders[1], row)
         if pair is None:
             pair = _usual(data, day, unchanged, current, proposed, as_of)
         _count(result, key, *pair, examples)
@@ -195,14 +182,6 @@ def _usual(data, day: str, unchanged: dict, current, proposed, as_of: date) -> t
     if isinstance(req, InputError) or _same(unchanged, req.county, current, proposed, as_of):
         return before, before
     return before, _decide(req, proposed)
-
-
-def _decided(row, deciders, unchanged: dict, current, proposed, as_of: date):
-    """``(before, after)`` of a plain application by the decision path, or None (the usual way)."""
-    if _same(unchanged, row.county, current, proposed, as_of):
-        before = deciders[0].decide(row)
-        return None if before is None else (before, before)
-    return deciders[0].decide_both(deciders[1], row)
 
 
 def _count(result: Impact, key, before: tuple, after: tuple, examples: int) -> None:

@@ -136,4 +136,4 @@ def _part(index: int) -> Impact:
 
     with Session(engine) as session:
         rows = Applications(session, counties, since, ranges[index])
-        return impact(current, proposed, (row for row in rows), as_of, progress=tell)  # no len(): no count
+        return impact(current, proposed, iter(rows), as_of, progress=tell)  # an iterator has no len(): no count

@@ -146,8 +146,7 @@ class Applications:
             self.where += (Case.id.between(*ids),)
 
     def __len__(self) -> int:
-        query = select(func.count()).select_from(Case).join(Region, Case.county_id == Region.id).where(*self.where)
-        return self.session.scalar(query)
+        return self.extent()[0]
 
     def extent(self) -> tuple[int, int | None, int | None]:
         """How many, and the lowest and the highest case id among them, in one pass (None: there are none)."""
