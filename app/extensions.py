@@ -1,14 +1,12 @@
 """Flask extensions, created unbound and initialised by the app factory."""
-import json
-import re
-
-import orjson
 from flask import has_request_context
 from flask_appbuilder.models.sqla.base import SQLA
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from app.rules.jsonin import json_loads
 
 #: how long a SQLite writer waits for another before giving up (then: a worded 409)
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -59,25 +57,6 @@ def sqlite_writes_queue(config: dict) -> None:
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and config.get("SQLITE_BEGIN_IMMEDIATE", True):
         options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options["execution_options"] = {**options.get("execution_options", {}), SQLITE_IMMEDIATE: True}
-
-
-_LONG_DIGITS = re.compile(r"[0-9]{19}")       # an integer orjson may turn into a float (past 64 bits)
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
-
-
-def json_loads(text):
-    """What a JSON column reads back with: orjson (a stored application reads in a third of
-    :func:`json.loads`'s time, which the rule editor's impact over a year of applications feels), and
-    :func:`json.loads` for text orjson would read otherwise or refuses — nineteen digits in a row (orjson
-    makes an integer past 64 bits a float: above 2**64 - 1 or below -2**63, which needs 19 digits), NaN —
-    so every stored value reads as it was written."""
-    long_digits = _LONG_DIGITS_BYTES if isinstance(text, bytes) else _LONG_DIGITS
-    if long_digits.search(text) is None:
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(text)
 
 
 def fast_json_columns(config: dict) -> None:

@@ -18,16 +18,17 @@ application parsed and evaluated by the engine, as before) over that many applic
 run, and prints the ratio. ``--baseline`` times the impact loop as it was before (every application evaluated under both rule
 sets, outcomes as objects) over that many applications, in the same process.
 
-``--standard`` (with ``--city``) makes the city raise its urban standard by 5 % as well: a change of the
-approval limit alone lets most decisions be made once (:meth:`app.rules.decisions.Decider.decide_both`),
-this one does not.
+``--assets`` (with ``--city``) makes the city also allow fewer financial assets (a quarter fewer months of
+the dibao standard, which no county sets for itself): a change of the approval limit alone lets most
+decisions be made once (:meth:`app.rules.decisions.Decider.decide_both`), this one makes every expenditure
+application be decided under both rule sets. (The urban standard is no such edit: every county sets its own.)
 
 Targets: 50,000 applications in under 5 seconds on the whole service path, 1,000,000 in under 10
 seconds with memory under 1 GB. ``--database`` also measures the whole service path on a temporary
 SQLite database (``--database-url``: on an empty database of your own, such as PostgreSQL; ``--seeded``:
 one an earlier run with the same arguments filled) holding the applications as stored cases: the impact
 job's own computation (:func:`app.services.impact_runs.compute`) — counting and reading the last twelve
-months of ``Case.inputs``, building the proposal and computing the impact, split over the cores
+months of cases (their decision rows, :mod:`app.rules.stored_rows`), building the proposal and computing the impact, split over the cores
 (:mod:`app.services.impact_split`) — beside the same in one process.
 """
 from __future__ import annotations
@@ -132,11 +133,11 @@ def rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def proposal(rules_dir: Path, county: str | None, as_of: date, today: date, standard: bool = False):
+def proposal(rules_dir: Path, county: str | None, as_of: date, today: date, assets: bool = False):
     """The edit: a county raises its urban standard by 5 % and lowers its township limit by 500; the
     city (``county`` None) lowers its township limit by 500 (the counties without a limit of their own take it),
-    and with ``standard`` raises its urban standard by 5 % too (the counties without one of their own take it:
-    then every decision is made under both rule sets, none is only set a level again)."""
+    and with ``assets`` allows a quarter fewer months of financial assets too (every county takes it: then
+    every expenditure decision is made under both rule sets, none is only set a level again)."""
     rules, _ = check_directory(rules_dir)
     rel = rules.county(county).file if county else rules.county(rules.counties()[0]).city_file
     rule_file = RuleFile(rules_dir, rel)
@@ -144,9 +145,12 @@ def proposal(rules_dir: Path, county: str | None, as_of: date, today: date, stan
     values = {v.path: v for v in form.values}
     limit = values["approval.township_limit"]
     data = {"effective": as_of.isoformat(), limit.name: str(int(limit.shown) - 500)}
-    if county or standard:
+    if county:
         urban = values["standards.dibao_monthly.urban"]
         data[urban.name] = str(round(int(urban.shown) * 1.05))
+    if assets:
+        months = values["eligibility.expenditure.assets.financial_per_capita_max_dibao_months"]
+        data[months.name] = str(int(months.shown) * 3 // 4)
     return rel, propose(rule_file, changes_from_form(form, data), today, today)
 
 
@@ -182,8 +186,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
     parser.add_argument("--database", action="store_true", help="also time the service path on SQLite")
-    parser.add_argument("--standard", action="store_true",
-                        help="with --city: the city raises its urban standard by 5 %% too")
+    parser.add_argument("--assets", action="store_true",
+                        help="with --city: the city allows a quarter fewer months of financial assets too")
     parser.add_argument("--seeded", action="store_true",
                         help="the --database-url database holds the applications of an earlier run with the same arguments")
     parser.add_argument("--database-url", help="time the service path on this (empty) database instead, "
@@ -208,7 +212,7 @@ def main() -> int:
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
     start = time.perf_counter()
-    rel, proposed_edit = proposal(rules_dir, county, as_of, today, args.standard)
+    rel, proposed_edit = proposal(rules_dir, county, as_of, today, args.assets)
     edited = time.perf_counter() - start
     print(proposed_edit.diff)
     start = time.perf_counter()
@@ -318,6 +322,7 @@ def store_cases(app, session, applications, today: date) -> None:
 
     from app.idnumber import check_digit
     from app.models import Case, Household, Region
+    from app.rules.stored_rows import stored_row
     from app.security.sync import sync_security
     from app.services.regions import load_regions
 
@@ -342,6 +347,7 @@ def store_cases(app, session, applications, today: date) -> None:
         rows.append(dict(number=f"B{i:09d}", household_id=households[code].id, county_id=regions[code].id,
                          township_id=towns[code].id, kind=data["kind"], category=data["category"], flow="x",
                          state="closed", application_date=today - timedelta(days=i % 360), inputs=data,
+                         decision_row=stored_row(data),
                          verdict={}, rules_digest="x", eligible=False, deadlines={}, warnings=[],
                          created_by_id=user.id))
         if len(rows) >= 10_000:

@@ -50,6 +50,7 @@ def main() -> int:
     from app.jobs import tasks
     from app.models import Case, Household, JobRun, Region
     from app.rules.loader import check_directory
+    from app.rules.stored_rows import stored_row
     from app.security.sync import sync_security
     from app.rules import impact as impact_module
     from app.services import impact_runs, impact_split
@@ -78,7 +79,8 @@ def main() -> int:
         session.execute(insert(Case), [
             dict(number=f"J{i:09d}", household_id=household.id, county_id=region.id, township_id=town.id,
                  kind=data["kind"], category=data["category"], flow="x", state="closed",
-                 application_date=today - timedelta(days=i % 360), inputs=data, verdict={}, rules_digest="x",
+                 application_date=today - timedelta(days=i % 360), inputs=data, decision_row=stored_row(data),
+                 verdict={}, rules_digest="x",
                  eligible=False, deadlines={}, warnings=[], created_by_id=user.id) for i, data in enumerate(mix)])
         session.commit()
         run_ids = [impact_runs.start(user.id, rel, edit.text, as_of, today) for _ in range(3)]

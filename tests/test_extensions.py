@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from app.extensions import db, json_loads
+from app.extensions import db
+from app.rules.jsonin import json_loads
 
 
 @pytest.mark.parametrize("text", [

@@ -20,7 +20,9 @@ is told every :data:`PROGRESS_EVERY` applications and at the end, for a backgrou
 """
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass, field
+from operator import attrgetter
 from datetime import date
 from decimal import Decimal
 from typing import Iterable
@@ -30,10 +32,14 @@ from app.rules.decisions import Decider, plain_value, read_row
 from app.rules.engine import evaluate_request
 from app.rules.faults import InputError
 from app.rules.inputs import parse_input
+from app.rules.jsonin import json_loads
+from app.rules.stored_rows import row_of
 
 #: input fields that only place deadlines; a re-dated application takes the defaults
 DATED_FIELDS = ("accepted_on", "reported_at", "pre_assisted_on")
 PROGRESS_EVERY = 5000
+PENDING = 1000  # inputs read at once for stored rows that cannot decide
+_KEY = attrgetter("key")
 
 
 @dataclass
@@ -87,7 +93,7 @@ class Impact:
 
 def merged(parts: list[Impact], examples: int = 20) -> Impact:
     """The impact of the applications of ``parts`` taken together (one impact of the same day split over
-    processes): the counts and totals added, the examples the parts' own in their order, ``examples`` at most.
+    processes): the counts and totals added, the examples those of the lowest keys of all, ``examples`` at most.
 
     >>> both = merged([Impact(date(2027, 1, 1), applications=2), Impact(date(2027, 1, 1), applications=3)])
     >>> both.applications, both.processes
@@ -97,7 +103,7 @@ def merged(parts: list[Impact], examples: int = 20) -> Impact:
     for name in Impact.__dataclass_fields__:
         if name not in ("as_of", "examples"):
             setattr(result, name, sum((getattr(part, name) for part in parts), getattr(result, name)))
-    result.examples = [example for part in parts for example in part.examples][:examples]
+    result.examples = sorted((example for part in parts for example in part.examples), key=_KEY)[:examples]
     return result
 
 
@@ -132,7 +138,13 @@ def decisive_rules(rules, county: str, day: date):
 def impact(current, proposed, applications: Iterable[tuple[object, dict]], as_of: date,
            examples: int = 20, progress=None, columns: bool = True) -> Impact:
     """Compare ``current`` and ``proposed`` (RuleSets) over ``(key, engine input)`` pairs on ``as_of``;
-    keeps the first ``examples`` applications whose outcome changed; tells ``progress(done, total)``.
+    keeps as examples the ``examples`` applications of the lowest keys whose outcome changed (whatever the
+    order they come in: a split impact's parts give the same); tells ``progress(done, total)``.
+
+    An engine input is a dict, or as a case stores it: ``(its decision row or None, its JSON text)``
+    (:mod:`app.rules.stored_rows`; the text is decoded only when the row cannot decide). The text may be
+    None beside a row when ``applications`` has ``inputs_of(keys) -> {key: engine input}``: the inputs
+    a row cannot decide are then read :data:`PENDING` at a time (a year of cases is read without its JSON).
     ``columns``: plain applications are decided by :mod:`app.rules.decisions` (the same outcomes,
     from parameters derived once per group); False evaluates every one the engine's way."""
     with collector_paused():
@@ -146,18 +158,38 @@ def _impact(current, proposed, applications, as_of: date, examples: int, progres
     total = len(applications) if progress is not None and hasattr(applications, "__len__") else None
     unchanged: dict[str, bool] = {}  # county -> its decisive rules are the same under both
     done = 0
+    pending: list = []  # keys of stored rows that cannot decide, their inputs not read yet
+
+    def usual_way() -> None:
+        for key, data in applications.inputs_of(pending).items():
+            _count(result, key, *_usual(data, day, unchanged, current, proposed, as_of), examples)
+        pending.clear()
+
     if progress is not None:
         progress(0, total)
     for key, data in applications:
-        pair = None
-        if deciders is not None and (row := read_row(data, as_of)) is not None:
-            pair = deciders[0].decide_both(deciders[1], row)
-        if pair is None:
-            pair = _usual(data, day, unchanged, current, proposed, as_of)
-        _count(result, key, *pair, examples)
+        pair = stored = None
+        if type(data) is tuple:
+            stored, data = data
+            if stored is None:
+                data = json_loads(data)
+        if deciders is not None:
+            row = read_row(data, as_of) if stored is None else row_of(stored, as_of)
+            if row is not None:
+                pair = deciders[0].decide_both(deciders[1], row)
+        if pair is not None:
+            _count(result, key, *pair, examples)
+        elif data is None:
+            pending.append(key)
+            if len(pending) >= PENDING:
+                usual_way()
+        else:
+            _count(result, key, *_usual(data, day, unchanged, current, proposed, as_of), examples)
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, total)
+    if pending:
+        usual_way()
     if progress is not None:
         progress(done, total)
     return result
@@ -174,6 +206,8 @@ def _same(unchanged: dict, county: str, current, proposed, as_of: date) -> bool:
 
 def _usual(data, day: str, unchanged: dict, current, proposed, as_of: date) -> tuple:
     """``(before, after)`` of one application the engine's way: parsed once, evaluated per rule set."""
+    if type(data) is str:
+        data = json_loads(data)
     try:
         req = parse_input(redated(data, day))
     except InputError as exc:
@@ -212,5 +246,7 @@ def _count(result: Impact, key, before: tuple, after: tuple, examples: int) -> N
     result.changed_amount += amount
     if eligibility or level or amount:
         result.changed += 1
-        if len(result.examples) < examples:
-            result.examples.append(Example(key, Outcome(*before), Outcome(*after)))
+        kept = result.examples
+        if len(kept) < examples or (kept and key < kept[-1].key):
+            insort(kept, Example(key, Outcome(*before), Outcome(*after)), key=_KEY)
+            del kept[examples:]

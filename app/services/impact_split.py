@@ -84,17 +84,28 @@ def impact_of(session: Session, current, proposed, counties: list[str], since: d
     return _split(session.get_bind(), (current, proposed, counties, since, as_of, ranges), total, progress)
 
 
-class _Counted:
-    """Applications whose number is already known (the impact asks ``len()`` for its progress)."""
+class _Uncounted:
+    """Applications without ``len()``: a part's impact counts nothing before it reads."""
 
-    def __init__(self, applications, count: int):
-        self.applications, self.count = applications, count
-
-    def __len__(self) -> int:
-        return self.count
+    def __init__(self, applications):
+        self.applications = applications
 
     def __iter__(self):
         return iter(self.applications)
+
+    def inputs_of(self, keys: list) -> dict:
+        return self.applications.inputs_of(keys)
+
+
+class _Counted(_Uncounted):
+    """Applications whose number is already known (the impact asks ``len()`` for its progress)."""
+
+    def __init__(self, applications, count: int):
+        super().__init__(applications)
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
 
 
 def _split(engine, work: tuple, total: int, progress) -> Impact:
@@ -136,4 +147,4 @@ def _part(index: int) -> Impact:
 
     with Session(engine) as session:
         rows = Applications(session, counties, since, ranges[index])
-        return impact(current, proposed, iter(rows), as_of, progress=tell)  # an iterator has no len(): no count
+        return impact(current, proposed, _Uncounted(rows), as_of, progress=tell)

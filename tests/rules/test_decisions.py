@@ -182,3 +182,42 @@ def test_what_is_out_of_the_ordinary_goes_the_engines_way():
     for data in (few_months, unknown_county, recognised_without_date):
         assert Decider(rules_, day).decide(read_row(data, day)) is None
         assert usual(data, rules_, day)[3] is not None  # the engine's input error, worded by the engine
+
+
+def _edge(decided, month: str, low: int, high: int) -> int:
+    """The fewest fen in ``month`` of the window (the last of the net income months, the last of the
+    income months) at which ``decided`` turns ineligible, by bisection between ``low`` and ``high``."""
+    assert decided(low) and not decided(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if decided(middle) else (low, middle)
+    return high
+
+
+def test_every_month_of_each_window_counts_to_the_fen():
+    """Net income just below the limit and one fen over it, moved by the last month of each window (and
+    the first month past it, which must not move it): the decision path and the engine flip together."""
+    rules_ = rules(FIXTURES_2026, "as they are")
+    day = date(2026, 5, 1)
+
+    def household(month: int, fen: int, field: str):
+        months = ["800"] * (12 if field == "monthly_income" else 6)
+        months[month] = f"{fen // 100}.{fen % 100:02d}"
+        spending = {} if field == "monthly_income" else {"monthly_income": ["2200"] * 12}  # over the limit unspent
+        return plain_expenditure(**{field: months, "financial_assets": "0", **spending})
+
+    for field, month in (("monthly_income", 5), ("monthly_income", 11), ("monthly_necessary_expenses", 5)):
+        def engine(fen: int) -> bool:
+            return bool(usual(household(month, fen, field), rules_, day)[0])
+
+        def path(fen: int) -> bool:
+            data = household(month, fen, field)
+            return bool(Decider(rules_, day).decide(read_row(data, day))[0])
+
+        if field == "monthly_necessary_expenses":     # more spending: eligible again
+            flip = _edge(lambda fen: not engine(fen), month, 0, 10**8)
+        else:
+            flip = _edge(engine, month, 0, 10**8)
+        for fen in (flip - 1, flip):
+            assert path(fen) == engine(fen), (field, month, fen)
+        assert engine(flip - 1) != engine(flip)

@@ -77,3 +77,24 @@ def test_a_split_impact_is_the_one_process_impact(app, applications, tmp_path, m
                           split_from=alone.applications + 1)
         assert below.processes == 1 and _figures(below) == _figures(alone)
         db.session.remove()
+
+
+@pytest.mark.commits
+def test_a_split_impact_reads_the_inputs_its_rows_cannot_decide(app, applications, tmp_path, monkeypatch):  # noqa: F811
+    """The city wants 13 months of income: no stored row decides under the proposal, so every part reads
+    those cases' inputs itself, and still says what one process says."""
+    rules_dir = served_copy(app, tmp_path, monkeypatch)
+    text = (rules_dir / "jining.yaml").read_text(encoding="utf-8")
+    assert "    income_months: 12\n" in text
+    as_of = dt.date(TODAY.year + 1, 1, 1)
+    with app.app_context():
+        current = current_rules()
+        proposed, faults = check_directory(rules_dir, overrides={
+            "jining.yaml": text.replace("    income_months: 12\n", "    income_months: 13\n")})
+        assert not faults, faults
+        counties, since, session = affected_counties(current, "jining.yaml"), year_before(TODAY), db.session
+        alone = impact_of(session, current, proposed, counties, since, as_of, jobs=1)
+        assert alone.applications >= 3 and alone.errors_after >= 3 and alone.errors_before == 0
+        split = impact_of(session, current, proposed, counties, since, as_of, jobs=2, split_from=1)
+        assert split.processes == 2 and _figures(split) == _figures(alone) and split.examples == alone.examples
+        db.session.remove()

@@ -3,13 +3,17 @@ given for the same cause within the county's period."""
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Case
 from app.rules import InputError
+from app.rules.decisions import read_row
+from app.rules.stored_rows import row_of, stored_row
 from app.services.intake import IntakeRefused, intake, preview
 from app.services.payments import record_payment
 from app.services.workflow import take
+from tests.rules.test_stored_rows import fen
 from tests.services.test_workflow import CASES, user
 from tests.support import make_household
 
@@ -35,6 +39,18 @@ def test_case_records_verdict_and_rules_digest(app, session, rules):
     assert aid.verdict["checks"][0]["name"] == "residency"
     assert aid.rules_digest == rules.digest and aid.state == "submitted" and aid.flow == "expenditure"
     assert aid.county.code == "370811" and aid.township_id == aid.household.township_id
+
+
+def test_a_case_keeps_what_a_decision_reads_of_its_inputs(app, session, rules):
+    aid = intake(session, make_household(session, "370811"), FIGURES, user(app, "township_caseworker_370811"), rules)
+    session.flush()
+    stored = session.execute(select(Case.decision_row).where(Case.id == aid.id)).scalar_one()
+    assert stored is not None and stored == stored_row(aid.inputs)
+    day = dt.date.fromisoformat(aid.inputs["application_date"])
+    assert fen(row_of(stored, day)) == read_row(aid.inputs, day)
+    aid.inputs = {**aid.inputs, "severity": "major"}       # new figures, out of the plain: the usual way
+    session.flush()
+    assert session.execute(select(Case.decision_row).where(Case.id == aid.id)).scalar_one() is None
 
 
 def test_one_open_case_per_household_and_category(app, session, rules):

@@ -1,0 +1,94 @@
+"""A case's stored decision row (``app.rules.stored_rows``) decides as its input does.
+
+Whatever the input — plain, out of the ordinary, recognised after the day decided on — the row read
+back is the row the input gives, and the impact over stored cases (row and JSON text, as the database
+hands them over) is the impact over their inputs, field for field, examples included. A row of another
+version, or none, is never read: the input decides, the usual way.
+"""
+from __future__ import annotations
+
+import doctest
+import json
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.rules import decisions, stored_rows
+from app.rules.decisions import read_row
+from app.rules.impact import impact
+from app.rules.stored_rows import VERSION, row_of, stored_row
+
+from .conftest import FIXTURES, FIXTURES_2026
+from .test_decisions import CHANGES, DAYS, application, plain_expenditure, rules
+
+
+def fen(row):
+    """The row with its running sums as ints (a stored row keeps their digits as text)."""
+    if row is None:
+        return None
+    return row._replace(incomes=None if row.incomes is None else [int(x) for x in row.incomes],
+                        expenses=None if row.expenses is None else [int(x) for x in row.expenses])
+
+
+def as_stored(apps):
+    """The applications as the impact reads stored cases: (number, (decision row, JSON text))."""
+    return [(key, (stored_row(data), json.dumps(data, ensure_ascii=False))) for key, data in apps]
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=application(), day=st.sampled_from(DAYS))
+def test_a_stored_row_reads_back_as_the_row_of_its_input(data, day):
+    text = stored_row(data)
+    if text is None:
+        assert read_row(data, date.max) is None
+        return
+    assert text.startswith(VERSION + "|")
+    assert fen(row_of(text, day)) == read_row(data, day)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(apps=st.lists(application(), min_size=1, max_size=40), change=st.sampled_from(sorted(CHANGES)),
+       day=st.sampled_from(DAYS), with_2026=st.booleans())
+def test_the_impact_over_stored_cases_is_the_impact_over_their_inputs(apps, change, day, with_2026):
+    directory = FIXTURES_2026 if with_2026 else FIXTURES
+    current, proposed = rules(directory, "as they are"), rules(directory, change)
+    keyed = list(enumerate(apps))
+    from_inputs = impact(current, proposed, keyed, day, examples=10)
+    stored = as_stored(keyed)
+    assert impact(current, proposed, stored, day, examples=10) == from_inputs
+    assert impact(current, proposed, stored, day, examples=10, columns=False) == from_inputs
+    without_rows = [(key, (None, text)) for key, (_row, text) in stored]  # cases stored before the rows were
+    assert impact(current, proposed, without_rows, day, examples=10) == from_inputs
+
+
+def test_a_recognition_after_the_day_or_a_row_of_another_version_is_not_read():
+    data = plain_expenditure(dibao=True, recognised_on="2026-03-01")
+    text = stored_row(data)
+    assert row_of(text, date(2026, 3, 1)) is not None
+    assert row_of(text, date(2026, 2, 28)) is None and read_row(data, date(2026, 2, 28)) is None
+    assert row_of("2" + text[1:], date(2026, 5, 1)) is None
+    assert row_of(text + "|", date(2026, 5, 1)) is None
+    rules_ = rules(FIXTURES_2026, "as they are")
+    other_version = [(1, ("2" + text[1:], json.dumps(data)))]
+    assert impact(rules_, rules_, other_version, date(2026, 5, 1)) == impact(rules_, rules_, [(1, data)],
+                                                                              date(2026, 5, 1))
+
+
+def test_only_a_plain_application_has_a_row():
+    assert stored_row(plain_expenditure()) is not None
+    assert stored_row(dict(plain_expenditure(), severity="major")) is None
+    assert stored_row(dict(plain_expenditure(), category="illness:a|b")) is None   # the separator itself
+    assert stored_row({"county": "370811"}) is None
+    assert stored_row(None) is None
+
+
+def test_the_running_sums_are_exact_fen():
+    assert decisions.fen_sums(["9999999999.99"] * 3 + ["0.01"]) == [999999999999, 1999999999998, 2999999999997,
+                                                                     2999999999998]
+
+
+def test_the_modules_examples_hold():
+    for module in (stored_rows, decisions):
+        failed, tried = doctest.testmod(module)
+        assert tried > 0 and failed == 0, module.__name__
