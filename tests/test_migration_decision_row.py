@@ -1,7 +1,6 @@
 """Migration 0021 writes the decision row of every case already stored (a plain application gets one, any
 other none), in batches of 5,000, and goes down and up again."""
 import json
-import os
 
 from sqlalchemy import create_engine, inspect, text
 
@@ -22,7 +21,7 @@ CASE = ("INSERT INTO aid_case (id, number, household_id, county_id, township_id,
         ":inputs, '{}', 'x', 1, '{}', '[]', 1, '2026-05-01 10:00:00')")
 
 
-def test_the_migration_writes_each_stored_cases_decision_row(tmp_path):
+def test_the_migration_writes_each_stored_cases_decision_row(tmp_path, monkeypatch):
     from flask_migrate import downgrade, upgrade
 
     from app import create_app
@@ -34,7 +33,7 @@ def test_the_migration_writes_each_stored_cases_decision_row(tmp_path):
             data["severity"] = "major"                            # not plain: no row
         inputs[case_id] = data
     url = f"sqlite:///{tmp_path / 'rows.db'}"
-    os.environ.setdefault("TEMPAID_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("TEMPAID_INSTANCE", str(tmp_path))
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SYNC_ROLES_ON_START": False})
     with app.app_context():
         upgrade(revision="0020")

@@ -161,8 +161,9 @@ def _impact(current, proposed, applications, as_of: date, examples: int, progres
     pending: list = []  # keys of stored rows that cannot decide, their inputs not read yet
 
     def usual_way() -> None:
-        for key, data in applications.inputs_of(pending).items():
-            _count(result, key, *_usual(data, day, unchanged, current, proposed, as_of), examples)
+        inputs = applications.inputs_of(pending)
+        for key in pending:
+            _count(result, key, *_usual(inputs[key], day, unchanged, current, proposed, as_of), examples)
         pending.clear()
 
     if progress is not None:

@@ -5,8 +5,8 @@ issue's ten seconds on one core of a two-core machine. The job therefore splits 
 ranges of case ids as it has processes (:func:`id_ranges`), forks one process per range — each reads
 its own range on a connection of its own and computes its own :class:`~app.rules.impact.Impact` — and
 adds the parts up (:func:`~app.rules.impact.merged`): the same figures as one process gives, whatever
-the split; the examples are each part's first changed applications as read, the parts in id order (an
-``ORDER BY`` would make PostgreSQL sort each part's rows: the examples are a sample, not a ranking).
+the split, examples included (those of the lowest case numbers, whatever order the rows are read in: no
+``ORDER BY``, which would make PostgreSQL sort each part's rows).
 Progress is the sum of the parts' counts, told as the parts go.
 
 The parts are forked by billiard (Celery's own fork of :mod:`multiprocessing`): the job runs in a pool

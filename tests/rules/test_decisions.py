@@ -195,8 +195,8 @@ def _edge(decided, month: str, low: int, high: int) -> int:
 
 
 def test_every_month_of_each_window_counts_to_the_fen():
-    """Net income just below the limit and one fen over it, moved by the last month of each window (and
-    the first month past it, which must not move it): the decision path and the engine flip together."""
+    """Net income just below the limit and one fen over it, moved by the last month of each window: the
+    decision path and the engine flip together."""
     rules_ = rules(FIXTURES_2026, "as they are")
     day = date(2026, 5, 1)
 
