@@ -6,15 +6,9 @@ from sqlalchemy import create_engine, inspect, text
 
 from app.rules.stored_rows import stored_row
 from tests.rules.test_decisions import plain_expenditure
+from tests.test_migration_reversals import ROWS as REVERSAL_ROWS
 
-ROWS = [
-    "INSERT INTO region (id, code, name, level) VALUES (1, '370811', '任城区', 'county')",
-    "INSERT INTO region (id, code, name, level, parent_id) VALUES (2, '370811001', '街道', 'township', 1)",
-    ("INSERT INTO ab_user (id, first_name, last_name, username, email, active) "
-     "VALUES (1, 'a', 'b', 'kept', 'kept@tempaid.invalid', 1)"),
-    ("INSERT INTO household (id, id_number, head_name, township_id, county_id, area, residency, size, dibao, tekun) "
-     "VALUES (1, '370811198001150011', '张三', 2, 1, 'urban', 'local_hukou', 3, 0, 0)"),
-]
+ROWS = REVERSAL_ROWS[:4]  # a county, a township, a user and a household
 CASE = ("INSERT INTO aid_case (id, number, household_id, county_id, township_id, kind, category, flow, state, "
         "application_date, inputs, verdict, rules_digest, eligible, deadlines, warnings, created_by_id, created_at) "
         "VALUES (:id, :number, 1, 1, 2, 'expenditure', 'illness:uremia', 'expenditure', 'closed', '2026-05-01', "
