@@ -42,5 +42,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('aid_case') as batch_op:
-        batch_op.drop_column('decision_row')
+    if op.get_bind().dialect.name == "sqlite":
+        # in place (SQLite 3.35+): copying aid_case is refused while other tables refer to it
+        op.execute("ALTER TABLE aid_case DROP COLUMN decision_row")
+    else:
+        op.drop_column('aid_case', 'decision_row')
