@@ -109,3 +109,35 @@ def test_the_modules_examples_hold():
     for module in (stored_rows, decisions):
         failed, tried = doctest.testmod(module)
         assert tried > 0 and failed == 0, module.__name__
+
+
+def _checks_digest() -> str:
+    """A digest of the code and vocabularies that decide what a stored row holds: what ``read_row`` accepts
+    and how a row is written and read."""
+    import hashlib
+    import inspect
+
+    from app.rules import fastinput, request
+
+    parts = [inspect.getsource(function) for function in (
+        decisions.read_row, decisions.plain_amounts, decisions.fen_sums, fastinput.plain_household,
+        fastinput.plain_basics, fastinput._amount, fastinput._day, stored_row, row_of)]
+    parts += [repr(sorted(vocabulary)) for vocabulary in (
+        decisions._NEEDED, request._TOP, request._HOUSEHOLD, request.SEVERITIES, request.RESIDENCIES, request.AREAS)]
+    parts += [decisions._PLAIN_JOINED.__self__.pattern, repr(decisions._MONEY_FIELDS), repr(decisions._FLAGS),
+              repr(decisions.Row._fields), repr((request.FIRST_YEAR, request.LAST_YEAR))]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+#: VERSION -> the digest of the checks its rows were written by
+WRITTEN_BY = {"1": "dc09728a688c362e"}
+
+
+def test_the_rows_version_names_the_checks_that_wrote_them():
+    """Rows already stored stand for what the checks accepted when they were written. A change that makes
+    ``read_row`` accept less, or that changes the row's fields, must raise ``stored_rows.VERSION`` and add a
+    migration that writes the rows again (as 0021 does). One that accepts the same (a comment, a name) or
+    more (a later calendar year) updates the digest here only: rows written before stay right, and a case
+    it newly accepts goes the usual way until its row is written."""
+    assert WRITTEN_BY.get(VERSION) == _checks_digest(), (
+        f"the checks behind stored rows changed (digest {_checks_digest()}): see this test's docstring")
