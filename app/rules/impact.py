@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from bisect import insort
 from dataclasses import dataclass, field
-from operator import attrgetter
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Iterable
 
 from app.rules.collector import collector_paused
