@@ -134,10 +134,10 @@ def affected_counties(rules, rel: str) -> list[str]:
 
 
 class Applications:
-    """``(case number, engine input)`` of every application of ``counties`` made on or after ``since``
-    (with ``ids``, an inclusive ``(first, last)`` case id range: one part of a split impact), streamed
-    from the database (memory flat however many there are); ``len()`` counts them in SQL, for the
-    impact's progress."""
+    """Every application of ``counties`` made on or after ``since`` (with ``ids``, an inclusive
+    ``(first, last)`` case id range: one part of a split impact) as the impact reads a stored case — its
+    number and its decision row (see ``__iter__``) — streamed from the database (memory flat however
+    many there are); ``len()`` counts them in SQL, for the impact's progress."""
 
     def __init__(self, session: Session, counties: list[str], since: dt.date, ids: tuple[int, int] | None = None):
         self.session = session

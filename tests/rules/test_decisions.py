@@ -137,12 +137,22 @@ def test_where_the_decision_path_decides_it_decides_as_the_engine(data, change, 
     assert type(decided[2]) is type(expected[2]) and str(decided[2]) == str(expected[2])  # the same Decimal
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(apps=st.lists(application(), min_size=1, max_size=40), change=st.sampled_from(sorted(CHANGES)),
-       day=st.sampled_from(DAYS), with_2026=st.booleans())
-def test_the_impact_summary_is_the_same_with_and_without_the_decision_path(apps, change, day, with_2026):
+#: the impact's property tests: a caseload, a rule change, a day, and the rules before or after 2026's
+caseloads = given(apps=st.lists(application(), min_size=1, max_size=40), change=st.sampled_from(sorted(CHANGES)),
+                  day=st.sampled_from(DAYS), with_2026=st.booleans())
+CASELOAD_SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def rule_change(change: str, with_2026: bool):
+    """``(current, proposed)``: the fixture rules as they are, and with ``change`` made."""
     directory = FIXTURES_2026 if with_2026 else FIXTURES
-    current, proposed = rules(directory, "as they are"), rules(directory, change)
+    return rules(directory, "as they are"), rules(directory, change)
+
+
+@CASELOAD_SETTINGS
+@caseloads
+def test_the_impact_summary_is_the_same_with_and_without_the_decision_path(apps, change, day, with_2026):
+    current, proposed = rule_change(change, with_2026)
     keyed = list(enumerate(apps))
     fast = impact(current, proposed, keyed, day, examples=10)
     slow = impact(current, proposed, keyed, day, examples=10, columns=False)

@@ -19,8 +19,9 @@ from app.rules.decisions import read_row
 from app.rules.impact import impact
 from app.rules.stored_rows import VERSION, row_of, stored_row
 
-from .conftest import FIXTURES, FIXTURES_2026
-from .test_decisions import CHANGES, DAYS, application, plain_expenditure, rules
+from .conftest import FIXTURES_2026
+from .test_decisions import (CASELOAD_SETTINGS, DAYS, application, caseloads, plain_expenditure, rule_change,
+                             rules)
 
 
 def fen(row):
@@ -63,12 +64,10 @@ def test_a_stored_row_reads_back_as_the_row_of_its_input(data, day):
     assert fen(row_of(text, day)) == read_row(data, day)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(apps=st.lists(application(), min_size=1, max_size=40), change=st.sampled_from(sorted(CHANGES)),
-       day=st.sampled_from(DAYS), with_2026=st.booleans())
+@CASELOAD_SETTINGS
+@caseloads
 def test_the_impact_over_stored_cases_is_the_impact_over_their_inputs(apps, change, day, with_2026):
-    directory = FIXTURES_2026 if with_2026 else FIXTURES
-    current, proposed = rules(directory, "as they are"), rules(directory, change)
+    current, proposed = rule_change(change, with_2026)
     keyed = list(enumerate(apps))
     from_inputs = impact(current, proposed, keyed, day, examples=10)
     stored = as_stored(keyed)
