@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from decimal import Decimal, localcontext
-
-import orjson
+from decimal import Decimal
 
 from app.rules.faults import InputError
 
@@ -55,26 +53,20 @@ def error_json(error: InputError) -> dict:
     return {"error": {"field": error.field, "message": error.message}}
 
 
-def answer(text: str, rules) -> tuple[str, bool]:
-    """``(JSON text, ok)`` for one application sent as JSON text: what the CLI prints, the API sends and
-    the batch writes (text that is not JSON is an input error like any other).
+def answer(text, rules) -> tuple[str, bool]:
+    """``(JSON text, ok)`` for one application sent as JSON text (``str``, or UTF-8 ``bytes``): what the
+    CLI prints, the API sends and the batch writes (text that is not JSON is an input error like any other).
 
-    A plain input is read by orjson and its verdict written straight to text
-    (:mod:`app.rules.quickverdict`). Anything else — text orjson refuses, an input the fast path declines —
-    is read again by :func:`json.loads` and takes the engine and :func:`dumps`, so every error and every
-    verdict is worded as the general path words it, byte for byte."""
-    from app.rules.engine import _CONTEXT, evaluate
+    A plain input is read by msgspec and its verdict written straight to text, in whole fen
+    (:mod:`app.rules.quickverdict`). Anything else — text msgspec refuses, an input the fast path declines —
+    is read by :func:`json.loads` and takes the engine and :func:`dumps`, so every error and every verdict
+    is worded as the general path words it, byte for byte."""
+    from app.rules.engine import evaluate
     from app.rules.quickverdict import quick_verdict
 
-    try:
-        data = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        pass
-    else:
-        with localcontext(_CONTEXT):
-            quick = quick_verdict(data, rules)
-        if quick is not None:
-            return quick, True
+    quick = quick_verdict(text, rules)
+    if quick is not None:
+        return quick, True
     try:
         data = json.loads(text)
     except ValueError as exc:  # JSONDecodeError, or text that is not UTF-8

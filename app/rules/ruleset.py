@@ -118,6 +118,8 @@ class RuleSet:
         self._counties = counties
         self.calendar = calendar
         self.digest = digest
+        #: what the fast paths derive from the whole rule set (``app.rules.columns``' plan table)
+        self.derived: dict = {}
 
     @property
     def current(self) -> "RuleSet":

@@ -159,8 +159,8 @@ class _Sink(io.BytesIO):
         super().__init__()
         self.source, self.ahead = source, []
 
-    def write(self, blob):
-        self.ahead.append(self.source.read - (self.getvalue().count(b"\n") + blob.count(b"\n")))
+    def write(self, blob):  # any bytes-like object, as a file takes (the workers' shared memory, say)
+        self.ahead.append(self.source.read - (self.getvalue().count(b"\n") + bytes(blob).count(b"\n")))
         return super().write(blob)
 
 
