@@ -30,6 +30,13 @@ setup(
         # reads the batch door's and the evaluation API's JSON about 13x faster than json.loads; anything
         # it refuses, and every error, is read again by json (app/rules/jsonout.py)
         "orjson>=3.10,<4",
+        # decodes each application line straight into typed structs in C (types, vocabularies, unknown and
+        # missing fields checked as it reads): the single door's and the batch door's fast path
+        # (app/rules/plainjson.py); anything it refuses is read again by json, so no error changes
+        "msgspec>=0.18,<1",
+        # the batch door's column evaluator: a chunk's amounts and checks as int64 arrays in whole fen
+        # (app/rules/columns.py); imported by the batch door only, so `tempaid rules` starts without it
+        "numpy>=1.26",
         "click>=8.1",
         # the public disclosure list (公示) and the cash ledger as Excel workbooks
         "openpyxl>=3.1",

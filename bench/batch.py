@@ -14,8 +14,10 @@ the error objects through. Then, in this one run:
 * **baseline**: the loop the issue measured — ``json.loads``, ``evaluate()``, ``dumps()`` per line in
   one process — over the first ``--baseline`` lines;
 * **peer**: a minimal OpenFisca model of the same decision (``bench/openfisca_peer.py``) run end to end
-  on the same file when ``--openfisca-python`` names an interpreter with openfisca-core; otherwise the
-  issue's quoted figure, printed as quoted.
+  on the same file when ``--openfisca-python`` names an interpreter with openfisca-core, with as many
+  processes, timed as tempaid is (from its start to its exit, its verdicts written to a file beside
+  tempaid's; its own figure, which leaves out its imports, is printed too); otherwise the issue's quoted
+  figure, printed as quoted.
 
 Targets: faster than OpenFisca's 35,000/s on 2 cores, exact decimals, memory flat in the number of
 lines; moonshot 200,000/s.
@@ -38,11 +40,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from engine import make_mix, money  # noqa: E402
+
 from app.rules import dumps, evaluate  # noqa: E402
 from app.rules.faults import InputError  # noqa: E402
 from app.rules.jsonout import error_json  # noqa: E402
 from app.rules.loader import check_directory  # noqa: E402
-from engine import make_mix, money  # noqa: E402
 
 TARGET_RATE = 35_000      # OpenFisca end to end from JSON lines, 2 cores (issue 18), float32 money
 ISSUE_LOOP_RATE = 7_400   # the issue's loop (loads + evaluate + dumps) on the machine that measured 35,000/s

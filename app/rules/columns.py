@@ -10,11 +10,15 @@ texts are written by column: each line's text is its pieces, one from each colum
 
 The arithmetic is integer arithmetic in fen, exact within its bounds: amounts below 10^10 yuan (the
 reader's bound), households of at most :data:`SIZE_MAX`, plans whose figures are below
-:data:`~app.rules.plantable.PLAN_FEN_MAX` fen, so that no product or sum reaches 2^63. A line or plan outside them, a field
-this path does not read (an emergency's incomes, say), or anything a check doubts is left as None: the
-caller answers it by the row path, or by the general one after it. The text is the engine's byte for
-byte; ``tests/rules/test_columns.py`` holds it to that on the benchmark's mix, on random inputs and on
-every rule variant the tests carry.
+:data:`~app.rules.plantable.PLAN_FEN_MAX` fen, so that no product or sum reaches 2^63. A line or plan
+outside them, a field this path does not read (an expenditure's requested amount, say), or anything a
+check doubts is left as None: the caller answers it by the row path, or by the general one after it. The
+text is the engine's byte for byte; ``tests/rules/test_columns.py`` holds it to that on the business
+cases, the benchmark's mix, random and broken inputs and every rule set the tests carry.
+
+Example (``line`` a plain application's JSON)::
+
+    column_verdicts([line, b"{not json"], rules) == [dumps(evaluate(json.loads(line), rules)), None]
 """
 from __future__ import annotations
 
@@ -27,8 +31,30 @@ from msgspec import UNSET, DecodeError
 from app.rules.fencolumns import column, months, ratio, singles, yuan
 from app.rules.plainjson import Emergency, Expenditure, decode
 from app.rules.plantable import (
-    ASSETS, BANDS, BANDS_MAX, BEFORE, CAP, DAYS, DIBAO_N, EACH, HOUSES, INCOME, LIGHT_MAX, LIMIT, M, MODE,
-    MODES, MOMENTS, N, PASSES, RESIDENCIES, STARTS, VEHICLES, Memo, PlanTable)
+    ASSETS,
+    BANDS,
+    BANDS_MAX,
+    BEFORE,
+    CAP,
+    DAYS,
+    DIBAO_N,
+    EACH,
+    HOUSES,
+    INCOME,
+    LIGHT_MAX,
+    LIMIT,
+    MODE,
+    MODES,
+    MOMENTS,
+    PASSES,
+    RESIDENCIES,
+    STARTS,
+    VEHICLES,
+    M,
+    Memo,
+    N,
+    PlanTable,
+)
 
 SIZE_MAX = 100_000        # household sizes (and so beneficiaries) this path reads
 DECODED_TOGETHER = 64     # lines decoded by one call (a bad one sends its group line by line)
@@ -44,14 +70,14 @@ _PERSONS = Memo(lambda persons: f'{persons}, "suggested": "')
 _RESIDENCY = {name: index for index, name in enumerate(RESIDENCIES)}
 _FLAGS = attrgetter("dibao", "tekun", "dibao_edge", "rigid_expense")
 _BITS = {(a, b, c, d): a | b << 1 | c << 2 | d << 3 for a in (0, 1) for b in (0, 1) for c in (0, 1) for d in (0, 1)}
+_ZERO = b'["0"]'   # a list of months standing for one not given
 _KEY = attrgetter("county", "application_date", "category", "area", "severity")
 _COUNTS = attrgetter("household.size", "beneficiaries")
 _HOUSEHOLD = attrgetter("household")
 #: fields a line of each kind may have that this path leaves to the row path
 _LEFT = {
-    Expenditure: attrgetter("requested_amount", "reported_at", "pre_assisted_on"),
-    Emergency: attrgetter("accepted_on", "household.monthly_income", "household.monthly_necessary_expenses",
-                          "household.financial_assets", "household.houses", "household.vehicles"),
+    Expenditure: (attrgetter("requested_amount", "reported_at", "pre_assisted_on"), (UNSET,) * 3),
+    Emergency: (attrgetter("accepted_on"), UNSET),
 }
 
 
@@ -108,7 +134,7 @@ def _texts(flags: np.ndarray, before: str = "", after: str = "") -> list[str]:
 
 def _choose(condition: np.ndarray, chosen, other) -> list:
     """``chosen``'s text where ``condition`` holds, else ``other``'s (each a column or one text)."""
-    pairs = zip(other if isinstance(other, list) else repeat(other), chosen if isinstance(chosen, list) else repeat(chosen))
+    pairs = zip(*(part if isinstance(part, list) else repeat(part) for part in (other, chosen)))
     return list(map(tuple.__getitem__, pairs, condition.tolist()))
 
 
@@ -123,8 +149,7 @@ class _Chunk:
         self.households = households = list(map(_HOUSEHOLD, apps))
         self.count = len(apps)
         self.sizes, self.persons = column(chain.from_iterable(map(_COUNTS, apps))).reshape(-1, 2).T
-        left = _LEFT[kind]
-        nothing = (UNSET,) * len(left(apps[0]))
+        left, nothing = _LEFT[kind]
         self.ok = ((self.sizes >= 1) & (self.sizes <= SIZE_MAX) & (self.persons >= 1) & (self.persons <= self.sizes)
                    & (self.rows > 0) & column(map(eq, map(left, apps), repeat(nothing)), bool))
         self.flags = column(map(_BITS.__getitem__, map(_FLAGS, households)))
@@ -199,7 +224,8 @@ class _Chunk:
         spent, start, listed, ok_out = months(list(map(attrgetter("monthly_necessary_expenses"), households)))
         assets, ok_assets = singles(list(map(attrgetter("financial_assets"), households)))
         costs, ok_cost = singles(list(map(attrgetter("cost"), apps)))
-        houses, vehicles = column(map(attrgetter("houses"), households)), column(map(attrgetter("vehicles"), households))
+        houses = column(map(attrgetter("houses"), households))
+        vehicles = column(map(attrgetter("vehicles"), households))
         accepted = [applied if day is UNSET else day for applied, day in zip(
             self.applied, map(DAYS.__getitem__, map(attrgetter("accepted_on"), apps)))]
         n, m = figures[:, N], figures[:, M]
@@ -231,6 +257,22 @@ class _Chunk:
             list(map(_NOTES.__getitem__, notes.tolist())), warnings, "]}")
         return _choose(ok, texts, None)
 
+    def _unread_household(self) -> np.ndarray:
+        """Whether each emergency's income, spending, assets, houses and vehicles, which its verdict does not
+        read, are well formed where given (a malformed one is the engine's input error)."""
+        households = self.households
+        given = [household for household in households if household.monthly_income is not UNSET
+                 or household.monthly_necessary_expenses is not UNSET or household.financial_assets is not UNSET
+                 or household.houses is not UNSET or household.vehicles is not UNSET]
+        if not given:
+            return np.ones(self.count, bool)
+        ok = months([_ZERO if h.monthly_income is UNSET else h.monthly_income for h in households])[3]
+        ok &= months([_ZERO if h.monthly_necessary_expenses is UNSET else h.monthly_necessary_expenses
+                      for h in households])[3]
+        ok &= singles(["0" if h.financial_assets is UNSET else h.financial_assets for h in households])[1]
+        ok &= column((0 if h.houses is UNSET else h.houses for h in households)) >= 0
+        return ok & (column((0 if h.vehicles is UNSET else h.vehicles for h in households)) >= 0)
+
     def _emergencies(self) -> list[str | None]:
         apps = self.apps
         given = column(map(is_not, map(attrgetter("cost"), apps), repeat(UNSET)), bool)
@@ -239,11 +281,12 @@ class _Chunk:
         requested, ok_requested = singles([app.requested_amount if app.requested_amount is not UNSET else "0"
                                            for app in apps])
         heavy = column(map(eq, map(attrgetter("severity"), apps), repeat("heavy")), bool)
+        ok_household = self._unread_household()
         reports = [(None, applied) if text is UNSET else MOMENTS[text]
                    for applied, text in zip(self.applied, map(attrgetter("reported_at"), apps))]
         assisted = [local if day is UNSET else day for (_, local), day in zip(
             reports, map(DAYS.__getitem__, map(attrgetter("pre_assisted_on"), apps)))]
-        ok = (self.ok & ok_cost & ok_requested & (given | ~heavy)
+        ok = (self.ok & ok_cost & ok_requested & ok_household & (given | ~heavy)
               & column(map(is_not, assisted, repeat(None)), bool))
         passed, residency = self.residency()
         eligible = ok & passed

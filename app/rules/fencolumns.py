@@ -64,8 +64,10 @@ def singles(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     reads one (a bad one reads 0)."""
     joined = ",".join(texts)
     fen = None
-    if joined.isascii() and b'"' not in (joined := joined.encode()) and b" " not in joined and _checked(joined) is not None:
-        fen = _fen(joined, len(texts))
+    if joined.isascii():
+        joined = joined.encode()
+        if b'"' not in joined and b" " not in joined and _checked(joined) is not None:
+            fen = _fen(joined, len(texts))
     if fen is not None:
         return fen, np.ones(len(texts), bool)
     ok = np.array([amount_texts([text]) is not None for text in texts], bool)

@@ -222,7 +222,8 @@ def read_plain(text) -> Plain | None:  # noqa: C901 - one straight pass is the p
     return plain
 
 
-def _without_amounts(app: Expenditure | Emergency, household: Household, applied: date, category_kind: str) -> Plain | None:
+def _without_amounts(app: Expenditure | Emergency, household: Household, applied: date,
+                     category_kind: str) -> Plain | None:
     """The :class:`Plain` of ``app`` but its amounts (all None), or None where a date is not plain."""
     plain = Plain()
     plain.county, plain.kind, plain.category, plain.category_kind = app.county, app.kind, app.category, category_kind

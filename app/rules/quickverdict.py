@@ -31,7 +31,7 @@ from app.rules.recognition import WAIVED, within
 from app.rules.request import CST
 
 PLANS_MAX = 20_000  # plans (and the engine's derived limits) kept per county: bounded, whatever the input
-DUES_MAX = 4_000    # deadline texts kept per plan
+DUES_MAX = 50_000   # deadline texts kept per rule set, whatever the input holds
 _BOOL = {True: "true", False: "false"}
 #: the decimals of a whole number of fen as ``money`` writes them: ``""``, ``".05"``, ``".5"``
 CENTS = ("",) + tuple(f".{cents:02d}".rstrip("0") for cents in range(1, 100))
@@ -83,7 +83,7 @@ def _make_plan(req, rules, county, p, category) -> Plan:
     """The plan of ``req``'s key; raises the engine's InputError when a value it needs is not in force
     (its verdict is that error, which the general path words), and _NotFen for a value beyond fen."""
     plan = Plan()
-    plan.kind, plan.calendar, plan.dues = req.kind, rules.calendar, {}
+    plan.kind, plan.calendar, plan.dues = req.kind, rules.calendar, rules.derived.setdefault("dues", {})
     plan.light_max = plan.rows = plan.hours = plan.quick_days = None
     plan.cap_at_cost = False
     plan.prefix = (f'{{"county": {dumps(req.county)}, "kind": {dumps(req.kind)}, '
@@ -216,9 +216,10 @@ def _amount_text(req, plan) -> tuple[str, str]:
 
 
 def deadlines_text(plan, accepted_on, reported_text, reported_at, application_date, pre_assisted_on) -> tuple:
-    """The deadlines' text and the calendar's warnings, remembered per plan by the dates they come from
-    (an expenditure's acceptance; an emergency's report, application and pre-assistance)."""
-    key = accepted_on if plan.kind == "expenditure" else (reported_text, application_date, pre_assisted_on)
+    """The deadlines' text and the calendar's warnings, remembered per rule set by the plan and the dates
+    they come from (an expenditure's acceptance; an emergency's report, application and pre-assistance)."""
+    key = (plan, accepted_on) if plan.kind == "expenditure" else (plan, reported_text, application_date,
+                                                                  pre_assisted_on)
     found = plan.dues.get(key)
     if found is None:
         found = _deadlines(plan, accepted_on, reported_at, pre_assisted_on)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.rules.batch import CHUNK_LINES, IN_FLIGHT, evaluate_line, run_batch
+from app.rules.batch import CHUNK_LINES, IN_FLIGHT, SLOT_BYTES, evaluate_line, ranges, run_batch, split_lines
 from app.rules.cli import rules_group
 from app.rules.jsonout import answer
 
@@ -202,3 +202,30 @@ def test_the_command_prints_to_standard_output_and_exits_zero_when_all_lines_are
 def test_jobs_without_batch_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(rules_group, ["evaluate", "--rules", str(FIXTURES), "--jobs", "2", "-"], input="{}")
     assert result.exit_code == 2 and "--batch" in result.output
+
+
+def test_a_file_is_read_by_the_workers_in_pieces_that_end_at_line_ends(tmp_path):
+    lines = [business_case_lines()[0], b"x" * 70_000, *mixed_lines()[:30], b""]  # a line longer than a read
+    for trailing in (True, False):
+        source = tmp_path / "in.jsonl"
+        source.write_bytes(b"xx\n" + b"\n".join(lines) + (b"\n" if trailing else b""))
+        pieces = list(ranges(str(source), 3, 200))
+        data = source.read_bytes()
+        assert pieces[0][1] == 3 and sum(length for _p, _o, length in pieces) == len(data) - 3
+        for _path, offset, length in pieces[:-1]:
+            assert data[offset + length - 1:offset + length] == b"\n"
+        assert [line for _p, o, n in pieces for line in split_lines(data[o:o + n])] == (
+            lines if trailing else lines[:-1])
+    assert list(ranges(str(tmp_path / "in.jsonl"), len(data), 200)) == []
+
+
+def test_two_workers_reading_a_file_answer_as_one_process_does(tmp_path, monkeypatch):
+    lines = mixed_lines() * 3
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join(lines))                       # no newline after the last line
+    for slot_bytes in (SLOT_BYTES, 300):                        # 300: outputs too big for a slot go back whole
+        monkeypatch.setattr("app.rules.batch.SLOT_BYTES", slot_bytes)
+        sink = io.BytesIO()
+        with source.open("rb") as handle:
+            assert run_batch(handle, sink, _rules(), FIXTURES, jobs=2, chunk_lines=4)[0] == len(lines)
+        assert sink.getvalue() == expected_output(lines)

@@ -9,8 +9,7 @@ import json
 import random
 import re
 import sys
-from datetime import date, timedelta
-from decimal import localcontext
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.rules import InputError, dumps, evaluate, load_rules
-from app.rules.engine import _CONTEXT
 from app.rules.jsonout import answer
 from app.rules.quickverdict import quick_verdict
 
