@@ -43,6 +43,17 @@ def _day(text) -> date | None:
     return found
 
 
+def plain_county(text: str) -> bool:
+    """Whether ``text`` is a 6-digit county code (remembered: a code seen once costs a set lookup)."""
+    if text in _COUNTIES:
+        return True
+    if not _COUNTY(text):
+        return False
+    if len(_COUNTIES) < MEMO_MAX:
+        _COUNTIES.add(text)
+    return True
+
+
 def _category_kind(text) -> str | None:
     if type(text) is not str:
         return None
@@ -120,11 +131,8 @@ def quick_parse(data) -> Request | None:  # noqa: C901 - one straight pass is th
     size = household["size"]
     if not plain_basics(county, kind, residency, area, size):
         return None
-    if county not in _COUNTIES:
-        if not _COUNTY(county):
-            return None
-        if len(_COUNTIES) < MEMO_MAX:
-            _COUNTIES.add(county)
+    if not plain_county(county):
+        return None
     category_kind = _category_kind(data["category"])
     applied = _day(data["application_date"])
     if category_kind is None or applied is None:

@@ -38,13 +38,12 @@ from typing import ClassVar, Literal
 import msgspec
 from msgspec import UNSET, Raw, Struct, UnsetType
 
-from app.rules.fastinput import MEMO_MAX, _category_kind, _day, _moment
-from app.rules.request import _COUNTY, CST, HOUSEHOLD_FIELDS, TOP_FIELDS
+from app.rules.fastinput import _category_kind, _day, _moment, plain_county
+from app.rules.request import CST, HOUSEHOLD_FIELDS, TOP_FIELDS
 
 FEN_LIMIT = 10 ** 12   # fen: amounts this path reads are below 10^10 yuan (the module's exactness argument)
 MONTHS_MAX = 1000      # the most months :meth:`Plain.fen_sum` adds (the same argument)
 _THREE_DECIMALS = re.compile(rb"\.[0-9]{3}").search
-_COUNTIES: set[str] = set()
 
 
 class Household(Struct, forbid_unknown_fields=True, gc=False):
@@ -184,14 +183,8 @@ def read_plain(text) -> Plain | None:  # noqa: C901 - one straight pass is the p
         return None
     household = app.household
     size, severity = household.size, app.severity
-    county = app.county
-    if size < 1 or not 1 <= app.beneficiaries <= size:
+    if size < 1 or not 1 <= app.beneficiaries <= size or not plain_county(app.county):
         return None
-    if county not in _COUNTIES:
-        if not _COUNTY(county):
-            return None
-        if len(_COUNTIES) < MEMO_MAX:
-            _COUNTIES.add(county)
     category_kind = _category_kind(app.category)
     applied = _day(app.application_date)
     if category_kind is None or applied is None:

@@ -18,10 +18,10 @@ from datetime import datetime
 import numpy as np
 from msgspec import UNSET
 
-from app.rules.fastinput import MEMO_MAX, _category_kind, _day, _moment
+from app.rules.fastinput import MEMO_MAX, _category_kind, _day, _moment, plain_county
 from app.rules.quickverdict import _plan, deadlines_text
 from app.rules.recognition import months_before
-from app.rules.request import _COUNTY, CST
+from app.rules.request import CST
 
 PLAN_FEN_MAX = 10 ** 11   # every figure of a plan the evaluator reads is below it (fen, or a count)
 BANDS_MAX = 8             # tier bands of a plan it reads
@@ -114,7 +114,7 @@ class PlanTable(dict):
         county, applied_text, category, area, severity = texts
         applied = _day(applied_text)
         row = 0
-        if applied is not None and _COUNTY(county) and _category_kind(category) is not None:
+        if applied is not None and plain_county(county) and _category_kind(category) is not None:
             key = _Key()
             key.county, key.kind, key.category, key.area = county, self.kind, category, area
             key.severity = None if severity is UNSET else severity
