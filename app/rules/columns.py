@@ -287,6 +287,7 @@ class _Chunk:
         assisted = [local if day is UNSET else day for (_, local), day in zip(
             reports, map(DAYS.__getitem__, map(attrgetter("pre_assisted_on"), apps)))]
         ok = (self.ok & ok_cost & ok_requested & ok_household & (given | ~heavy)
+              & column(map(is_not, map(itemgetter(1), reports), repeat(None)), bool)   # a reported_at not read
               & column(map(is_not, assisted, repeat(None)), bool))
         passed, residency = self.residency()
         eligible = ok & passed

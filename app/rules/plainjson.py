@@ -179,7 +179,7 @@ def read_plain(text) -> Plain | None:  # noqa: C901 - one straight pass is the p
     """The :class:`Plain` of a JSON text (``str`` or UTF-8 ``bytes``) this path reads; else None."""
     try:
         app = decode(text)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeEncodeError):  # a str holding a lone surrogate: json reads it
         return None
     household = app.household
     size, severity = household.size, app.severity

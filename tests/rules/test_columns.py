@@ -179,3 +179,16 @@ def test_the_modules_examples_hold():
 
     for module in (fencolumns, plainjson, columns, plantable):
         assert doctest.testmod(module, extraglobs={"np": np}).failed == 0, module.__name__
+
+
+@pytest.mark.parametrize("reported_at", ["garbage", "2021-09-09T10:00:00", "2021-09-09", "3000-01-01T00:00:00+08:00"])
+def test_an_emergency_reported_at_no_valid_moment_is_the_engines_error_even_with_its_pre_assistance_day(reported_at):
+    """Found by a reviewer's fuzzer: a given pre-assistance day once hid a report time the reader refused."""
+    rules = rules_named("fixtures")
+    line = json.dumps({"county": "370881", "kind": "emergency", "category": "education:senior_high",
+                       "application_date": "2021-09-09", "residency": "residence_permit", "area": "urban",
+                       "household": {"size": 5}, "severity": "light", "pre_assisted_on": "2021-09-09",
+                       "reported_at": reported_at})
+    assert '"error"' in general_answer(line, rules)
+    assert column_verdicts([line.encode()], rules) == [None]
+    agree_in_chunk([line, line.replace(f', "reported_at": "{reported_at}"', "")], rules)
