@@ -42,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -261,7 +262,7 @@ def main() -> int:
     if args.database or args.database_url:
         url = args.database_url or f"sqlite:///{work / 'bench.db'}"
         timings = database_path(work, url, rules_dir, rel, proposed_edit, applications, as_of, today, args.seeded)
-        (total, grown, child, jobs), (slow, slow_grown, _, _), (again, _, _, _) = timings
+        (total, grown, child, jobs), (slow, slow_grown, _, _), (again, _, _, _), (by_rows, _, _, _) = timings
         split = (f"split over {jobs} processes" if jobs > 1 else
                  "in one process (fewer applications than JOBS_IMPACT_SPLIT_FROM: not split)")
         print(f"service path, the impact job's own (count + read {args.applications:,} stored applications + build the "
@@ -271,6 +272,8 @@ def main() -> int:
               f"(target < {TARGET_MEMORY / 2**20:,.0f} MiB)")
         print(f"the same told to use one process, between those two: {slow:.2f} s (memory grew "
               f"{slow_grown / 2**20:,.0f} MiB); one process / {split.split(' (')[0]} = {slow / min(total, again):.2f}x")
+        print(f"the same split, stored rows decided row by row (the column path off): {by_rows:.2f} s; "
+              f"row by row / columns = {by_rows / min(total, again):.2f}x")
         grown += jobs * child
         total = min(total, again)
         ok = total < target and grown < TARGET_MEMORY  # the target is the service path's, when it is measured
@@ -298,9 +301,11 @@ def database_path(work: Path, url: str, rules_dir: Path, rel: str, edit, applica
         current = app.extensions["tempaid_rules"].current
         params = {"rel": rel, "text": edit.text, "as_of": as_of.isoformat(), "today": today.isoformat()}
         timings, results = [], []
-        for jobs in (None, 1, None):  # split over the cores as the job does, in one process, split again
+        # split over the cores as the job does, in one process, split again; then split with the stored rows
+        # decided row by row (the column path off: app.rules.impact.COLUMNS_FROM beyond any chunk)
+        for jobs, columns_from in ((None, None), (1, None), (None, None), (None, 10**9)):
             ticks = []
-            with PeakMemory() as memory:
+            with PeakMemory() as memory, columns_from_set(columns_from):
                 start = time.perf_counter()
                 result = compute(session, current, rules_dir, params, lambda done, total: ticks.append((done, total)),
                                  jobs=jobs)
@@ -311,7 +316,21 @@ def database_path(work: Path, url: str, rules_dir: Path, rel: str, edit, applica
             results.append({k: v for k, v in result.items() if k not in ("examples", "processes")})
             session.rollback()
         assert results[0] == results[1] == results[2], "the split changed the summary"
+        assert results[3] == results[0], "the column path changed the summary"
         return timings
+
+
+@contextmanager
+def columns_from_set(value):
+    """``app.rules.impact.COLUMNS_FROM`` set to ``value`` for a while (None: left as it is); the parts forked
+    meanwhile inherit it."""
+    from app.rules import impact as impact_module
+    kept = impact_module.COLUMNS_FROM
+    impact_module.COLUMNS_FROM = kept if value is None else value
+    try:
+        yield
+    finally:
+        impact_module.COLUMNS_FROM = kept
 
 
 def store_cases(app, session, applications, today: date) -> None:

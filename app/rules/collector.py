@@ -24,3 +24,16 @@ def collector_paused():
         yield
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def collector_off():
+    """No collection at all while a few large acyclic lists are built and read (every young collection
+    would otherwise pass over them again); on again after, as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -16,7 +16,7 @@ engine's 50 digits do; comparisons never round. A stored case carries its :class
 (:mod:`app.rules.stored_rows`), so the impact over a year of stored cases reads no JSON for it.
 
 It covers the plain application only, and says ``None`` for anything else, which the caller then
-evaluates the usual way (parse, ``evaluate_request(explain=False)``): a major severity, any field out of
+evaluates the usual way (parse, ``evaluate_request(explain=False)``): any field out of
 the ordinary, a parameter missing on the day or too few months of income (the engine's input errors).
 What it accepts is a subset of what the fast input parser accepts (:func:`app.rules.fastinput.quick_parse`,
 whose checks of money it reuses), and its answer is the engine's (``tests/rules/test_decisions.py``
@@ -99,8 +99,8 @@ def read_row(data, day) -> Row | None:  # noqa: C901 - one straight pass is the 
     severity = data.get("severity")
     if "severity" in data and not (type(severity) is str and severity in SEVERITIES):
         return None
-    if severity == "major" or (severity is None) == (kind == "emergency"):
-        return None                               # major, an emergency without one, an expenditure with one
+    if (severity is None) == (kind == "emergency") and not (severity == "major" and kind == "expenditure"):
+        return None                               # an emergency without one, an expenditure with one but major
     money = [None, None, None]
     for index, name in enumerate(_MONEY_FIELDS):
         if name in household:
@@ -147,7 +147,8 @@ class Group:
         residency = p.get("eligibility.emergency_residency") if kind == "emergency" else None
         self.residency = (need("eligibility.residency") if residency is None else residency).value
         self.base = need("standards.dibao_monthly.urban").value
-        self.limit = need("approval.township_limit").value
+        self.major = severity == "major"          # 一事一议: no amount, the county's leading group decides
+        self.limit = None if self.major else need("approval.township_limit").value
         self.light = kind == "emergency" and severity == "light"
         self.quick = False
         if kind == "expenditure":
@@ -161,7 +162,9 @@ class Group:
             self.assets_limit = months_assets * dibao
             self.houses = need("eligibility.expenditure.assets.max_houses").value
             self.vehicles = need("eligibility.expenditure.assets.max_vehicles").value
-        if self.light:
+        if self.major:
+            pass
+        elif self.light:
             quick = p.get("aid.quick_cap_dibao_months")
             self.quick = quick is not None
             self.maximum = quick.value * self.base if self.quick else need("aid.emergency_light_cap").value
@@ -189,7 +192,7 @@ class Group:
 
 
 #: what a decision reads of its group, but the approval limit (see Decider.decide_both)
-_DECISIVE = ("recognition", "residency", "base", "light", "quick", "n", "m", "net_limit", "income_limit",
+_DECISIVE = ("recognition", "residency", "base", "major", "light", "quick", "n", "m", "net_limit", "income_limit",
              "assets_limit", "houses", "vehicles", "maximum", "starts", "first", "cap_at_cost")
 
 
@@ -239,21 +242,24 @@ class Decider:
         self.pairs: dict = {}  # group key -> (its group, _SAME, _OTHER or the other's limit): decide_both
 
     def group(self, row: Row):
-        key = (row.county, row.kind, row.category, row.area, row.severity)
+        return self.group_of((row.county, row.kind, row.category, row.area, row.severity))
+
+    def group_of(self, key: tuple):
+        """The :class:`Group` of ``(county, kind, category, area, severity)``, or _NO_GROUP (remembered)."""
         found = self.groups.get(key)
         if found is None:
-            found = self.groups[key] = self._build(row)
+            found = self.groups[key] = self._build(*key)
         return found
 
-    def _build(self, row: Row):
-        county = self.rules.county(row.county)
-        category = county.category_map.get(row.category) if county is not None else None
-        if (not self.text_ok or category is None or not _COUNTY(row.county) or not _CATEGORY(row.category)
-                or (row.kind == "expenditure" and category.kind not in EXPENDITURE_CATEGORY_KINDS)):
+    def _build(self, code: str, kind: str, category_code: str, area: str, severity):
+        county = self.rules.county(code)
+        category = county.category_map.get(category_code) if county is not None else None
+        if (not self.text_ok or category is None or not _COUNTY(code) or not _CATEGORY(category_code)
+                or (kind == "expenditure" and category.kind not in EXPENDITURE_CATEGORY_KINDS)):
             return _NO_GROUP
         try:
             with localcontext(_CONTEXT):
-                return Group(county.params(self.day), county, category, row.area, row.kind, row.severity, self.day)
+                return Group(county.params(self.day), county, category, area, kind, severity, self.day)
         except _Missing:
             return _NO_GROUP
 
@@ -302,6 +308,8 @@ class Decider:
                 waived or (int(incomes[group.m - 1]) < group.income_limit * size
                            and row.assets <= group.assets_limit * size
                            and row.houses <= group.houses and row.vehicles <= group.vehicles))
+        if group.major:
+            return (True, "county_leading_group", None, None, False) if eligible else (False, None, None, None, False)
         if group.light:
             requested = row.requested
             suggested = group.maximum if requested is None or requested > group.maximum else requested

@@ -14,7 +14,10 @@ Both rule sets are built once and each evaluation is one engine call without exp
 application is parsed once for both rule sets, and a county whose decisive rules on the day are the
 same under both (a city edit that a county overrides, say) is evaluated once: its outcome cannot
 move (on the decision path the same holds per group, and a group whose approval limit alone moved has
-only its level set again: :meth:`~app.rules.decisions.Decider.decide_both`). ``progress`` (a callable ``(done, total)``, ``total`` None when the applications have no length)
+only its level set again: :meth:`~app.rules.decisions.Decider.decide_both`). Stored cases are read
+:data:`PROGRESS_EVERY` at a time, and the decision rows of each such chunk are decided and counted as
+columns in whole fen (:mod:`app.rules.impactcolumns`: a few µs a case less); what those cannot take goes
+row by row. ``progress`` (a callable ``(done, total)``, ``total`` None when the applications have no length)
 is told every :data:`PROGRESS_EVERY` applications and at the end, for a background job's progress bar.
 ``bench/editor_impact.py`` times it. Pure: no Flask, no database.
 """
@@ -24,22 +27,27 @@ from bisect import insort
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
+from heapq import nsmallest
+from itertools import islice
+from operator import attrgetter, itemgetter
 from typing import Iterable
 
-from app.rules.collector import collector_paused
+from app.rules.collector import collector_off, collector_paused
 from app.rules.decisions import Decider, plain_value, read_row
 from app.rules.engine import evaluate_request
 from app.rules.faults import InputError
+from app.rules.impactcolumns import Chunk, Decisions, Table, split, tally
 from app.rules.inputs import parse_input
 from app.rules.jsonin import json_loads
-from app.rules.stored_rows import row_of
+from app.rules.stored_rows import SEPARATOR, row_of
 
 #: input fields that only place deadlines; a re-dated application takes the defaults
 DATED_FIELDS = ("accepted_on", "reported_at", "pre_assisted_on")
 PROGRESS_EVERY = 5000
 PENDING = 1000  # inputs read at once for stored rows that cannot decide
+COLUMNS_FROM = 64  # stored rows of a chunk: fewer are decided row by row (numpy's set-up costs more)
 _KEY = attrgetter("key")
+_FIRST = itemgetter(0)
 
 
 @dataclass
@@ -154,6 +162,7 @@ def impact(current, proposed, applications: Iterable[tuple[object, dict]], as_of
 def _impact(current, proposed, applications, as_of: date, examples: int, progress, columns: bool) -> Impact:
     result = Impact(as_of)
     deciders = (Decider(current, as_of), Decider(proposed, as_of)) if columns else None
+    table = Table(*deciders) if columns else None
     day = as_of.isoformat()
     total = len(applications) if progress is not None and hasattr(applications, "__len__") else None
     unchanged: dict[str, bool] = {}  # county -> its decisive rules are the same under both
@@ -166,9 +175,7 @@ def _impact(current, proposed, applications, as_of: date, examples: int, progres
             _count(result, key, *_usual(inputs[key], day, unchanged, current, proposed, as_of), examples)
         pending.clear()
 
-    if progress is not None:
-        progress(0, total)
-    for key, data in applications:
+    def one(key, data, flush: bool) -> None:
         pair = stored = None
         if type(data) is tuple:
             stored, data = data
@@ -182,18 +189,91 @@ def _impact(current, proposed, applications, as_of: date, examples: int, progres
             _count(result, key, *pair, examples)
         elif data is None:
             pending.append(key)
-            if len(pending) >= PENDING:
+            if flush and len(pending) >= PENDING:
                 usual_way()
         else:
             _count(result, key, *_usual(data, day, unchanged, current, proposed, as_of), examples)
-        done += 1
-        if progress is not None and done % PROGRESS_EVERY == 0:
+
+    told = 0
+    if progress is not None:
+        progress(0, total)
+    for chunk, blocks in _chunks(applications, table):
+        done += len(chunk)
+        if table is not None:
+            chunk = _columns_first(result, table, chunk, blocks, as_of, examples)
+        for key, data in chunk:
+            one(key, data, not blocks)        # no query while the blocks are read: COPY holds the connection
+        if progress is not None and done // PROGRESS_EVERY > told // PROGRESS_EVERY:
             progress(done, total)
+            told = done
     if pending:
         usual_way()
     if progress is not None:
         progress(done, total)
     return result
+
+
+def _chunks(applications, table):
+    """The applications :data:`PROGRESS_EVERY` at a time, each list with whether it is one of the row
+    blocks: lists of ``(key, input)``, or of stored rows led by their keys where ``applications`` has
+    ``row_blocks`` (and ``unrowed`` for the rest) and the column path is on. The inputs of the block rows
+    the row path cannot decide are read after the last block (their keys kept meanwhile)."""
+    if table is not None and hasattr(applications, "row_blocks"):
+        for block in applications.row_blocks(PROGRESS_EVERY):
+            yield block, True
+        rows = iter(applications.unrowed())
+    else:
+        rows = iter(applications)
+    while chunk := list(islice(rows, PROGRESS_EVERY)):
+        yield chunk, False
+
+
+def _columns_first(result: Impact, table: Table, chunk: list, blocks: bool, as_of: date, examples: int) -> list:
+    """Count what the column path decides of a chunk (a row block, or ``(key, input)`` pairs: their stored
+    rows); ``(key, input)`` of the rest, for the row path."""
+    if blocks:
+        return (_by_columns(result, table, chunk, None, as_of, examples) if len(chunk) >= COLUMNS_FROM
+                else list(map(_keyed, chunk)))
+    stored = [item for item in chunk if type(item[1]) is tuple and item[1][0] is not None]
+    if len(stored) < COLUMNS_FROM:
+        return chunk
+    rest = [item for item in chunk if not (type(item[1]) is tuple and item[1][0] is not None)]
+    return rest + _by_columns(result, table, [item[1][0] for item in stored], stored, as_of, examples)
+
+
+def _by_columns(result: Impact, table: Table, texts: list[str], items: list | None, as_of: date,
+                examples: int) -> list:
+    """Decide and count the stored rows ``texts`` (of ``items``, ``(key, (row, JSON or None))``; None: each
+    text leads with its key, as :meth:`~app.services.rule_edits.Applications.row_blocks` gives them) that
+    :mod:`app.rules.impactcolumns` decides, the examples among them made the row path's way (the same
+    outcomes, the engine's very Decimals); the items of the rest, for the row path."""
+    keyed = items is None
+    fit, others = split(texts, keyed)
+    rest = []
+    if others:
+        rest = [_keyed(texts[index]) if keyed else items[index] for index in others]
+        if not keyed:
+            left = set(others)
+            items = [item for index, item in enumerate(items) if index not in left]
+    if not fit:
+        return rest
+    with collector_off():   # the chunk's lists, held while it is read, need no cycle collector passing over them
+        columns = Chunk(table, fit, as_of.isoformat(), keyed)
+        changed, undecided = tally(result, Decisions(columns, table, 0), Decisions(columns, table, 1))
+    keys = columns.keys if keyed else [key for key, _ in items]
+    kept = result.examples
+    if len(kept) >= examples and kept:
+        changed = [index for index in changed if keys[index] < kept[-1].key]
+    for index in nsmallest(examples, changed, key=keys.__getitem__):
+        row = row_of(fit[index][len(keys[index]) + 1:] if keyed else fit[index], as_of)
+        _keep(result, keys[index], *table.deciders[0].decide_both(table.deciders[1], row), examples)
+    return rest + [_keyed(fit[index]) if keyed else items[index] for index in undecided]
+
+
+def _keyed(line: str) -> tuple:
+    """``(key, (row, None))`` of a text that leads with its key."""
+    key, _, row = line.partition(SEPARATOR)
+    return key, (row, None)
 
 
 def _same(unchanged: dict, county: str, current, proposed, as_of: date) -> bool:
@@ -247,7 +327,12 @@ def _count(result: Impact, key, before: tuple, after: tuple, examples: int) -> N
     result.changed_amount += amount
     if eligibility or level or amount:
         result.changed += 1
-        kept = result.examples
-        if len(kept) < examples or (kept and key < kept[-1].key):
-            insort(kept, Example(key, Outcome(*before), Outcome(*after)), key=_KEY)
-            del kept[examples:]
+        _keep(result, key, before, after, examples)
+
+
+def _keep(result: Impact, key, before: tuple, after: tuple, examples: int) -> None:
+    """Keep a changed application as an example when its key is among the ``examples`` lowest."""
+    kept = result.examples
+    if len(kept) < examples or (kept and key < kept[-1].key):
+        insort(kept, Example(key, Outcome(*before), Outcome(*after)), key=_KEY)
+        del kept[examples:]

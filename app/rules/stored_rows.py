@@ -28,16 +28,16 @@ from decimal import Decimal
 from app.rules.decisions import Row, read_row
 
 VERSION = "1"  # raise it (and write the rows again) when the checks accept less: tests.rules.test_stored_rows
-_FIELDS = 18  # the version and Row's 17 fields
-_SEPARATOR = "|"
+FIELDS = 18  # the version and Row's 17 fields
+SEPARATOR = "|"
 
 
 def stored_row(data) -> str | None:
     """The decision row of an engine input as stored text, or None when it is not a plain application."""
     row = read_row(data, date.max)            # the recognition date is checked against the day when read
-    if row is None or _SEPARATOR in row.county or _SEPARATOR in row.category:
+    if row is None or SEPARATOR in row.county or SEPARATOR in row.category:
         return None
-    return _SEPARATOR.join((
+    return SEPARATOR.join((
         VERSION, row.county, row.kind, row.category, row.area, row.severity or "", row.residency,
         str(row.size), str(row.persons), _sums(row.incomes), _sums(row.expenses), _text(row.assets),
         str(row.houses), str(row.vehicles), "1" if row.recognised else "0",
@@ -47,8 +47,8 @@ def stored_row(data) -> str | None:
 def row_of(text: str, day: date) -> Row | None:
     """The :class:`Row` a stored text holds, for a decision on ``day``; None for a text of another
     version and for a recognition after ``day`` (as :func:`read_row` says: the usual way)."""
-    f = text.split(_SEPARATOR)
-    if f[0] != VERSION or len(f) != _FIELDS:
+    f = text.split(SEPARATOR)
+    if f[0] != VERSION or len(f) != FIELDS:
         return None
     recognised_on = f[15]
     if recognised_on:

@@ -96,6 +96,12 @@ class _Uncounted:
     def inputs_of(self, keys: list) -> dict:
         return self.applications.inputs_of(keys)
 
+    def row_blocks(self, size: int):
+        return self.applications.row_blocks(size)
+
+    def unrowed(self):
+        return self.applications.unrowed()
+
 
 class _Counted(_Uncounted):
     """Applications whose number is already known (the impact asks ``len()`` for its progress)."""

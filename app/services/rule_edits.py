@@ -36,8 +36,10 @@ from sqlalchemy.orm import Session, joinedload
 from app.advisory import advisory_lock
 from app.models import Case, Region, RuleRevision
 from app.models.audit import utcnow
+from app.services.text_rows import text_rows
 from app.rules.editing import Changes, Proposal, RuleFile, digest_of, editor_text, encode_like, propose
 from app.rules.faults import Fault
+from app.rules.stored_rows import SEPARATOR
 from app.rules.history import Rewrite, rewritten
 from app.rules.impact import Impact, impact
 from app.rules.jsonin import json_loads
@@ -168,6 +170,20 @@ class Applications:
                  .where(*self.where).execution_options(yield_per=5000))
         for number, row, inputs in self.session.connection().execute(query):
             yield number, (row, inputs)
+
+    def row_blocks(self, size: int):
+        """The cases with a decision row, as ``number|row`` texts, ``size`` a list (COPY on PostgreSQL:
+        :mod:`app.services.text_rows`); :meth:`unrowed` gives the others."""
+        query = (select(Case.number + SEPARATOR + Case.decision_row).join(Region, Case.county_id == Region.id)
+                 .where(*self.where, Case.decision_row.is_not(None)))
+        return text_rows(self.session.connection(), query, size)
+
+    def unrowed(self):
+        """``(number, (None, input as JSON text))`` of the cases without a decision row."""
+        query = (select(Case.number, cast(Case.inputs, Text)).join(Region, Case.county_id == Region.id)
+                 .where(*self.where, Case.decision_row.is_(None)).execution_options(yield_per=5000))
+        for number, inputs in self.session.connection().execute(query):
+            yield number, (None, inputs)
 
     def inputs_of(self, numbers: list[str]) -> dict:
         """The engine inputs of the cases ``numbers`` (in that order), in one query."""

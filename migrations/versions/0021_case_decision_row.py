@@ -9,8 +9,7 @@ Create Date: 2026-12-02
 import sqlalchemy as sa
 from alembic import op
 
-from app.rules.jsonin import json_loads
-from app.rules.stored_rows import stored_row
+from app.models.decision_rows import write_rows
 
 # revision identifiers, used by Alembic.
 revision = '0021'
@@ -18,27 +17,10 @@ down_revision = '0020'
 branch_labels = None
 depends_on = None
 
-BATCH = 5000
-_cases = sa.table("aid_case", sa.column("id", sa.Integer), sa.column("inputs", sa.Text),
-                  sa.column("decision_row", sa.Text))
-
 
 def upgrade():
     op.add_column('aid_case', sa.Column('decision_row', sa.Text(), nullable=True))
-    connection = op.get_bind()
-    # in id order, a batch at a time: memory flat however many cases there are, no query per case
-    after = 0
-    while True:
-        rows = connection.execute(sa.select(_cases.c.id, sa.cast(_cases.c.inputs, sa.Text)).where(
-            _cases.c.id > after).order_by(_cases.c.id).limit(BATCH)).all()
-        if not rows:
-            break
-        stored = [{"key": id_, "row": stored_row(json_loads(inputs))} for id_, inputs in rows]
-        stored = [item for item in stored if item["row"] is not None]
-        if stored:
-            connection.execute(_cases.update().where(_cases.c.id == sa.bindparam("key")).values(
-                decision_row=sa.bindparam("row")), stored)
-        after = rows[-1][0]
+    write_rows(op.get_bind())
 
 
 def downgrade():

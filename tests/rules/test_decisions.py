@@ -168,6 +168,20 @@ def plain_expenditure(**household):
                           "financial_assets": "1000", "houses": 1, "vehicles": 0, **household}}
 
 
+def test_a_major_application_is_decided_case_by_case_by_the_countys_leading_group():
+    rules_ = rules(FIXTURES_2026, "as they are")
+    day = date(2026, 5, 1)
+    for data in (dict(plain_expenditure(), severity="major"),
+                 {"county": "370811", "kind": "emergency", "category": "incident:fire", "severity": "major",
+                  "residency": "local_hukou", "area": "urban", "household": {"size": 3},
+                  "application_date": "2026-05-01"}):
+        decided = Decider(rules_, day).decide(read_row(data, day))
+        assert decided == (True, "county_leading_group", None, None, False) == usual(data, rules_, day)
+    refused = dict(plain_expenditure(), severity="major", residency="none")
+    assert Decider(rules_, day).decide(read_row(refused, day)) == (False, None, None, None, False)
+    assert usual(refused, rules_, day) == (False, None, None, None, False)
+
+
 def test_the_plain_application_is_decided_by_the_decision_path():
     rules_ = rules(FIXTURES_2026, "as they are")
     day = date(2026, 5, 1)
@@ -182,12 +196,12 @@ def test_the_plain_application_is_decided_by_the_decision_path():
 def test_what_is_out_of_the_ordinary_goes_the_engines_way():
     rules_ = rules(FIXTURES_2026, "as they are")
     day = date(2026, 5, 1)
-    major = dict(plain_expenditure(), severity="major")
+    light = dict(plain_expenditure(), severity="light")           # an expenditure's severity: major alone
     seven_decimals = dict(plain_expenditure(), cost="20000.5050505")
     few_months = plain_expenditure(monthly_income=["800"] * 6)
     unknown_county = dict(plain_expenditure(), county="999999")
     recognised_without_date = plain_expenditure(dibao=True)
-    for data in (major, seven_decimals):
+    for data in (light, seven_decimals):
         assert read_row(data, day) is None
     for data in (few_months, unknown_county, recognised_without_date):
         assert Decider(rules_, day).decide(read_row(data, day)) is None

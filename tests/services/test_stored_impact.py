@@ -22,11 +22,12 @@ AS_OF = dt.date(2027, 1, 1)
 
 def _inputs():
     """Plain applications, one a row cannot decide once the proposal wants 13 months of income, one
-    recognised (dibao) without its date (the engine's input error), one out of the plain (major)."""
+    recognised (dibao) without its date (the engine's input error), one out of the plain (a month of three
+    decimals: no row)."""
     made = [plain_expenditure(monthly_income=[f"{600 + 40 * i}"] * 12, financial_assets=f"{1000 * i}")
             for i in range(8)]
     made += [plain_expenditure(monthly_income=["900"] * 13), plain_expenditure(dibao=True),
-             dict(plain_expenditure(), severity="major")]
+             plain_expenditure(monthly_income=["800.125"] * 12)]
     return made
 
 
@@ -55,3 +56,50 @@ def test_the_impact_over_stored_cases_is_the_impact_over_their_inputs(app, sessi
     for columns in (True, False):
         assert impact(current, proposed, stored, AS_OF, examples=5, columns=columns) == expected
     assert [example.key for example in expected.examples] == [f"T{i:05d}" for i in range(5)]
+
+
+def _stored_cases(app, session, inputs: list[dict]) -> list[Case]:
+    household = make_household(session, "370811")
+    creator = user(app, "township_caseworker_370811")
+    cases = [Case(number=f"T{i:05d}", household_id=household.id, county_id=household.county_id,
+                  township_id=household.township_id, kind="expenditure", category=data["category"][:30],
+                  flow="expenditure", state="closed", application_date=TODAY - dt.timedelta(days=i % 200),
+                  inputs=data, verdict={}, rules_digest="x", eligible=True, created_by_id=creator.id)
+             for i, data in enumerate(inputs)]
+    session.add_all(cases)
+    session.flush()
+    return cases
+
+
+#: categories a stored row may hold that the database's COPY writes escaped (none of them is in the rules)
+ODD_CATEGORIES = ["illness:a\\b", "illness:two\nlines", "illness:tab\there", "illness:\\N", "illness:尿毒症\\\\"]
+
+
+@pytest.mark.parametrize("chunk", [7, 5000])
+def test_the_rows_read_in_blocks_are_the_rows_stored_and_decide_as_the_inputs(app, session, monkeypatch, chunk):
+    """Read as blocks of ``number|row`` texts (COPY on PostgreSQL), every row is the very text stored, a
+    backslash, line break or tab in it included, and the impact over them by columns is the impact over the
+    inputs: ordinary applications, odd categories (the usual way: unknown to the rules) and one without a row."""
+    current, _ = check_directory(app.config["RULES_DIR"])
+    county = "counties/370811-rencheng.yaml"
+    text = (Path(app.config["RULES_DIR"]) / county).read_text(encoding="utf-8")
+    assert "      2026-07-01: 915 " in text
+    proposed, faults = check_directory(app.config["RULES_DIR"], overrides={county: text.replace(
+        "      2026-07-01: 915 ", "      2026-07-01: 961.5 ")})                     # the urban standard up 5 %
+    assert not faults
+    inputs = [plain_expenditure(monthly_income=[f"{300 + 17 * i}.5"] * 12, financial_assets=f"{700 * (i % 20)}",
+                                size=1 + i % 4) | {"cost": f"{4000 + 911 * i}.25"} for i in range(90)]
+    inputs += [dict(plain_expenditure(), category=category) for category in ODD_CATEGORIES]
+    inputs.append(plain_expenditure(monthly_income=["800.125"] * 12))            # no row: its JSON
+    cases = _stored_cases(app, session, inputs)
+    stored = Applications(session, ["370811"], TODAY - dt.timedelta(days=300))
+    lines = [line for block in stored.row_blocks(chunk) for line in block]
+    assert sorted(lines) == sorted(f"{case.number}|{case.decision_row}" for case in cases if case.decision_row)
+    assert len(lines) == len(inputs) - 1 and all(len(block) <= chunk for block in stored.row_blocks(chunk))
+    monkeypatch.setattr(impact_module, "COLUMNS_FROM", 1)
+    monkeypatch.setattr(impact_module, "PROGRESS_EVERY", chunk)
+    monkeypatch.setattr(impact_module, "PENDING", 1)        # inputs asked for while the blocks are read
+    expected = impact(current, proposed, [(case.number, case.inputs) for case in cases], AS_OF, examples=6,
+                      columns=False)
+    assert expected.changed >= 30 and expected.errors_before == len(ODD_CATEGORIES)
+    assert impact(current, proposed, stored, AS_OF, examples=6) == expected
