@@ -313,10 +313,12 @@ def _count(result: Impact, key, before: tuple, after: tuple, examples: int) -> N
         result.total_after += suggested_after
     if quick_before:
         result.quick_before += 1
-        result.quick_total_before += suggested_before or 0
+        if suggested_before is not None:
+            result.quick_total_before += suggested_before
     if quick_after:
         result.quick_after += 1
-        result.quick_total_after += suggested_after or 0
+        if suggested_after is not None:
+            result.quick_total_after += suggested_after
     if before is after:
         return
     eligibility = eligible_before != eligible_after

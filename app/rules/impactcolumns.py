@@ -16,12 +16,13 @@ Pure: no Flask, no database. ``tests/rules/test_impact_columns.py`` holds it to 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, localcontext
 from operator import methodcaller
 
 import numpy as np
 
 from app.rules.decisions import _NO_GROUP
+from app.rules.engine import _CONTEXT
 from app.rules.stored_rows import FIELDS, SEPARATOR, VERSION
 
 FIGURE_MAX = 10 ** 11  # fen (or a count): every figure of a group read here is below it
@@ -61,9 +62,18 @@ def _decimals(value: Decimal) -> int:
 
 def figures(group, residency: str) -> list[int] | None:
     """The row of figures (see the column names above) of a group and an applicant's residency, or None
-    when it is not decided here."""
+    when it is not decided here: figures beyond whole fen or :data:`FIGURE_MAX`, a maximum of more than
+    two decimals (a total of those would need more digits than a sum's context keeps)."""
     if group is _NO_GROUP:
         return None
+    with localcontext(_CONTEXT):                       # as the engine multiplies: exactly
+        row = _figures(group, residency)
+    if row is None or max(row[MAXIMUM_DECIMALS], *row[DECIMALS:DECIMALS + BANDS_MAX]) > 2:
+        return None
+    return row
+
+
+def _figures(group, residency: str) -> list[int] | None:
     row = [0] * WIDTH
     row[OK], row[LIGHT], row[QUICK] = 1, int(group.light), int(group.quick)
     row[RECOGNITION] = int(group.recognition is not None)
@@ -322,8 +332,8 @@ def _yuan(fen: int, decimals: int) -> Decimal:
 
 
 def _add(result, name: str, decisions: Decisions, rows: np.ndarray) -> None:
-    if rows.any():
-        total = _yuan(int(decisions.suggested[rows].sum()), decisions.most_decimals(rows))
+    if rows.any():                                  # summed as Python ints: a chunk's total may pass 2^63
+        total = _yuan(sum(decisions.suggested[rows].tolist()), decisions.most_decimals(rows))
         setattr(result, name, getattr(result, name) + total)
 
 

@@ -189,3 +189,50 @@ def test_a_total_keeps_the_decimals_of_what_it_adds():
 
 def test_the_modules_examples():
     assert doctest.testmod(impactcolumns).failed == 0
+
+
+def _edited(*edits) -> object:
+    """The fixture rules with the city file edited (each edit: what is written, what replaces it)."""
+    text = (FIXTURES / CITY).read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    edited, faults = check_directory(FIXTURES, overrides={CITY: text})
+    assert not faults, faults
+    return edited
+
+
+def test_a_quick_aid_of_nothing_keeps_its_decimals_in_the_quick_total():
+    """小额快救 asked at "0.00": the quick total is the Decimal sum, 0.00, on either path (found by a reviewer)."""
+    current, proposed = rule_change("as they are", True)
+    data = {"county": "370830", "kind": "emergency", "category": "incident:fire", "severity": "light",
+            "application_date": "2026-05-01", "residency": "local_hukou", "area": "urban",
+            "household": {"size": 1}, "requested_amount": "0.00"}
+    found = assert_same(current, proposed, [data, dict(data, requested_amount="12.5")], date(2026, 4, 1))
+    assert found.quick_before == 2 and str(found.quick_total_before) == "12.50"
+
+
+def test_a_chunk_whose_total_passes_two_to_the_sixty_third_fen_is_added_exactly(monkeypatch):
+    """10,000 households of 9,999 beneficiaries at 15,000 times the standard: about 10^17 fen, beyond int64."""
+    monkeypatch.setattr(impact_module, "PROGRESS_EVERY", 20000)
+    rules_ = _edited(("{from: 0, multiplier: 3}\n    - {from: 4000, multiplier: 4.5}",
+                      "{from: 0, multiplier: 1500000}\n    - {from: 4000, multiplier: 4.5}"),
+                     ("  aid.education_tiers.multiplier: [3, 6]\n", ""))
+    data = {"county": "370881", "kind": "emergency", "category": "education:college", "severity": "heavy",
+            "application_date": "2026-05-01", "residency": "local_hukou", "area": "urban",
+            "household": {"size": 9999}, "beneficiaries": 9999, "cost": "100"}
+    found = assert_same(rules_, rules_, [data] * 10000, date(2026, 7, 1))
+    assert found.total_before > 2 ** 63 / 100
+
+
+def test_a_multiplier_beyond_a_sums_precision_goes_the_row_paths_way():
+    """3.0000000000000000000000000001 × the standard has 28 decimals: multiplied exactly (the engine's context),
+    so not whole fen, and the total is the row path's (found by a reviewer)."""
+    rules_ = _edited(("    - {from: 0, multiplier: 3}\n    - {from: 4000",
+                      "    - {from: 0, multiplier: 3.0000000000000000000000000001}\n    - {from: 4000"))
+    data = {"county": "370830", "kind": "emergency", "category": "education:college", "severity": "heavy",
+            "application_date": "2026-05-01", "residency": "local_hukou", "area": "urban",
+            "household": {"size": 1}, "cost": "1950"}
+    assert_same(rules_, rules_, [data, dict(data, cost="1949")], date(2026, 7, 1))
+    day = date(2026, 7, 1)
+    assert decided_share(rules_, rules_, [data], day) == 0
