@@ -162,13 +162,11 @@ class Group:
             self.assets_limit = months_assets * dibao
             self.houses = need("eligibility.expenditure.assets.max_houses").value
             self.vehicles = need("eligibility.expenditure.assets.max_vehicles").value
-        if self.major:
-            pass
-        elif self.light:
+        if self.light:
             quick = p.get("aid.quick_cap_dibao_months")
             self.quick = quick is not None
             self.maximum = quick.value * self.base if self.quick else need("aid.emergency_light_cap").value
-        else:
+        elif not self.major:                                          # a major one reads no amount rules
             rows = need(f"aid.{category.tiers}").value
             self.starts = [(row.start, row) for row in reversed(rows)]  # the last band first
             self.first = rows[0]

@@ -29,7 +29,7 @@ from datetime import date
 from decimal import Decimal
 from heapq import nsmallest
 from itertools import islice
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Iterable
 
 from app.rules.collector import collector_off, collector_paused
@@ -47,7 +47,6 @@ PROGRESS_EVERY = 5000
 PENDING = 1000  # inputs read at once for stored rows that cannot decide
 COLUMNS_FROM = 64  # stored rows of a chunk: fewer are decided row by row (numpy's set-up costs more)
 _KEY = attrgetter("key")
-_FIRST = itemgetter(0)
 
 
 @dataclass

@@ -85,12 +85,10 @@ def _figures(group, residency: str) -> list[int] | None:
         found += [_fen(group.net_limit, scale=1), _fen(group.income_limit, scale=1), _fen(group.assets_limit),
                   _fen(group.houses, floor=True, scale=1), _fen(group.vehicles, floor=True, scale=1)]
         row[NET], row[INCOME], row[ASSETS], row[HOUSES], row[VEHICLES] = found[1:]
-    if group.major:
-        pass
-    elif group.light:
+    if group.light:
         found.append(_fen(group.maximum))
         row[MAXIMUM], row[MAXIMUM_DECIMALS] = found[-1], _decimals(group.maximum)
-    else:
+    elif not group.major:
         bands = [band for _, band in reversed(group.starts)]
         if len(bands) > BANDS_MAX:
             return None

@@ -36,18 +36,18 @@ from sqlalchemy.orm import Session, joinedload
 from app.advisory import advisory_lock
 from app.models import Case, Region, RuleRevision
 from app.models.audit import utcnow
-from app.services.text_rows import text_rows
 from app.rules.editing import Changes, Proposal, RuleFile, digest_of, editor_text, encode_like, propose
 from app.rules.faults import Fault
-from app.rules.stored_rows import SEPARATOR
 from app.rules.history import Rewrite, rewritten
 from app.rules.impact import Impact, impact
 from app.rules.jsonin import json_loads
 from app.rules.loader import check_directory, rule_files
+from app.rules.stored_rows import SEPARATOR
 from app.rules.yamledit import unified_diff
 from app.rules.yamlsource import parse
 from app.security.scope import ADMIN_ROLE
 from app.services.deadlines import china_today
+from app.services.text_rows import text_rows
 
 LOCK_NAME = ".tempaid-edit.lock"  # not a *.yaml name: the loader never reads it
 _CHECK_CACHE: dict = {}  # per-file results keyed by content hash (never stale, only faster)

@@ -33,18 +33,29 @@ def _copied(connection, query, size: int) -> Iterator[list[str]]:
     driver = connection.connection.driver_connection
     lines: list[str] = []
     with driver.cursor() as cursor, _serial(cursor), cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
-        rest = b""
-        for block in copy:
-            data = rest + bytes(block)
-            cut = data.rfind(b"\n") + 1
-            rest = data[cut:]
-            if cut:
-                lines += _lines(data[:cut - 1].decode("utf-8"))
-            while len(lines) >= size:
-                yield lines[:size]
-                del lines[:size]
-    if lines:
-        yield lines
+        rest, blocks = b"", []
+        for block in copy:                     # PostgreSQL sends a row a block: cut them a chunk at a time
+            blocks.append(block)
+            if len(blocks) >= size:
+                rest = _cut(rest, blocks, lines)
+                while len(lines) >= size:
+                    yield lines[:size]
+                    del lines[:size]
+        _cut(rest, blocks, lines)
+    while lines:
+        yield lines[:size]
+        del lines[:size]
+
+
+def _cut(rest: bytes, blocks: list, lines: list[str]) -> bytes:
+    """``rest`` and ``blocks`` joined, their whole lines added to ``lines`` (``blocks`` emptied); what
+    follows the last line end."""
+    data = rest + b"".join(blocks)
+    blocks.clear()
+    cut = data.rfind(b"\n") + 1
+    if cut:
+        lines += _lines(data[:cut - 1].decode("utf-8"))
+    return data[cut:]
 
 
 @contextmanager
