@@ -52,6 +52,9 @@ class Case(Model):
         # record and decisions to deliver, oldest decision first (migration 0020)
         Index("ix_aid_case_flow_state", "flow", "state"),
         Index("ix_aid_case_decided", "decided_at", "id"),
+        # the impact's cases without a decision row (few): found without a pass over the rest (migration 0023)
+        Index("ix_aid_case_unrowed", "id", sqlite_where=text("decision_row IS NULL"),
+              postgresql_where=text("decision_row IS NULL")),
         # one open case per household and category (repeat protection), on both databases
         Index("ux_aid_case_open_per_category", "household_id", "category", unique=True,
               sqlite_where=text("state NOT IN ('closed', 'rejected')"),
