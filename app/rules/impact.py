@@ -201,7 +201,7 @@ def _impact(current, proposed, applications, as_of: date, examples: int, progres
         if table is not None:
             chunk = _columns_first(result, table, chunk, blocks, as_of, examples)
         for key, data in chunk:
-            one(key, data, not blocks)        # no query while the blocks are read: COPY holds the connection
+            one(key, data, not blocks)        # the inputs of block rows are read after the last block
         if progress is not None and done // PROGRESS_EVERY > told // PROGRESS_EVERY:
             progress(done, total)
             told = done

@@ -142,7 +142,7 @@ class Applications:
     many there are); ``len()`` counts them in SQL, for the impact's progress."""
 
     def __init__(self, session: Session, counties: list[str], since: dt.date, ids: tuple[int, int] | None = None):
-        self.session = session
+        self.session, self.ids = session, ids
         self.where = (Region.code.in_(counties), Case.application_date >= since)
         if ids is not None:
             self.where += (Case.id.between(*ids),)
@@ -172,11 +172,14 @@ class Applications:
             yield number, (row, inputs)
 
     def row_blocks(self, size: int):
-        """The cases with a decision row, as ``number|row`` texts, ``size`` a list (COPY on PostgreSQL:
-        :mod:`app.services.text_rows`); :meth:`unrowed` gives the others."""
+        """The cases with a decision row, as ``number|row`` texts, ``size`` a list (gathered by the server
+        on PostgreSQL: :mod:`app.services.text_rows`); :meth:`unrowed` gives the others."""
         query = (select(Case.number + SEPARATOR + Case.decision_row).join(Region, Case.county_id == Region.id)
                  .where(*self.where, Case.decision_row.is_not(None)))
-        return text_rows(self.session.connection(), query, size)
+        first, last = self.ids or self.session.execute(select(func.min(Case.id), func.max(Case.id))).one()
+        if first is None:
+            return iter(())
+        return text_rows(self.session.connection(), query, size, Case.id, first, last)
 
     def unrowed(self):
         """``(number, (None, input as JSON text))`` of the cases without a decision row."""

@@ -11,6 +11,7 @@ from app.models import Case
 from app.rules import impact as impact_module
 from app.rules.impact import impact
 from app.rules.loader import check_directory
+from app.services import text_rows as text_rows_module
 from app.services.rule_edits import Applications
 from tests.rules.test_decisions import plain_expenditure
 from tests.support import make_household
@@ -71,15 +72,18 @@ def _stored_cases(app, session, inputs: list[dict]) -> list[Case]:
     return cases
 
 
-#: categories a stored row may hold that the database's COPY writes escaped (none of them is in the rules)
+#: categories a stored row may hold that a text format would escape (none of them is in the rules)
 ODD_CATEGORIES = ["illness:a\\b", "illness:two\nlines", "illness:tab\there", "illness:\\N", "illness:尿毒症\\\\"]
 
 
-@pytest.mark.parametrize("chunk", [7, 5000])
-def test_the_rows_read_in_blocks_are_the_rows_stored_and_decide_as_the_inputs(app, session, monkeypatch, chunk):
-    """Read as blocks of ``number|row`` texts (COPY on PostgreSQL), every row is the very text stored, a
-    backslash, line break or tab in it included, and the impact over them by columns is the impact over the
-    inputs: ordinary applications, odd categories (the usual way: unknown to the rules) and one without a row."""
+@pytest.mark.parametrize("chunk, window", [(7, 1), (7, 20), (5000, 20)])
+def test_the_rows_read_in_blocks_are_the_rows_stored_and_decide_as_the_inputs(app, session, monkeypatch, chunk,
+                                                                              window):
+    """Read as blocks of ``number|row`` texts (gathered by the server on PostgreSQL, ``window`` blocks of
+    keys a query), every row is the very text stored, a backslash, line break or tab in it included, and the
+    impact over them by columns is the impact over the inputs: ordinary applications, odd categories (the
+    usual way: unknown to the rules) and one without a row; a range of case ids reads just its own."""
+    monkeypatch.setattr(text_rows_module, "WINDOW_BLOCKS", window)
     current, _ = check_directory(app.config["RULES_DIR"])
     county = "counties/370811-rencheng.yaml"
     text = (Path(app.config["RULES_DIR"]) / county).read_text(encoding="utf-8")
@@ -96,6 +100,12 @@ def test_the_rows_read_in_blocks_are_the_rows_stored_and_decide_as_the_inputs(ap
     lines = [line for block in stored.row_blocks(chunk) for line in block]
     assert sorted(lines) == sorted(f"{case.number}|{case.decision_row}" for case in cases if case.decision_row)
     assert len(lines) == len(inputs) - 1 and all(len(block) <= chunk for block in stored.row_blocks(chunk))
+    blocks = list(stored.row_blocks(chunk))
+    assert all(len(block) == chunk for block in blocks[:-1]), "the blocks are full but the last"
+    middle = cases[10:50]
+    part = Applications(session, ["370811"], TODAY - dt.timedelta(days=300), (middle[0].id, middle[-1].id))
+    assert sorted(line for block in part.row_blocks(chunk) for line in block) == sorted(
+        f"{case.number}|{case.decision_row}" for case in middle if case.decision_row)
     monkeypatch.setattr(impact_module, "COLUMNS_FROM", 1)
     monkeypatch.setattr(impact_module, "PROGRESS_EVERY", chunk)
     monkeypatch.setattr(impact_module, "PENDING", 1)        # inputs asked for while the blocks are read
