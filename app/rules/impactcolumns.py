@@ -108,8 +108,8 @@ class Table:
     the applicant's residency), numbered as the chunks meet them; their figures as arrays.
 
     A group is looked up by one text, its six fields joined by the separator (``370811|expenditure|...``):
-    hashed and compared once, a tenth of the time of a tuple of six texts fresh from a split (2.3 µs a row
-    measured at a million rows, against 0.2)."""
+    hashed and compared once, a quarter of the time of a tuple of six texts fresh from a split (measured at
+    a million rows: 0.6 µs a row against 2.3)."""
 
     def __init__(self, before, after):
         self.deciders = (before, after)
