@@ -76,6 +76,8 @@ setup(
             "openapi-python-client>=0.21",
             # the suite must pass in any order (issue #19); -p no:randomly turns it off for one run
             "pytest-randomly>=3.15",
+            # deploy/ followed in the suite (tests/deploy/test_follow_deploy.py): the web unit's own gunicorn
+            "gunicorn>=22",
         ],
         "postgres": ["psycopg[binary]>=3.1,<4"],
         # redis: Flask-Limiter's shared storage (RATELIMIT_STORAGE_URI=redis://…) for login and public limits

@@ -1,0 +1,301 @@
+"""``deploy/`` followed on this machine: the files read as systemd and nginx read them, their paths and ports
+moved here, and the services started from them (tests/deploy/test_follow_deploy.py)."""
+from __future__ import annotations
+
+import html
+import http.cookiejar
+import os
+import re
+import shlex
+import signal
+import socket
+import ssl
+import subprocess
+import sysconfig
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+ADMIN, PASSWORD = "county_it", "Deploy-walk-2026"
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # systemd's own PATH for a unit
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def mapped(text: str, places: dict[str, str]) -> str:
+    """``text`` with each path or address of ``places`` moved, the longest first (so a folder inside
+    another moves as itself)."""
+    for old in sorted(places, key=len, reverse=True):
+        text = text.replace(old, places[old])
+    return text
+
+
+def environment_file(text: str) -> dict[str, str]:
+    """``KEY=VALUE`` lines as systemd's ``EnvironmentFile=`` reads them: ``#`` and ``;`` lines and blank
+    lines skipped, whitespace around the value and one pair of quotes around it removed."""
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line[0] in "#;":
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def filled(template: str, values: dict[str, str]) -> str:
+    """The template with the value of each ``KEY=`` line named in ``values`` replaced, every other line
+    as it is; a key the template lacks is an error (an administrator copying it would never set it)."""
+    missing = set(values) - set(environment_file(template))
+    if missing:
+        raise KeyError(f"deploy/tempaid.env.example has no {sorted(missing)}")
+    return "".join(f"{line.partition('=')[0]}={values[line.partition('=')[0]]}\n"
+                   if line.partition("=")[0] in values else line + "\n" for line in template.splitlines())
+
+
+def unit_commands(text: str) -> dict[str, list[str]]:
+    """The ``[Service]`` section of a unit file, each key with its values in order (keys may repeat)."""
+    service: dict[str, list[str]] = {}
+    section = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            section = line
+        elif section == "[Service]" and line and line[0] not in "#;":
+            key, _, value = line.partition("=")
+            service.setdefault(key.strip(), []).append(value.strip())
+    return service
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Message  # ["Name"] for the first, .get_all("Name") for every one
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Https:
+    """A browser's part: cookies kept, the deployment's own certificate trusted, redirects not followed."""
+
+    def __init__(self, base: str, certificate: Path):
+        self.base = base
+        context = ssl.create_default_context(cafile=str(certificate))
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  urllib.request.HTTPSHandler(context=context), _NoRedirect())
+
+    def request(self, path: str, data: bytes | None = None, headers: dict | None = None) -> Answer:
+        request = urllib.request.Request(self.base + path, data=data, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=30) as answer:
+                return Answer(answer.status, answer.headers, answer.read())
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, error.headers, error.read())
+
+    def get(self, path: str) -> Answer:
+        return self.request(path)
+
+    def post(self, path: str, body: bytes, content_type: str = "application/x-www-form-urlencoded") -> Answer:
+        return self.request(path, body, {"Content-Type": content_type, "Referer": self.base + path})
+
+    def log_in(self, username: str, password: str) -> Answer:
+        page = self.get("/login/").text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"username": username, "password": password, "csrf_token": token})
+        return self.post("/login/", form.encode())
+
+
+def rows(page: str) -> list[str]:
+    """Each table row of a page as the text a reader sees (tags gone, spaces collapsed)."""
+    found = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S):
+        text = html.unescape(re.sub(r"<[^>]+>", " ", row)).replace("\u00a0", " ")
+        found.append(" ".join(text.split()))
+    return found
+
+
+@dataclass
+class Deployment:
+    """The services of ``deploy/`` started here, and stopped, with their database dropped, on leaving."""
+
+    folder: Path
+    database_url: str
+    redis_url: str
+    web: int
+    http: int
+    https_port: int
+    processes: dict = field(default_factory=dict)
+    notified: str = ""
+
+    def __post_init__(self):
+        scripts = sysconfig.get_path("scripts")
+        self.instance = self.folder / "instance"
+        self.instance.mkdir()
+        self.certificate = self.folder / "fullchain.pem"
+        self.places = {"/srv/tempaid/.venv/lib/python3.11/site-packages/": sysconfig.get_path("purelib") + "/",
+                       "/srv/tempaid/.venv/bin/": scripts + "/", "/srv/tempaid": str(ROOT),
+                       "/etc/tempaid/tempaid.env": str(self.folder / "tempaid.env"),
+                       "/var/lib/tempaid": str(self.instance), "/etc/ssl/tempaid/": str(self.folder) + "/",
+                       "127.0.0.1:8000": f"127.0.0.1:{self.web}", "listen 80;": f"listen 127.0.0.1:{self.http};",
+                       "listen 443 ssl": f"listen 127.0.0.1:{self.https_port} ssl"}
+
+    # -- what the administrator does, in the README's order
+    def __enter__(self) -> Deployment:
+        try:
+            self._certificate()
+            self.https = self.visitor()
+            self._environment()
+            for command in self._readme_setup():
+                self.run(command)
+            self._start_units()
+            self._start_nginx()
+            assert self.https.log_in(ADMIN, PASSWORD).status == 302, self.logs()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _certificate(self) -> None:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", str(self.folder / "privkey.pem"), "-out", str(self.certificate)],
+                       check=True, capture_output=True, timeout=60)
+
+    def _environment(self) -> None:
+        """``/etc/tempaid/tempaid.env`` from the template (mode 600), and the environment systemd gives."""
+        secret = os.urandom(32).hex()
+        values = {"DATABASE_URL": self.database_url, "SECRET_KEY": secret, "CELERY_BROKER_URL": self.redis_url,
+                  "JOBS_REDIS_URL": self.redis_url, "RATELIMIT_STORAGE_URI": self.redis_url,
+                  "JOBS_DASHBOARDS_EVERY": "1", "GUNICORN_BIND": f"127.0.0.1:{self.web}", "GUNICORN_WORKERS": "2"}
+        template = mapped((DEPLOY / "tempaid.env.example").read_text(), self.places)
+        path = self.folder / "tempaid.env"
+        path.write_text(filled(template, values))
+        path.chmod(0o600)
+        self.environment = {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8", "HOME": str(self.folder),
+                            **environment_file(path.read_text())}
+
+    def _readme_setup(self) -> list[str]:
+        """The README's one-time commands (``tempaid db upgrade && … && tempaid fab create-admin``), the
+        last given its answers on the command line instead of at the prompts."""
+        readme = (ROOT / "README.md").read_text()
+        line = " ".join(re.search(r"`(tempaid db upgrade &&[^`]*)`", readme).group(1).split())
+        commands = [command.strip() for command in line.split("&&")]
+        assert commands[-1] == "tempaid fab create-admin", commands
+        commands[-1] += (f" --username {ADMIN} --firstname 县 --lastname 信息科 --email it@example.gov.cn"
+                         f" --password {PASSWORD}")
+        return commands
+
+    def run(self, command: str, **extra: str) -> subprocess.CompletedProcess:
+        """A command as the administrator types it, the venv's ``bin`` first on the PATH."""
+        scripts = sysconfig.get_path("scripts")
+        environment = {**self.environment, "PATH": f"{scripts}:{SYSTEM_PATH}", **extra}
+        done = subprocess.run(shlex.split(command), env=environment, cwd=ROOT, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
+        return done
+
+    def _unit(self, name: str) -> dict[str, list[str]]:
+        return unit_commands(mapped((DEPLOY / "systemd" / f"{name}.service").read_text(), self.places))
+
+    def _start(self, name: str, command: str, **extra: str) -> subprocess.Popen:
+        log = open(self.folder / f"{name}.log", "w")
+        process = subprocess.Popen(shlex.split(command), env={**self.environment, **extra}, cwd=ROOT,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes[name] = process
+        return process
+
+    def _start_units(self) -> None:
+        web = self._unit("tempaid-web")
+        assert Path(web["EnvironmentFile"][0]) == self.folder / "tempaid.env"
+        for command in web["ExecStartPre"]:
+            done = subprocess.run(shlex.split(command), env=self.environment, cwd=web["WorkingDirectory"][0],
+                                  capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
+        notify = self.folder / "notify"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+            listener.bind(str(notify))
+            listener.settimeout(120)
+            self._start("web", web["ExecStart"][0], NOTIFY_SOCKET=str(notify))
+            self.notified = listener.recv(4096).decode()  # Type=notify: systemd waits for this
+        for name in ("worker", "beat"):
+            unit = self._unit(f"tempaid-{name}")
+            self._start(name, unit["ExecStart"][0])
+
+    def _start_nginx(self) -> None:
+        (self.folder / "tempaid.conf").write_text(mapped((DEPLOY / "nginx" / "tempaid.conf").read_text(), self.places))
+        temp = self.folder / "nginx-temp"
+        temp.mkdir()
+        (self.folder / "nginx.conf").write_text(
+            f"pid {self.folder}/nginx.pid;\nerror_log {self.folder}/nginx-error.log;\nevents {{}}\n"
+            f"http {{\n  include /etc/nginx/mime.types;\n  access_log {self.folder}/nginx-access.log;\n"
+            + "".join(f"  {kind}_temp_path {temp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi",
+                                                                         "uwsgi", "scgi"))
+            + f"  include {self.folder}/tempaid.conf;\n}}\n")
+        nginx = ["nginx", "-p", str(self.folder), "-e", str(self.folder / "nginx-error.log"),
+                 "-c", str(self.folder / "nginx.conf")]
+        checked = subprocess.run([*nginx, "-t"], capture_output=True, text=True, timeout=60)
+        assert checked.returncode == 0, checked.stderr
+        self._start("nginx", shlex.join([*nginx, "-g", "daemon off;"]))
+        deadline = time.monotonic() + 30
+        while not self._serving():
+            assert time.monotonic() < deadline and self.processes["nginx"].poll() is None, self.logs()
+            time.sleep(0.2)
+
+    def _serving(self) -> bool:
+        try:
+            return self.https.get("/login/").status == 200
+        except urllib.error.URLError:  # not listening yet
+            return False
+
+    # -- what the office sees
+    def visitor(self) -> Https:
+        """A browser of its own (no session yet)."""
+        return Https(f"https://127.0.0.1:{self.https_port}", self.certificate)
+
+    def job_row(self, label: str, seconds: float) -> str:
+        """The row of the job list for ``label`` once it has ended, waiting up to ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while True:
+            page = self.https.get("/jobrunview/list/")
+            assert page.status == 200, page.text
+            ended = [row for row in rows(page.text) if label in row and ("成功" in row or "失败" in row)]
+            if ended:
+                return ended[0]
+            assert time.monotonic() < deadline, "\n".join(rows(page.text)) + self.logs()
+            time.sleep(1)
+
+    def logs(self) -> str:
+        return "".join(f"\n--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
+                       for path in sorted(self.folder.glob("*.log")))
+
+    def __exit__(self, *exc) -> None:
+        for name, process in reversed(list(self.processes.items())):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
