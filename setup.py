@@ -57,6 +57,9 @@ setup(
         "billiard>=4.2,<5",
         # Celery's broker and result store, and the lock that keeps a job from running twice at once
         "redis>=5,<7",
+        # `tempaid -e /etc/tempaid/tempaid.env …`: the administrator's commands read the units' own
+        # environment file (Flask's --env-file needs it)
+        "python-dotenv>=1",
     ],
     extras_require={
         "test": [

@@ -29,4 +29,7 @@ forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# gunicorn 25's control socket (for gunicornc) would be made in $HOME/.gunicorn, which the units keep
+# read-only (ProtectSystem=strict): every start logged an error. Reloads go by `systemctl reload` (HUP).
+control_socket_disable = True
 preload_app = False  # each worker builds its own app (AppBuilder must not be shared across apps)

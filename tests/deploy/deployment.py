@@ -192,24 +192,32 @@ class Deployment:
         path = self.folder / "tempaid.env"
         path.write_text(filled(template, values))
         path.chmod(0o600)
-        self.environment = {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8", "HOME": str(self.folder),
+        self.home = self.folder / "home"  # the tempaid user's (the units let them write nowhere there)
+        self.home.mkdir()
+        self.environment = {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8", "HOME": str(self.home),
                             **environment_file(path.read_text())}
 
     def _readme_setup(self) -> list[str]:
-        """The README's one-time commands (``tempaid db upgrade && … && tempaid fab create-admin``), the
-        last given its answers on the command line instead of at the prompts."""
+        """The README's one-time commands (``$TEMPAID db upgrade && … && $TEMPAID fab create-admin``) as
+        ``tempaid -e <the environment file> …``, as its ``TEMPAID=`` line says; the last one given its answers
+        on the command line instead of at the prompts."""
         readme = (ROOT / "README.md").read_text()
-        line = " ".join(re.search(r"`(tempaid db upgrade &&[^`]*)`", readme).group(1).split())
-        commands = [command.strip() for command in line.split("&&")]
-        assert commands[-1] == "tempaid fab create-admin", commands
+        prefix = re.search(r'^TEMPAID="runuser -u tempaid -- (\S+) -e (\S+)"$', readme, re.M)
+        assert prefix and mapped(prefix.group(1), self.places) == sysconfig.get_path("scripts") + "/tempaid"
+        assert mapped(prefix.group(2), self.places) == str(self.folder / "tempaid.env")
+        line = re.search(r"^(\$TEMPAID db upgrade &&.*)$", readme, re.M).group(1)
+        commands = [f"tempaid -e {self.folder / 'tempaid.env'} " + part.strip().removeprefix("$TEMPAID ")
+                    for part in line.split("&&")]
+        assert commands[-1].endswith(" fab create-admin"), commands
         commands[-1] += (f" --username {ADMIN} --firstname 县 --lastname 信息科 --email it@example.gov.cn"
                          f" --password {PASSWORD}")
         return commands
 
-    def run(self, command: str, **extra: str) -> subprocess.CompletedProcess:
-        """A command as the administrator types it, the venv's ``bin`` first on the PATH."""
+    def run(self, command: str) -> subprocess.CompletedProcess:
+        """A command as the administrator types it: the venv's ``bin`` first on the PATH, and of the settings
+        only what ``command`` itself reads (``tempaid -e FILE``)."""
         scripts = sysconfig.get_path("scripts")
-        environment = {**self.environment, "PATH": f"{scripts}:{SYSTEM_PATH}", **extra}
+        environment = {"PATH": f"{scripts}:{SYSTEM_PATH}", "LANG": "C.UTF-8", "HOME": str(self.home)}
         done = subprocess.run(shlex.split(command), env=environment, cwd=ROOT, capture_output=True, text=True,
                               timeout=300)
         assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"

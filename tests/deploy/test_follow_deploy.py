@@ -130,7 +130,7 @@ def test_a_body_over_a_megabyte_is_refused_before_the_app(deployment):
 
 
 def test_a_job_queued_by_command_is_run_by_the_worker(deployment):
-    done = deployment.run("tempaid job return_stale_claims")
+    done = deployment.run(f"tempaid -e {deployment.folder / 'tempaid.env'} job return_stale_claims")
     assert done.stdout.strip() == "return_stale_claims: queued"
     listed = deployment.job_row("超期未救助的慈善认领退回资金池", seconds=60)
     assert "成功" in listed.split() and "0 件认领退回" in listed
@@ -146,4 +146,9 @@ def test_beat_queues_the_dashboards_refresh_on_its_schedule(deployment):
 def test_every_service_is_still_running(deployment):
     assert {name: process.poll() for name, process in deployment.processes.items()} == {
         "web": None, "worker": None, "beat": None, "nginx": None}, deployment.logs()
-    assert not re.search(r"Traceback|CRITICAL|\[emerg\]", deployment.logs()), deployment.logs()
+    assert not re.search(r"Traceback|CRITICAL|\[ERROR\]|\[emerg\]", deployment.logs()), deployment.logs()
+
+
+def test_the_services_write_nothing_in_their_home(deployment):
+    """Under ProtectSystem=strict the home is read-only: gunicorn's control socket there is turned off."""
+    assert list(deployment.home.iterdir()) == []
