@@ -250,29 +250,46 @@ class Deployment:
             unit = self._unit(f"tempaid-{name}")
             self._start(name, unit["ExecStart"][0])
 
-    def _start_nginx(self) -> None:
-        (self.folder / "tempaid.conf").write_text(mapped((DEPLOY / "nginx" / "tempaid.conf").read_text(), self.places))
-        temp = self.folder / "nginx-temp"
+    def _start_nginx(self, name: str = "nginx", places: dict | None = None) -> None:
+        """nginx with the example site as its only one (``places``: where its paths and ports are)."""
+        places = places or self.places
+        (self.folder / f"{name}-site.conf").write_text(mapped((DEPLOY / "nginx" / "tempaid.conf").read_text(), places))
+        temp = self.folder / f"{name}-temp"
         temp.mkdir()
-        (self.folder / "nginx.conf").write_text(
-            f"pid {self.folder}/nginx.pid;\nerror_log {self.folder}/nginx-error.log;\nevents {{}}\n"
-            f"http {{\n  include /etc/nginx/mime.types;\n  access_log {self.folder}/nginx-access.log;\n"
+        (self.folder / f"{name}.conf").write_text(
+            f"pid {self.folder}/{name}.pid;\nerror_log {self.folder}/{name}-error.log;\nevents {{}}\n"
+            f"http {{\n  include /etc/nginx/mime.types;\n  access_log {self.folder}/{name}-access.log;\n"
             + "".join(f"  {kind}_temp_path {temp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi",
                                                                          "uwsgi", "scgi"))
-            + f"  include {self.folder}/tempaid.conf;\n}}\n")
-        nginx = ["nginx", "-p", str(self.folder), "-e", str(self.folder / "nginx-error.log"),
-                 "-c", str(self.folder / "nginx.conf")]
+            + f"  include {self.folder}/{name}-site.conf;\n}}\n")
+        nginx = ["nginx", "-p", str(self.folder), "-e", str(self.folder / f"{name}-error.log"),
+                 "-c", str(self.folder / f"{name}.conf")]
         checked = subprocess.run([*nginx, "-t"], capture_output=True, text=True, timeout=60)
         assert checked.returncode == 0, checked.stderr
-        self._start("nginx", shlex.join([*nginx, "-g", "daemon off;"]))
+        self._start(name, shlex.join([*nginx, "-g", "daemon off;"]))
+        port = re.search(r"listen 127\.0\.0\.1:(\d+) ssl", places["listen 443 ssl"]).group(1)
+        client = Https(f"https://127.0.0.1:{port}", self.certificate)
         deadline = time.monotonic() + 30
-        while not self._serving():
-            assert time.monotonic() < deadline and self.processes["nginx"].poll() is None, self.logs()
+        while not self._serving(client):
+            assert time.monotonic() < deadline and self.processes[name].poll() is None, self.logs()
             time.sleep(0.2)
 
-    def _serving(self) -> bool:
+    def docker_host(self) -> Https:
+        """The site on a machine that has the app only inside Docker (deploy/docker-compose.yml): nothing of
+        ``/srv/tempaid`` on the disk nginx reads; a client of its own."""
+        elsewhere = self.folder / "no-checkout"
+        elsewhere.mkdir(exist_ok=True)
+        https, http = free_port(), free_port()
+        places = {**self.places, "/srv/tempaid": str(elsewhere),
+                  "/srv/tempaid/.venv/lib/python3.11/site-packages/": f"{elsewhere}/",
+                  "listen 80;": f"listen 127.0.0.1:{http};", "listen 443 ssl": f"listen 127.0.0.1:{https} ssl"}
+        self._start_nginx(f"nginx-docker-host-{https}", places)
+        return Https(f"https://127.0.0.1:{https}", self.certificate)
+
+    @staticmethod
+    def _serving(client: Https) -> bool:
         try:
-            return self.https.get("/login/").status == 200
+            return client.get("/login/").status == 200
         except urllib.error.URLError:  # not listening yet
             return False
 

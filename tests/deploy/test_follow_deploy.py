@@ -114,13 +114,28 @@ def test_plain_http_is_sent_to_https(deployment):
     assert answer.headers["Location"] == "https://127.0.0.1/login/?next=%2F"
 
 
-@pytest.mark.parametrize("path", ["/static/appbuilder/css/ab.css", "/static/tempaid/dashboard.css"])
+STATIC = ["/static/appbuilder/css/ab.css", "/static/tempaid/dashboard.css"]
+WEEK = "max-age=604800"  # nginx's "expires 7d": the app never sends it
+
+
+@pytest.mark.parametrize("path", STATIC)
 def test_static_files_come_from_nginx(deployment, path):
     """From the installed package's and the app's folders, with a week's expiry only nginx adds."""
     answer = deployment.https.get(path)
     assert answer.status == 200 and len(answer.body) > 100
-    assert answer.headers["Cache-Control"] == "max-age=604800"
+    assert answer.headers["Cache-Control"] == WEEK
     assert answer.headers.get_all("Strict-Transport-Security") == [HSTS]
+
+
+def test_on_a_docker_host_the_same_site_sends_static_files_on_to_the_app(deployment):
+    """With the app in Docker the files are not on nginx's disk: the site still serves them, from the app."""
+    host = deployment.docker_host()
+    for path in STATIC:
+        answer = host.get(path)
+        assert (answer.status, answer.body) == (200, deployment.https.get(path).body), path
+        assert answer.headers["Cache-Control"] != WEEK
+        assert answer.headers.get_all("Strict-Transport-Security") == [HSTS]
+    assert host.get("/login/").status == 200
 
 
 def test_a_body_over_a_megabyte_is_refused_before_the_app(deployment):
@@ -144,8 +159,8 @@ def test_beat_queues_the_dashboards_refresh_on_its_schedule(deployment):
 
 
 def test_every_service_is_still_running(deployment):
-    assert {name: process.poll() for name, process in deployment.processes.items()} == {
-        "web": None, "worker": None, "beat": None, "nginx": None}, deployment.logs()
+    services = ("web", "worker", "beat", "nginx")
+    assert {name: deployment.processes[name].poll() for name in services} == dict.fromkeys(services), deployment.logs()
     assert not re.search(r"Traceback|CRITICAL|\[ERROR\]|\[emerg\]", deployment.logs()), deployment.logs()
 
 
