@@ -18,7 +18,10 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, help="tempaid: temporary assistance administration")
+#: no .env or .flaskenv found by walking up from the working directory: the settings are the environment's,
+#: or the file given by -e (the units' own, README: Deployment)
+@click.group(cls=FlaskGroup, create_app=_create_app, load_dotenv=False,
+             help="tempaid: temporary assistance administration")
 def cli() -> None:
     pass
 

@@ -47,3 +47,21 @@ def test_other_commands_still_reach_the_flask_group():
     assert "flask" in names
     for command in ("db", "run", "rules", "roles", "regions"):
         assert command in done.stdout
+
+
+def test_rules_commands_after_an_env_file_still_import_no_web_stack(tmp_path):
+    """``tempaid -e /etc/tempaid/tempaid.env rules …`` (README, Deployment): the file's settings are read
+    (here its RULES_DIR, a fixture folder) and the start stays without the web stack."""
+    env = tmp_path / "tempaid.env"
+    env.write_text(f"# the deployment's file\nRULES_DIR={FIXTURES}\n")
+    for first in (["-e", str(env)], [f"--env-file={env}"]):
+        done, names = imported_modules(*first, "rules", "validate")
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert str(FIXTURES) in done.stdout + done.stderr  # validated the file's folder, not the default
+        assert "app" in names and not names & set(WEB_STACK), sorted(names & set(WEB_STACK))
+
+
+def test_a_missing_env_file_is_named_by_the_flask_group(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "app.entry", "-e", str(tmp_path / "nope.env"), "rules", "validate"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "nope.env" in done.stderr and "does not exist" in done.stderr

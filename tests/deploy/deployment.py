@@ -2,9 +2,12 @@
 moved here, and the services started from them (tests/deploy/test_follow_deploy.py)."""
 from __future__ import annotations
 
+import ctypes
 import html
+import http.client
 import http.cookiejar
 import os
+import random
 import re
 import shlex
 import signal
@@ -26,10 +29,31 @@ ADMIN, PASSWORD = "county_it", "Deploy-walk-2026"
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # systemd's own PATH for a unit
 
 
+_TAKEN: set[int] = set()
+#: an error in a service's log: Python's, gunicorn's, Celery's, nginx's
+ERRORS = re.compile(r"Traceback|CRITICAL|\[ERROR\]|: ERROR/|\[(?:crit|alert|emerg)\]")
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port free now, below Linux's ephemeral range (32768 and up), so no outgoing connection of another
+    process takes it before the service binds it; never the same one twice in a run."""
+    for port in random.sample(range(20000, 32000), 200):
+        if port in _TAKEN:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _TAKEN.add(port)
+        return port
+    raise RuntimeError("no free port between 20000 and 32000")
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs: SIGTERM when the test process dies, even by SIGKILL (Linux's
+    PR_SET_PDEATHSIG), so no service outlives a killed test run holding its database and queue."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
 
 
 def mapped(text: str, places: dict[str, str]) -> str:
@@ -170,7 +194,8 @@ class Deployment:
                 self.run(command)
             self._start_units()
             self._start_nginx()
-            assert self.https.log_in(ADMIN, PASSWORD).status == 302, self.logs()
+            signed_in = self.https.log_in(ADMIN, PASSWORD)  # a refused sign-in is a redirect too, to /login/
+            assert (signed_in.status, signed_in.headers["Location"]) == (302, "/"), self.logs()
         except BaseException:
             self.__exit__()
             raise
@@ -202,7 +227,7 @@ class Deployment:
         ``tempaid -e <the environment file> …``, as its ``TEMPAID=`` line says; the last one given its answers
         on the command line instead of at the prompts."""
         readme = (ROOT / "README.md").read_text()
-        prefix = re.search(r'^TEMPAID="runuser -u tempaid -- (\S+) -e (\S+)"$', readme, re.M)
+        prefix = re.search(r'^TEMPAID="runuser -u tempaid -- env -i PATH=\S+ (\S+) -e (\S+)"$', readme, re.M)
         assert prefix and mapped(prefix.group(1), self.places) == sysconfig.get_path("scripts") + "/tempaid"
         assert mapped(prefix.group(2), self.places) == str(self.folder / "tempaid.env")
         line = re.search(r"^(\$TEMPAID db upgrade &&.*)$", readme, re.M).group(1)
@@ -227,9 +252,10 @@ class Deployment:
         return unit_commands(mapped((DEPLOY / "systemd" / f"{name}.service").read_text(), self.places))
 
     def _start(self, name: str, command: str, **extra: str) -> subprocess.Popen:
-        log = open(self.folder / f"{name}.log", "w")
-        process = subprocess.Popen(shlex.split(command), env={**self.environment, **extra}, cwd=ROOT,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        with open(self.folder / f"{name}.log", "w") as log:
+            process = subprocess.Popen(shlex.split(command), env={**self.environment, **extra}, cwd=ROOT,
+                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                       preexec_fn=_die_with_parent)
         self.processes[name] = process
         return process
 
@@ -256,8 +282,11 @@ class Deployment:
         (self.folder / f"{name}-site.conf").write_text(mapped((DEPLOY / "nginx" / "tempaid.conf").read_text(), places))
         temp = self.folder / f"{name}-temp"
         temp.mkdir()
+        # as root (CI) the workers would otherwise be "nobody", who may not read a venv made under a
+        # private temporary folder; a deployment's venv is world-readable and its workers www-data
+        user = "user root;\n" if os.geteuid() == 0 else ""
         (self.folder / f"{name}.conf").write_text(
-            f"pid {self.folder}/{name}.pid;\nerror_log {self.folder}/{name}-error.log;\nevents {{}}\n"
+            f"{user}pid {self.folder}/{name}.pid;\nerror_log {self.folder}/{name}-error.log;\nevents {{}}\n"
             f"http {{\n  include /etc/nginx/mime.types;\n  access_log {self.folder}/{name}-access.log;\n"
             + "".join(f"  {kind}_temp_path {temp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi",
                                                                          "uwsgi", "scgi"))
@@ -290,7 +319,7 @@ class Deployment:
     def _serving(client: Https) -> bool:
         try:
             return client.get("/login/").status == 200
-        except urllib.error.URLError:  # not listening yet
+        except (OSError, http.client.HTTPException):  # not listening yet, or not answering yet
             return False
 
     # -- what the office sees
@@ -311,13 +340,19 @@ class Deployment:
             time.sleep(1)
 
     def logs(self) -> str:
+        """The end of every service's log, for a failure's message."""
         return "".join(f"\n--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
                        for path in sorted(self.folder.glob("*.log")))
+
+    def errors(self) -> list[str]:
+        """Every line of every log, whole, that reports an error."""
+        return [f"{path.name}: {line}" for path in sorted(self.folder.glob("*.log"))
+                for line in path.read_text(errors="replace").splitlines() if ERRORS.search(line)]
 
     def __exit__(self, *exc) -> None:
         for name, process in reversed(list(self.processes.items())):
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
+                os.killpg(process.pid, signal.SIGQUIT if name.startswith("nginx") else signal.SIGTERM)
         for process in self.processes.values():
             try:
                 process.wait(30)

@@ -78,15 +78,20 @@ def deployment(tmp_path_factory):
     if not shutil.which("gunicorn", path=sysconfig.get_path("scripts")):
         pytest.skip("gunicorn is not installed (the prod extra)")
     queue = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    queue.ping()
+    try:
+        queue.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL}")
     queue.flushdb()
     source = make_url(re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url))
     fresh = source.set(database=f"{source.database}_deploy")
     admin = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh.database}"'))
-        conn.execute(text(f'CREATE DATABASE "{fresh.database}"'))
     try:
+        with admin.connect() as conn:  # FORCE: a run killed outright may have left connections to it
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh.database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{fresh.database}"'))
         with Deployment(tmp_path_factory.mktemp("deploy"), fresh.set(drivername="postgresql").render_as_string(
                 hide_password=False), REDIS_URL, web=free_port(), http=free_port(), https_port=free_port()) as deployed:
             yield deployed
@@ -158,12 +163,12 @@ def test_beat_queues_the_dashboards_refresh_on_its_schedule(deployment):
     assert "成功" in listed.split() and "个乡镇月份重算" in listed
 
 
-def test_every_service_is_still_running(deployment):
+def test_once_a_scheduled_job_has_run_every_service_is_up_with_no_error_logged(deployment):
+    """After beat's first job through the worker, whichever tests ran before: the four services still run,
+    no log holds an error, and nothing was written in the home (read-only under ProtectSystem=strict:
+    gunicorn's control socket there is turned off)."""
+    deployment.job_row("绩效看板汇总表已更新", seconds=150)
     services = ("web", "worker", "beat", "nginx")
     assert {name: deployment.processes[name].poll() for name in services} == dict.fromkeys(services), deployment.logs()
-    assert not re.search(r"Traceback|CRITICAL|\[ERROR\]|\[emerg\]", deployment.logs()), deployment.logs()
-
-
-def test_the_services_write_nothing_in_their_home(deployment):
-    """Under ProtectSystem=strict the home is read-only: gunicorn's control socket there is turned off."""
+    assert deployment.errors() == []
     assert list(deployment.home.iterdir()) == []
