@@ -86,8 +86,11 @@ def filled(template: str, values: dict[str, str]) -> str:
     missing = set(values) - set(environment_file(template))
     if missing:
         raise KeyError(f"deploy/tempaid.env.example has no {sorted(missing)}")
-    return "".join(f"{line.partition('=')[0]}={values[line.partition('=')[0]]}\n"
-                   if line.partition("=")[0] in values else line + "\n" for line in template.splitlines())
+    lines = []
+    for line in template.splitlines():
+        key = line.partition("=")[0]
+        lines.append(f"{key}={values[key]}" if key in values else line)
+    return "\n".join(lines) + "\n"
 
 
 def unit_commands(text: str) -> dict[str, list[str]]:

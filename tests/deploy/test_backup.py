@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.deploy.databases import fresh_database
+
 pytestmark = pytest.mark.commits
 SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "backup.sh"
 TABLES = ("region", "ab_user", "ab_role", "alembic_version")
@@ -47,13 +49,7 @@ def test_a_dump_restores_into_a_fresh_database(app, postgres, tmp_path):
     dump = tmp_path / done.stdout.strip().splitlines()[-1]
     assert dump.exists() and dump.stat().st_size > 0 and not list(tmp_path.glob("*.part"))
 
-    fresh = f"{source.database}_restore"
-    admin = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh}"'))
-        conn.execute(text(f'CREATE DATABASE "{fresh}"'))
-    try:
-        target = source.set(database=fresh)
+    with fresh_database(postgres, "restore") as target:
         restore = subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname",
                                   target.set(drivername="postgresql").render_as_string(hide_password=False),
                                   str(dump)], capture_output=True, text=True, timeout=300)
@@ -61,7 +57,3 @@ def test_a_dump_restores_into_a_fresh_database(app, postgres, tmp_path):
         before, after = _read(plain), _read(target.render_as_string(hide_password=False))
         assert after == before
         assert after["region"] > 0 and after["ab_user"] > 0
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh}"'))
-        admin.dispose()

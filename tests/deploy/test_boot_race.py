@@ -9,11 +9,13 @@ import os
 import subprocess
 import sys
 import traceback
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.deploy.databases import fresh_database
 
 pytestmark = pytest.mark.commits
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,25 +35,16 @@ with app.app_context():
 @pytest.fixture()
 def fresh_url(database_url, tmp_path):
     """A database of its own, migrated and never synced (what ``tempaid db upgrade`` leaves)."""
-    if database_url.startswith("postgresql"):
-        source = make_url(database_url)
-        name = f"{source.database}_boot"
-        admin = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = source.set(database=name).render_as_string(hide_password=False)
-    else:
-        admin, url = None, f"sqlite:///{tmp_path / 'boot.db'}"
-    env = {**os.environ, "TEMPAID_INSTANCE": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", MIGRATE, url], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    yield url
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-        admin.dispose()
+    with ExitStack() as stack:
+        if database_url.startswith("postgresql"):
+            url = stack.enter_context(fresh_database(database_url, "boot")).render_as_string(hide_password=False)
+        else:
+            url = f"sqlite:///{tmp_path / 'boot.db'}"
+        env = {**os.environ, "TEMPAID_INSTANCE": str(tmp_path)}
+        done = subprocess.run([sys.executable, "-c", MIGRATE, url], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        yield url
 
 
 def _boot(url: str, instance: str, barrier, results) -> None:

@@ -15,9 +15,7 @@ import subprocess
 import sysconfig
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
+from tests.deploy.databases import fresh_database
 from tests.deploy.deployment import ROOT, Deployment, Https, environment_file, free_port, mapped, unit_commands
 
 pytestmark = pytest.mark.commits
@@ -65,9 +63,7 @@ def test_the_web_unit_starts_gunicorn_from_the_deployed_paths():
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     """The walk on a database and a Redis database of its own, both emptied after."""
-    import redis
-
-    from tests.jobs.conftest import REDIS_URL
+    from tests.jobs.conftest import REDIS_URL, reachable_redis
 
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -77,29 +73,17 @@ def deployment(tmp_path_factory):
             pytest.skip(f"{tool} is not installed (.ci/run installs nginx)")
     if not shutil.which("gunicorn", path=sysconfig.get_path("scripts")):
         pytest.skip("gunicorn is not installed (the prod extra)")
-    queue = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        queue.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    queue = reachable_redis()
     queue.flushdb()
-    source = make_url(re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url))
-    fresh = source.set(database=f"{source.database}_deploy")
-    admin = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    source = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
     try:
-        with admin.connect() as conn:  # FORCE: a run killed outright may have left connections to it
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh.database}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{fresh.database}"'))
-        with Deployment(tmp_path_factory.mktemp("deploy"), fresh.set(drivername="postgresql").render_as_string(
-                hide_password=False), REDIS_URL, web=free_port(), http=free_port(), https_port=free_port()) as deployed:
+        with fresh_database(source, "deploy") as fresh, Deployment(
+                tmp_path_factory.mktemp("deploy"), fresh.set(drivername="postgresql").render_as_string(
+                    hide_password=False), REDIS_URL, web=free_port(), http=free_port(),
+                https_port=free_port()) as deployed:
             yield deployed
     finally:
         queue.flushdb()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh.database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_gunicorn_tells_systemd_it_is_ready(deployment):

@@ -43,14 +43,21 @@ def runs(app):
         db.session.remove()
 
 
-@pytest.fixture()
-def redis_url():
+def reachable_redis():
+    """The job tests' Redis database, emptied; the test is skipped where no Redis answers (never in CI)."""
     import redis
 
+    queue = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        queue.ping()
     except redis.exceptions.ConnectionError:
         if os.environ.get("CI"):
             raise
         pytest.skip(f"no Redis at {REDIS_URL}")
+    return queue
+
+
+@pytest.fixture()
+def redis_url():
+    reachable_redis()
     return REDIS_URL
